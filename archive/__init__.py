@@ -1,0 +1,1 @@
+"""The SQLite archive: the only package that talks to SQLite."""

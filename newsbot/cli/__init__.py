@@ -1,0 +1,26 @@
+"""The `newsbot` command: a thin click group; each subcommand lives in its own module."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from newsbot import __version__
+
+# (module, attribute) of every subcommand; each module owns one command or group.
+_COMMANDS: list[tuple[str, str]] = [
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsbot")
+def main() -> None:
+    """Crawl news sites into an SQLite archive and query it.
+
+    Start with `newsbot demo`: an offline replay of the bundled fixtures into ./archive.db.
+    """
+
+
+for _module, _attr in _COMMANDS:
+    main.add_command(getattr(importlib.import_module(_module), _attr))

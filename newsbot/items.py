@@ -1,0 +1,137 @@
+"""Typed items that flow from spiders through the pipelines into the archive.
+
+Page objects fill the raw fields; each pipeline fills its own derived fields and records in
+`problems` (field name -> reason) anything it could not fill. Items hold plain data only: no
+Response, no selector. The one deliberate exception is `RawPage.body`, the fetched bytes kept for
+the archive's raw-page table so pages can be re-parsed later without recrawling.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class RawPage:
+    """The bytes of one fetched page as the downloader returned them."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime  # aware, UTC
+
+
+@dataclass(slots=True)
+class CrossLink:
+    """An inline "read also" link inside an article body: a title plus its own timestamp."""
+
+    title: str
+    url: str | None = None
+    published_raw: str | None = None
+    position: int = -1  # index of the paragraph it follows; -1 when it precedes them all
+    published_utc: datetime | None = None
+    published_precision: str | None = None
+    lang: str | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Teaser:
+    """One item of a teaser block ("News by theme", "Popular news", latest news, ...)."""
+
+    title: str
+    block: str  # slug of the block it came from: "news-by-theme", "popular", "latest", ...
+    url: str | None = None
+    published_raw: str | None = None
+    views_raw: str | None = None
+    views: int | None = None
+    labels: list[str] = field(default_factory=list)  # "Photo", "Video", "Exclusive", ...
+    published_utc: datetime | None = None
+    published_precision: str | None = None
+    lang: str | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """One article page: raw fields from the page object, derived fields from the pipelines."""
+
+    # --- raw fields, filled by the page object ---------------------------------------------
+    url: str  # canonical URL
+    site: str  # site slug, "unn"
+    edition: str  # edition language from the URL: "uk", "en" or "ru"
+    layout: str  # page-object layout that extracted it: "next", "y2024", "legacy"
+    extractor_version: str
+    fetched_at: datetime  # aware, UTC: the clock for every year-less or relative date
+    title: str
+    lead: str | None = None
+    authors: list[str] = field(default_factory=list)
+    body_html: str = ""  # inner HTML of the article body container, cross-links still inside
+    published_raw: str | None = None  # visible text, e.g. "3 декабря 2020, 18:47"
+    published_machine: str | None = None  # machine-readable value, e.g. "2020-12-03T18:47"
+    modified_raw: str | None = None
+    modified_machine: str | None = None
+    views_raw: str | None = None  # e.g. "• 23713 переглядiв"
+    tags: list[str] = field(default_factory=list)
+    rubric: str | None = None
+    alternates: dict[str, str] = field(default_factory=dict)  # hreflang code -> URL
+    lang_hints: dict[str, str] = field(default_factory=dict)  # "html", "og:locale", "json-ld"
+    related: list[Teaser] = field(default_factory=list)  # raw teasers; cleaned by the split stage
+    page: RawPage | None = None
+
+    # --- derived fields, filled by the pipelines ------------------------------------------
+    paragraphs: list[str] = field(default_factory=list)
+    cross_links: list[CrossLink] = field(default_factory=list)
+    views: int | None = None
+    published_utc: datetime | None = None
+    published_precision: str | None = None
+    modified_utc: datetime | None = None
+    modified_precision: str | None = None
+    lang_declared: str | None = None
+    lang_detected: str | None = None
+    lang_confidence: float | None = None
+    lang_method: str | None = None
+    lang_mismatch: bool = False
+    segment_langs: dict[str, str] = field(default_factory=dict)  # "title", "lead", "body"
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class QuarantinedPage:
+    """A page that could not be turned into an article, kept with the reason and its bytes."""
+
+    url: str
+    reason: str
+    page: RawPage
+
+
+def to_jsonable(value: Any) -> Any:
+    """Return `value` (an item, or anything inside one) as JSON-ready data.
+
+    Datetimes become ISO 8601 strings ending in Z, bytes are left out (they belong to the
+    raw-page table, not to JSON output).
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not isinstance(getattr(value, f.name), bytes | RawPage)
+        }
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def iso_utc(moment: datetime) -> str:
+    """Format an aware datetime as ISO 8601 in UTC with a trailing Z."""
+    text = moment.astimezone(UTC).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+

@@ -1,0 +1,1 @@
+"""Pure functions: split, views, timestamps, language (no Scrapy, no SQLite)."""
