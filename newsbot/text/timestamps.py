@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -77,7 +77,9 @@ _WEEKDAY_WORDS: tuple[tuple[int, str], ...] = (
 )
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Words that carry no date information: "року", "г.", "о 14:35", "в 9:10", "at 4 PM", "|".
-_FILLERS = frozenset("року рік р года год г о об в во у at on the of".split())
+_FILLERS = frozenset(
+    ["року", "рік", "р", "года", "год", "г", "о", "об", "в", "во", "у", "at", "on", "the", "of"]
+)
 _DAY_WORDS = {
     "сьогодні": 0,
     "сегодня": 0,
@@ -89,13 +91,14 @@ _DAY_WORDS = {
     "позавчора": 2,
     "позавчера": 2,
 }
-_NOW_WORDS = frozenset("щойно зараз сейчас now".split())
-_AGO_WORDS = frozenset("тому назад ago".split())
+_NOW_WORDS = frozenset(["щойно", "зараз", "сейчас", "now"])
+_AGO_WORDS = frozenset(["тому", "назад", "ago"])
 _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("second", "секунда секунди секунд секунду сек секунды second seconds sec secs s"),
     (
         "minute",
-        "хвилина хвилини хвилин хвилину хв минута минуты минут минуту мин minute minutes min mins m",
+        "хвилина хвилини хвилин хвилину хв минута минуты минут минуту мин "
+        "minute minutes min mins m",
     ),
     ("hour", "година години годин годину год час часа часов hour hours hr hrs h"),
     ("day", "день дні днів дня дней day days d"),
@@ -109,7 +112,7 @@ _UNIT_PRECISION = {
     "day": "day",
     "week": "day",
 }
-_ONE_WORDS = frozenset("a an one одна одну один одну одной".split())
+_ONE_WORDS = frozenset(["a", "an", "one", "одна", "одну", "один", "одну", "одной"])
 _MERIDIEM = {"am": 0, "a.m.": 0, "pm": 12, "p.m.": 12}
 # RFC 822 zone names (RSS pubDate); other abbreviations are ambiguous and left to dateparser.
 _ZONE_WORDS = {
@@ -135,10 +138,24 @@ def _table(rows: tuple[tuple[Any, str], ...]) -> dict[str, Any]:
 _MONTHS = _table(_MONTH_WORDS)
 _WEEKDAYS = _table(_WEEKDAY_WORDS)
 _UNITS = _table(_UNIT_WORDS)
+# Every known word -> its token; checked in this order, so a filler never hides a month.
+_WORDS: dict[str, tuple[str, Any]] = {
+    **{word: ("unit", unit) for word, unit in _UNITS.items()},
+    **{word: ("one", word) for word in _ONE_WORDS},
+    **{word: ("nowword", word) for word in _NOW_WORDS},
+    **{word: ("ago", word) for word in _AGO_WORDS},
+    **{word: ("zone", minutes) for word, minutes in _ZONE_WORDS.items()},
+    **{word: ("filler", word) for word in _FILLERS},
+    **{word: ("dayword", back) for word, back in _DAY_WORDS.items()},
+    **{word: ("weekday", day) for word, day in _WEEKDAYS.items()},
+    **{word: ("month", month) for word, month in _MONTHS.items()},
+    **{word: ("meridiem", hours) for word, hours in _MERIDIEM.items()},
+    "-": ("filler", "-"),
+}
 
 # Latin letters that UNN types inside Cyrillic words ("переглядiв" with a Latin i).
 _LATIN_LOOKALIKES = str.maketrans("aceiopxyk", "асеіорхук")
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 
 _ISO = re.compile(
@@ -146,21 +163,17 @@ _ISO = re.compile(
     r"(?:[tT ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
     r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?"
 )
-_TOKEN = re.compile(
-    r"(?P<time>(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)"
-    r"|(?P<numdate>(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})\.?)"
-    r"|(?P<offset>[+-]\d{2}:?\d{2})(?!\d)"
-    r"|(?P<num>\d+)(?:st|nd|rd|th)?(?![\d])"
-    r"|(?P<word>[a-zа-яёіїєґ'][a-zа-яёіїєґ'.]*)"
-    r"|(?P<punct>[\s,.;|•·–—-]+)"
-)
+_SEPARATORS = re.compile(r"[\s,;|•·–—]+|(?<=\D)-(?=\D)")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(am|pm|a\.m\.|p\.m\.)?")
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})\.?")
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
+_ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)")
 
 
 # --- the fast path: text -> form (cached; independent of `now` and the zone) --------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Form:
+class _Form(NamedTuple):
     """A timestamp as written, before `now` and the zone give it an instant."""
 
     kind: str  # "absolute" | "yearless" | "time" | "dayword" | "relative" | "error"
@@ -186,8 +199,31 @@ def _bad(reason: str) -> _Form:
     return _Form(kind="error", error=reason)
 
 
+# Shortcuts for the commonest shapes (UNN: "02.04.24, 19:59", "30 жовтня, 22:19",
+# "November 13, 09:46 PM"); anything they do not match goes through the tokenizer.
+_QUICK_NUMERIC = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4}),? (\d{1,2}):(\d{2})")
+_QUICK_DAY_MONTH = re.compile(r"(\d{1,2}) ([^\W\d]+)(?: (\d{4}))?,? (\d{1,2}):(\d{2})")
+_QUICK_MONTH_DAY = re.compile(r"([a-z]+) (\d{1,2}),?(?: (\d{4}),?)? (\d{1,2}):(\d{2}) ([ap]m)")
+
+
 def _read_form_uncached(text: str, date_order: str) -> _Form | None:
     """Return the form `text` is written in, or None when the fast path does not know it."""
+    quick = _QUICK_NUMERIC.fullmatch(text)
+    if quick:
+        year, month, day = _numeric_date((quick[1], quick[2], quick[3]), date_order)
+        return _clock_form(year, month, day, quick[4], quick[5])
+    quick = _QUICK_DAY_MONTH.fullmatch(text)
+    if quick and quick[2] in _MONTHS:
+        year = int(quick[3]) if quick[3] else None
+        return _clock_form(year, _MONTHS[quick[2]], int(quick[1]), quick[4], quick[5])
+    quick = _QUICK_MONTH_DAY.fullmatch(text)
+    if quick and quick[1] in _MONTHS:
+        year = int(quick[3]) if quick[3] else None
+        hour = int(quick[4])
+        if not 1 <= hour <= 12:
+            return _bad(f"{hour} {quick[6].upper()} is not a 12-hour clock time")
+        hour = hour % 12 + _MERIDIEM[quick[6]]
+        return _clock_form(year, _MONTHS[quick[1]], int(quick[2]), hour, quick[5])
     iso = _ISO.fullmatch(text)
     if iso:
         return _iso_form(iso)
@@ -195,6 +231,20 @@ def _read_form_uncached(text: str, date_order: str) -> _Form | None:
         return _token_form(text, date_order)
     except _Unknown:
         return None
+
+
+def _clock_form(year: int | None, month: int, day: int, hour: int | str, minute: str) -> _Form:
+    return _checked(
+        _Form(
+            kind="absolute" if year is not None else "yearless",
+            year=year,
+            month=month,
+            day=day,
+            hour=int(hour),
+            minute=int(minute),
+            precision="minute",
+        )
+    )
 
 
 _read_form = lru_cache(maxsize=DEFAULT_CACHE_SIZE)(_read_form_uncached)
@@ -240,79 +290,82 @@ def _iso_form(match: re.Match[str]) -> _Form:
 def _tokens(text: str) -> list[tuple[str, Any]]:
     """Split lowered text into (kind, value) tokens; raise _Unknown on anything unexpected."""
     out: list[tuple[str, Any]] = []
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        if m.start() != pos:
-            raise _Unknown
-        pos = m.end()
-        kind = m.lastgroup  # the outer named group: it closes last
-        if kind == "punct":
+    for piece in _SEPARATORS.split(text):
+        if not piece:
             continue
-        if kind == "time":
-            out.append(("time", (int(m["h"]), int(m["mi"]), m["s"])))
-        elif kind == "numdate":
-            out.append(("numdate", (m["a"], m["b"], m["c"])))
-        elif kind == "offset":
-            digits = m["offset"][1:].replace(":", "")
-            sign = -1 if m["offset"][0] == "-" else 1
-            out.append(("zone", sign * (int(digits[:2]) * 60 + int(digits[2:]))))
-        elif kind == "num":
-            out.append(("num", m["num"]))
-        else:
-            out.append(_word_token(m["word"]))
-    if pos != len(text):
-        raise _Unknown
+        token = _WORDS.get(piece)
+        if token is None:
+            token = _piece_token(piece)
+        out.append(token)
     return out
 
 
-def _word_token(word: str) -> tuple[str, Any]:
-    if _CYRILLIC.search(word):
-        word = word.translate(_LATIN_LOOKALIKES)
-    if word in _MERIDIEM:
-        return ("meridiem", _MERIDIEM[word])
-    word = word.rstrip(".")
-    for table, kind in ((_MONTHS, "month"), (_WEEKDAYS, "weekday"), (_DAY_WORDS, "dayword")):
-        if word in table:
-            return (kind, table[word])
-    if word in _FILLERS:
-        return ("filler", word)
-    if word in _ZONE_WORDS:
-        return ("zone", _ZONE_WORDS[word])
-    if word in _AGO_WORDS:
-        return ("ago", word)
-    if word in _UNITS:
-        return ("unit", _UNITS[word])
-    if word in _NOW_WORDS:
-        return ("nowword", word)
-    if word in _ONE_WORDS:
-        return ("one", word)
-    if word in _MERIDIEM:  # "p.m" without its final dot
-        return ("meridiem", _MERIDIEM[word])
+def _piece_token(piece: str) -> tuple[str, Any]:
+    """Classify one piece that is not a plain known word."""
+    if piece.isdigit():
+        return ("num", piece)
+    if ":" in piece:
+        time = _TIME.fullmatch(piece)  # "14:35", "09:46pm", "14:35:00"
+        if time:
+            hour, minute, second, meridiem = time.groups()
+            return ("time", (int(hour), int(minute), second, meridiem))
+        offset = _OFFSET.fullmatch(piece)
+        if offset:
+            return _offset_token(offset)
+        raise _Unknown
+    numeric = _NUMERIC_DATE.fullmatch(piece)
+    if numeric:
+        return ("numdate", (numeric[1], numeric[3], numeric[4]))
+    offset = _OFFSET.fullmatch(piece)
+    if offset:
+        return _offset_token(offset)
+    ordinal = _ORDINAL.fullmatch(piece)
+    if ordinal:
+        return ("num", ordinal[1])
+    if piece.endswith(".") and len(piece) > 1:
+        return _WORDS.get(piece[:-1]) or _piece_token(piece[:-1])
+    if _CYRILLIC.search(piece):
+        fixed = piece.translate(_LATIN_LOOKALIKES)
+        if fixed != piece:
+            return _WORDS.get(fixed) or _piece_token(fixed)
     raise _Unknown
+
+
+def _offset_token(match: re.Match[str]) -> tuple[str, Any]:
+    sign = -1 if match[1] == "-" else 1
+    return ("zone", sign * (int(match[2]) * 60 + int(match[3])))
 
 
 def _token_form(text: str, date_order: str) -> _Form:
     tokens = _tokens(text)
-    kinds = [kind for kind, _ in tokens]
-    if "ago" in kinds or "nowword" in kinds:
-        return _relative_form(tokens)
-    by_kind: dict[str, list[Any]] = {}
+    seen: dict[str, Any] = {}
+    numbers: list[str] = []
     for kind, value in tokens:
-        if kind != "filler":
-            by_kind.setdefault(kind, []).append(value)
-    if not by_kind or any(len(v) > 1 for k, v in by_kind.items() if k != "num"):
+        if kind == "num":
+            numbers.append(value)
+        elif kind == "filler":
+            continue
+        elif kind in seen:
+            raise _Unknown  # two months, two times, ...: not one timestamp
+        else:
+            seen[kind] = value
+    if "ago" in seen or "nowword" in seen:
+        return _relative_form(tokens)
+    if not (seen or numbers) or "unit" in seen or "one" in seen:
         raise _Unknown
-    if "unit" in by_kind or "one" in by_kind:
-        raise _Unknown
-    numbers: list[str] = by_kind.get("num", [])
-    weekday = by_kind["weekday"][0] if "weekday" in by_kind else None
-    offset = by_kind["zone"][0] if "zone" in by_kind else None
-    meridiem = by_kind["meridiem"][0] if "meridiem" in by_kind else None
+    weekday = seen.get("weekday")
+    offset = seen.get("zone")
+    meridiem = seen.get("meridiem")
+    dayword = seen.get("dayword")
 
     hour = minute = second = 0
     time_precision = None
-    if "time" in by_kind:
-        hour, minute, seconds_text = by_kind["time"][0]
+    if "time" in seen:
+        hour, minute, seconds_text, glued = seen["time"]
+        if glued:  # "09:46pm"
+            if meridiem is not None:
+                raise _Unknown
+            meridiem = _MERIDIEM[glued]
         second = int(seconds_text or 0)
         time_precision = "minute" if seconds_text is None else "second"
     elif meridiem is not None and numbers and len(numbers[-1]) <= 2:
@@ -324,40 +377,43 @@ def _token_form(text: str, date_order: str) -> _Form:
         hour = hour % 12 + meridiem
 
     year: int | None = None
-    if "numdate" in by_kind:
-        if numbers or "month" in by_kind or "dayword" in by_kind:
+    if "numdate" in seen:
+        if numbers or "month" in seen or dayword is not None:
             raise _Unknown
-        year, month, day = _numeric_date(by_kind["numdate"][0], date_order)
-    elif "month" in by_kind:
-        if "dayword" in by_kind:
+        year, month, day = _numeric_date(seen["numdate"], date_order)
+    elif "month" in seen:
+        if dayword is not None:
             raise _Unknown
-        month = by_kind["month"][0]
-        days = [n for n in numbers if len(n) <= 2]
-        years = [n for n in numbers if len(n) == 4]
-        if len(days) > 1 or len(years) > 1 or len(days) + len(years) != len(numbers):
-            raise _Unknown
-        year = int(years[0]) if years else None
-        if not days:
+        month = seen["month"]
+        day_text = year_text = None
+        for number in numbers:
+            if len(number) <= 2 and day_text is None:
+                day_text = number
+            elif len(number) == 4 and year_text is None:
+                year_text = number
+            else:
+                raise _Unknown
+        year = int(year_text) if year_text else None
+        if day_text is None:
             if year is None or time_precision:
                 raise _Unknown  # "квітень" alone or "April, 14:35": leave it to dateparser
             return _checked(_Form(kind="absolute", year=year, month=month, precision="month"))
-        day = int(days[0])
+        day = int(day_text)
     else:
         if numbers:
-            if len(numbers) == 1 and len(numbers[0]) == 4 and len(by_kind) == 1:
+            if len(numbers) == 1 and len(numbers[0]) == 4 and not seen:
                 return _checked(_Form(kind="absolute", year=int(numbers[0]), precision="year"))
             raise _Unknown
-        if time_precision is None:
-            if "dayword" in by_kind and len(by_kind) == 1:
-                return _Form(kind="dayword", days_back=by_kind["dayword"][0], precision="day")
-            raise _Unknown
-        kind = "dayword" if "dayword" in by_kind else "time"
         if weekday is not None:
+            raise _Unknown
+        if time_precision is None:
+            if dayword is not None and len(seen) == 1:
+                return _Form(kind="dayword", days_back=dayword, precision="day")
             raise _Unknown
         return _checked(
             _Form(
-                kind=kind,
-                days_back=by_kind["dayword"][0] if kind == "dayword" else 0,
+                kind="time" if dayword is None else "dayword",
+                days_back=dayword or 0,
                 hour=hour,
                 minute=minute,
                 second=second,
@@ -389,16 +445,20 @@ def _numeric_date(parts: tuple[str, str, str], date_order: str) -> tuple[int, in
         order = date_order if date_order != "YMD" else "DMY"
     else:
         raise _Unknown
-    values = dict(zip(order, (first, second, third), strict=True))
-    if len(values["D"]) > 2 or len(values["M"]) > 2:
+    if order == "DMY":
+        day_text, month_text, year_text = first, second, third
+    elif order == "MDY":
+        month_text, day_text, year_text = first, second, third
+    else:
+        year_text, month_text, day_text = first, second, third
+    if len(day_text) > 2 or len(month_text) > 2:
         raise _Unknown
-    year_text = values["Y"]
     year = int(year_text)
     if len(year_text) == 2:
         year += 2000  # a two-digit year on a news page is this century's (UNN: "02.04.24")
     elif len(year_text) != 4:
         raise _Unknown
-    return year, int(values["M"]), int(values["D"])
+    return year, int(month_text), int(day_text)
 
 
 def _relative_form(tokens: list[tuple[str, Any]]) -> _Form:
@@ -441,10 +501,11 @@ def _checked(form: _Form) -> _Form:
             return _bad(f"year {form.year} is before {EARLIEST_YEAR}")
         if form.year is not None and form.year > 9998:
             return _bad(f"year {form.year} is in the far future")
-        try:
-            date(form.year if form.year is not None else 2000, form.month, form.day)
-        except ValueError:
-            return _bad(f"day {form.day} does not exist in month {form.month}")
+        if not 1 <= form.day <= 28:
+            try:  # 2000 is a leap year: a year-less 29 February is checked when it is placed
+                date(form.year if form.year is not None else 2000, form.month, form.day)
+            except ValueError:
+                return _bad(f"day {form.day} does not exist in month {form.month}")
     return form
 
 
@@ -470,6 +531,15 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
         return TimeResult(raw=raw, error=form.error)
     now_utc = now.astimezone(UTC)
     latest = now_utc + FUTURE_TOLERANCE
+    if form.kind == "absolute":
+        assert form.year is not None
+        moment = datetime(form.year, form.month, form.day, form.hour, form.minute, form.second)
+        if form.weekday is not None and moment.weekday() != form.weekday:
+            return TimeResult(raw=raw, error=_weekday_error(form.weekday, moment))
+        utc = _to_instant(moment, zone, form.offset_minutes)
+        if utc > latest:
+            return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
+        return _result(raw, utc, zone, form.precision)
     if form.kind == "relative":
         utc = now_utc - timedelta(seconds=form.seconds_back)
         return _result(raw, utc, zone, form.precision, approximate=True)
@@ -482,16 +552,7 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
         if utc > latest:
             return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
         return _result(raw, utc, zone, form.precision)
-    if form.kind == "yearless":
-        return _resolve_yearless(raw, form, now_local, latest, zone)
-    assert form.year is not None
-    moment = datetime(form.year, form.month, form.day, form.hour, form.minute, form.second)
-    utc = _to_instant(moment, zone, form.offset_minutes)
-    if form.weekday is not None and moment.weekday() != form.weekday:
-        return TimeResult(raw=raw, error=_weekday_error(form.weekday, moment))
-    if utc > latest:
-        return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
-    return _result(raw, utc, zone, form.precision)
+    return _resolve_yearless(raw, form, now_local, latest, zone)
 
 
 def _resolve_yearless(
@@ -502,27 +563,25 @@ def _resolve_yearless(
     With a weekday ("Tuesday, April 9") the weekday must match that year, or the year before
     (a page fetched months later still shows last year's date); otherwise it is reported.
     """
-    candidates: list[datetime] = []
+    candidates: list[tuple[datetime, datetime]] = []
     for year in range(now_local.year, now_local.year - 9, -1):
         try:
             moment = datetime(year, form.month, form.day, form.hour, form.minute, form.second)
         except ValueError:  # 29 February outside a leap year
             continue
-        if _to_instant(moment, zone, form.offset_minutes) <= latest:
-            candidates.append(moment)
-            if len(candidates) == 2:
+        utc = _to_instant(moment, zone, form.offset_minutes)
+        if utc <= latest:
+            candidates.append((moment, utc))
+            if form.weekday is None or len(candidates) == 2:
                 break
     if not candidates:
         return TimeResult(raw=raw, error="no such date in the last eight years")
-    chosen = candidates[0]
+    chosen, utc = candidates[0]
     if form.weekday is not None:
-        matching = [c for c in candidates if c.weekday() == form.weekday]
+        matching = [c for c in candidates if c[0].weekday() == form.weekday]
         if not matching:
             return TimeResult(raw=raw, error=_weekday_error(form.weekday, chosen))
-        chosen = matching[0]
-    if chosen.year < EARLIEST_YEAR:
-        return TimeResult(raw=raw, error=f"year {chosen.year} is before {EARLIEST_YEAR}")
-    utc = _to_instant(chosen, zone, form.offset_minutes)
+        chosen, utc = matching[0]
     return _result(raw, utc, zone, form.precision)
 
 
@@ -570,7 +629,7 @@ def _dateparser(languages: tuple[str, ...], date_order: str) -> Any:
     with _parsers_lock:
         parser = _PARSERS.get(key)
         if parser is None:
-            from dateparser.date import DateDataParser  # noqa: PLC0415  (slow import, rarely needed)
+            from dateparser.date import DateDataParser
 
             parser = DateDataParser(
                 languages=list(languages),
@@ -626,10 +685,12 @@ def _fallback_result(
 
 def _clean(text: str) -> str:
     """Lower-case, unify apostrophes and spaces, drop what follows a "•" (view counts)."""
-    text = text.translate(_APOSTROPHES)
-    head, bullet, _ = text.partition("•")
-    if bullet and head.strip():
-        text = head  # "November 13, 09:46 PM • 35469 views"
+    if "’" in text or "ʼ" in text or "`" in text:
+        text = text.translate(_APOSTROPHES)
+    if "•" in text:
+        head = text.partition("•")[0]
+        if head.strip():
+            text = head  # "November 13, 09:46 PM • 35469 views"
     return " ".join(text.lower().split())
 
 
