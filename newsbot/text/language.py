@@ -236,15 +236,17 @@ def bounded_sample(text: str, limit: int) -> str:
         return text
     third = limit // 3
     middle = (len(text) - third) // 2
-    slices = (text[:third], text[middle : middle + third], text[-third:])
-    # Cut at whitespace so no slice starts or ends with half a word.
-    return " ".join(_trim_to_words(part) for part in slices)
+    # Cut the inner ends at whitespace so no slice starts or ends with half a word.
+    head = _trim_to_words(text[:third], start=False)
+    body = _trim_to_words(text[middle : middle + third])
+    tail = _trim_to_words(text[-third:], end=False)
+    return " ".join((head, body, tail))
 
 
-def _trim_to_words(part: str) -> str:
-    start = part.find(" ") + 1 if not part[:1].isspace() else 0
-    end = part.rfind(" ")
-    return part[start:end] if end > start else part
+def _trim_to_words(part: str, *, start: bool = True, end: bool = True) -> str:
+    first = part.find(" ") + 1 if start else 0
+    last = part.rfind(" ") if end else len(part)
+    return part[first:last] if last > first else part
 
 
 def _count_other_letters(text: str) -> int:
