@@ -9,7 +9,9 @@ import click
 from newsbot import __version__
 
 # (module, attribute) of every subcommand; each module owns one command or group.
-_COMMANDS: list[tuple[str, str]] = []
+_COMMANDS: list[tuple[str, str]] = [
+    ("newsbot.cli.language", "detect_lang"),
+]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
