@@ -54,13 +54,19 @@ _MONTHS_GENITIVE = (
 _YEAR_WORD = r"(?:\s*(?:р\.|г\.|року|года))?"
 _AT = r"(?:(?:at|о|об|в)\s+)?"
 _RELATIVE_DAY = r"(?:Today|Yesterday|Сьогодні|Вчора|Учора|Сегодня|Вчера)"
+# Old layout day headers join a weekday to the date: "Понеділок, 15 березня 2021, 08:47".
+_WEEKDAY = (
+    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|Понеділок|Вівторок|Середа|Четвер|П'ятниця|П’ятниця|Субота|Неділя"
+    r"|Понедельник|Вторник|Среда|Четверг|Пятница|Суббота|Воскресенье),?\s+)?"
+)
 # One alternative per form UNN prints; `time` (a bare clock time) is only trusted when it is
 # glued to the title or carries AM/PM ("04:13 AM" is today's date in the Next.js layout).
 _STAMP_FORMS = (
     rf"(?P<numeric>\d{{2}}\.\d{{2}}\.(?:\d{{4}}|\d{{2}}),?\s*{_AT}{_TIME})"  # 02.04.24, 19:59
     rf"|(?P<numeric_rev>{_TIME},?\s+\d{{2}}\.\d{{2}}\.(?:\d{{4}}|\d{{2}}))"  # 19:59, 02.04.2024
-    rf"|(?P<month_day>{_MONTHS_EN}\s+\d{{1,2}}(?:,\s*\d{{4}})?,?\s+{_AT}{_TIME}{_AMPM}?)"
-    rf"|(?P<day_month>\d{{1,2}}\s+(?:{_MONTHS_EN}|{_MONTHS_GENITIVE})(?:\s+\d{{4}}{_YEAR_WORD})?"
+    rf"|(?P<month_day>{_WEEKDAY}{_MONTHS_EN}\s+\d{{1,2}}(?:,\s*\d{{4}})?,?\s+{_AT}{_TIME}{_AMPM}?)"
+    rf"|(?P<day_month>{_WEEKDAY}\d{{1,2}}\s+(?:{_MONTHS_EN}|{_MONTHS_GENITIVE})(?:\s+\d{{4}}{_YEAR_WORD})?"
     rf",?\s+{_AT}{_TIME}{_AMPM}?)"  # 30 жовтня, 22:19 / 3 декабря 2020, 18:47
     rf"|(?P<relative>{_RELATIVE_DAY},?\s+{_AT}{_TIME}{_AMPM}?)"
     rf"|(?P<time>{_TIME}{_AMPM}?)"
@@ -69,7 +75,7 @@ _STAMP_TAIL = re.compile(rf"(?:{_STAMP_FORMS})[\s,.]*$", re.IGNORECASE)
 _STAMP_FULL = re.compile(rf"(?:{_STAMP_FORMS})", re.IGNORECASE)
 _AMPM_END = re.compile(r"[AP]M$", re.IGNORECASE)
 # No timestamp form is longer than this; searching only the tail keeps long paragraphs cheap.
-_STAMP_WINDOW = 48
+_STAMP_WINDOW = 64
 
 
 def is_timestamp(text: str) -> bool:
@@ -112,8 +118,14 @@ _VIEWS_TAIL = re.compile(
 _VIEWS_LINE = re.compile(rf"(?:{_COUNT_WORD}\s*:\s*\d[\d\s,.]*|{_COUNT})", re.IGNORECASE)
 
 
+# The old layout's counter has no word: a line of just "• 1 248".
+_BULLET_COUNT = re.compile(r"[•·●]\s*\d[\d\s,.]*")
+
+
 def split_views_tail(text: str) -> tuple[str, str | None]:
     """Cut a trailing view counter off `text`: (head, counter text or None)."""
+    if _BULLET_COUNT.fullmatch(text):
+        return "", text.lstrip("•·● ")
     match = _VIEWS_TAIL.search(text)
     if match is not None:
         return text[: match.start()].rstrip(" •·●|"), match["views"]
@@ -408,13 +420,13 @@ class _Classifier:
         if follower is not None and follower.is_counter and (self.views_known or self.block):
             self._teaser(line.head, line.stamp or follower.stamp, follower.views_raw, line.block)
             return 2
+        if self.block and _title_shaped(line.head):
+            self._teaser(line.head, line.stamp, None, line.block)  # a teaser with no counter
+            return 1
         link = self._cross_link(line)
         if link is not None:
             link.position = len(self.result.paragraphs) - 1
             self.result.cross_links.append(link)
-            return 1
-        if self.block and _title_shaped(line.head):
-            self._teaser(line.head, line.stamp, None, line.block)
             return 1
         self.result.paragraphs.append(line.block.text)
         return 1

@@ -126,3 +126,40 @@ def split_body(
         result.problems["views"] = parsed.error or "unreadable view counter"
     result.related.extend(clean_teaser(teaser) for teaser in related)
     return result
+
+
+def render_text(
+    title: str, views_raw: str | None, body_html: str, related: Sequence[Teaser] = ()
+) -> str:
+    """Render an article as a browser copy reads: title, counter, body lines, teaser blocks.
+
+    This is the plain-text form `split_text` reads (the seed is one); tests and the benchmark
+    use it to run the text splitter over the HTML fixtures.
+    """
+    lines = [title]
+    if views_raw:
+        lines.append(f"• {normalize_text(views_raw).lstrip('• ')}")
+    lines.extend(block.text for block in html_blocks(body_html))
+    block = None
+    for teaser in related:
+        if teaser.block != block:
+            block = teaser.block
+            lines.append(_BLOCK_HEADINGS.get(block, block))
+        lines.extend(f"{label}" for label in teaser.labels if label == "Exclusive")
+        glued = "".join(label for label in teaser.labels if label != "Exclusive")
+        lines.append(normalize_text(teaser.title) + glued)
+        stamp = teaser.published_raw or ""
+        counter = normalize_text(teaser.views_raw or "").lstrip("• ")
+        if counter:
+            lines.append(f"{stamp} • {counter}".strip())
+        elif stamp:
+            lines[-1] += stamp
+    return "\n".join(lines) + "\n"
+
+
+# Headings a text rendering shows for each block slug (English edition wording).
+_BLOCK_HEADINGS = {
+    "news-by-theme": "News by theme",
+    "popular": "Popular news",
+    "latest": "Latest news",
+}
