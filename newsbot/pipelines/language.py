@@ -79,4 +79,3 @@ def label_article(article: Article, candidates: tuple[str, ...]) -> None:
         unit.lang = found.lang
         if found.lang == UNDETERMINED:
             unit.problems["lang"] = found.reason or "undetermined"
-

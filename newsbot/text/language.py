@@ -36,7 +36,7 @@ _CYRILLIC_ALPHABETS: dict[str, frozenset[str]] = {
 _ALPHABET_LETTERS = frozenset().union(*_CYRILLIC_ALPHABETS.values())
 
 # Latin letters that look like Cyrillic ones. Inside a Cyrillic word they are typing slips:
-# UNN writes "переглядiв" with a Latin "i" (see /work/shared/seeds/000_8530ec2091bce858.txt).
+# UNN writes "переглядiв" with a Latin "i" (seed 000_8530ec2091bce858).
 _HOMOGLYPHS = str.maketrans("aceiopxyk", "асеіорхук")
 _MIXED_SCRIPT = re.compile(r"[\u0400-\u04ff][a-z]|[a-z][\u0400-\u04ff]")
 _WORD = re.compile(r"\w+")
@@ -45,7 +45,7 @@ _LATIN = re.compile(r"[a-z]")
 # Letters that are neither basic Latin nor Cyrillic: accented Latin, Greek, Han, Arabic, ...
 _OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
 # Counting with str.count (a C loop per letter) is several times faster than a regex scan.
-_CYRILLIC_LOWER = tuple(chr(code) for code in range(0x430, 0x460)) + ("ґ",)
+_CYRILLIC_LOWER = (*(chr(code) for code in range(0x430, 0x460)), "ґ")
 _LATIN_LOWER = tuple("abcdefghijklmnopqrstuvwxyz")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff'’ʼ]+")
 
@@ -269,7 +269,9 @@ def _dictionary_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
     analyzers = {code: _analyzer(code) for code in codes}
     if any(analyzer is None for analyzer in analyzers.values()):
         return None
-    words = {w.strip("'’ʼ").replace("’", "'").replace("ʼ", "'") for w in _CYRILLIC_WORD.findall(sample)}
+    words = {
+        w.strip("'’ʼ").replace("’", "'").replace("ʼ", "'") for w in _CYRILLIC_WORD.findall(sample)
+    }
     words.discard("")
     if not words:
         return None
