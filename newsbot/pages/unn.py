@@ -59,6 +59,14 @@ def edition_from_url(url: str) -> str | None:
     return None
 
 
+_ARTICLE_PATH = re.compile(r"^(?:/(?:uk|en|ru))?/news/(?!tag/)[^/?#]+/?$")
+
+
+def is_article_url(url: str) -> bool:
+    """Tell whether a UNN URL points at an article (not a listing, feed or tag page)."""
+    return is_unn_url(url) and bool(_ARTICLE_PATH.match(urlsplit(url).path))
+
+
 def is_unn_url(url: str) -> bool:
     """Tell whether a URL is on one of UNN's domains."""
     host = (urlsplit(url).hostname or "").lower()

@@ -188,9 +188,7 @@ class LanguageDetector:
                 return decided
         return self._model(sample, open_codes, precise=short)
 
-    def _letter_cues(
-        self, sample: str, codes: tuple[str, ...]
-    ) -> tuple[LangResult | None, tuple[str, ...]]:
+    def _letter_cues(self, sample: str, codes: tuple[str, ...]) -> tuple[LangResult | None, tuple[str, ...]]:
         """Rule out languages whose alphabet lacks letters the text uses.
 
         Return a decision when exactly one language is left, else the languages still open (all
@@ -198,16 +196,13 @@ class LanguageDetector:
         """
         used = {letter for letter in _ALPHABET_LETTERS if letter in sample}
         foreign = {
-            code: used - _CYRILLIC_ALPHABETS[code] if code in _CYRILLIC_ALPHABETS else set()
-            for code in codes
+            code: used - _CYRILLIC_ALPHABETS[code] if code in _CYRILLIC_ALPHABETS else set() for code in codes
         }
         clean = tuple(code for code in codes if not foreign[code])
         if len(clean) == 1:
             # Confidence grows with how often the ruling-out letters occur: 1 -> 0.75, 3 -> 0.94.
             evidence = min(
-                sum(sample.count(letter) for letter in foreign[code])
-                for code in codes
-                if code != clean[0]
+                sum(sample.count(letter) for letter in foreign[code]) for code in codes if code != clean[0]
             )
             return LangResult(clean[0], round(1 - 0.5 ** (evidence + 1), 3), "letters"), clean
         return None, clean or codes
@@ -269,9 +264,7 @@ def _dictionary_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
     analyzers = {code: _analyzer(code) for code in codes}
     if any(analyzer is None for analyzer in analyzers.values()):
         return None
-    words = {
-        w.strip("'’ʼ").replace("’", "'").replace("ʼ", "'") for w in _CYRILLIC_WORD.findall(sample)
-    }
+    words = {w.strip("'’ʼ").replace("’", "'").replace("ʼ", "'") for w in _CYRILLIC_WORD.findall(sample)}
     words.discard("")
     if not words:
         return None

@@ -93,12 +93,7 @@ def split_timestamp_tail(text: str) -> tuple[str, str | None]:
         return text, None
     start = match.start()
     # A bare "19:59" after a space is more likely "at 19:59" in running text than a stamp.
-    if (
-        match["time"]
-        and start > 0
-        and text[start - 1].isspace()
-        and not _AMPM_END.search(match["time"])
-    ):
+    if match["time"] and start > 0 and text[start - 1].isspace() and not _AMPM_END.search(match["time"]):
         return text, None
     return text[:start].rstrip(" ,•·|-–—"), match.group(0).strip(" ,.")
 
@@ -112,9 +107,7 @@ _COUNT = rf"{_NUMBER}\s*{_COUNT_WORD}"
 # with its word. The bullet (or the start of the line) is required: "gets 1 million views" at the
 # end of a title is a title.
 # The number may be missing ("• views"): still a counter, one parse_views reports as unreadable.
-_VIEWS_TAIL = re.compile(
-    rf"(?:^|[•·●|])\s*(?P<views>(?:{_NUMBER}\s*)?{_COUNT_WORD})\s*$", re.IGNORECASE
-)
+_VIEWS_TAIL = re.compile(rf"(?:^|[•·●|])\s*(?P<views>(?:{_NUMBER}\s*)?{_COUNT_WORD})\s*$", re.IGNORECASE)
 _VIEWS_LINE = re.compile(rf"(?:{_COUNT_WORD}\s*:\s*\d[\d\s,.]*|{_COUNT})", re.IGNORECASE)
 
 
@@ -477,9 +470,7 @@ class _Classifier:
         return _new_cross_link(text, None, line.stamp)
 
 
-def _html_cross_link(
-    line: _Line, text: str, labelled: bool, base_url: str | None
-) -> CrossLink | None:
+def _html_cross_link(line: _Line, text: str, labelled: bool, base_url: str | None) -> CrossLink | None:
     """Return a cross-link when a block's text is essentially one link plus label and stamp."""
     hrefs = {href for href, _ in line.block.links}
     if len(hrefs) != 1:

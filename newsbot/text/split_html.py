@@ -47,9 +47,7 @@ def split_html(
     body_html: str, *, base_url: str | None = None, article_views_known: bool = True
 ) -> SplitResult:
     """Split the inner HTML of an article body; links are resolved against `base_url`."""
-    return split_blocks(
-        html_blocks(body_html), base_url=base_url, article_views_known=article_views_known
-    )
+    return split_blocks(html_blocks(body_html), base_url=base_url, article_views_known=article_views_known)
 
 
 class _Walker:
@@ -128,9 +126,7 @@ def split_body(
     return result
 
 
-def render_text(
-    title: str, views_raw: str | None, body_html: str, related: Sequence[Teaser] = ()
-) -> str:
+def render_text(title: str, views_raw: str | None, body_html: str, related: Sequence[Teaser] = ()) -> str:
     """Render an article as a browser copy reads: title, counter, body lines, teaser blocks.
 
     This is the plain-text form `split_text` reads (the seed is one); tests and the benchmark
