@@ -42,6 +42,7 @@ DOMAINS = ("unn.ua", "unn.com.ua")
 EDITIONS = ("uk", "en", "ru")
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # UNN article pages weigh 80-300 KB; anything past this is junk
 
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _VIEW_WORD = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
 
 
@@ -71,6 +72,11 @@ def is_unn_url(url: str) -> bool:
     """Tell whether a URL is on one of UNN's domains."""
     host = (urlsplit(url).hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in DOMAINS)
+
+
+def _binary_share(text: str) -> float:
+    """Return the share of control and replacement characters: ~0 for HTML, ~10%+ for binary."""
+    return len(_BINARY.findall(text)) / len(text) if text else 1.0
 
 
 class _ArticlePage:
@@ -377,8 +383,9 @@ def parse_article(
     if len(body) > MAX_PAGE_BYTES:
         return QuarantinedPage(url, f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})", page)
     text = decode_html(body, headers)
-    if text.count("\x00") > 16 or "<" not in text[:4096]:
-        return QuarantinedPage(url, "not HTML: no markup in the first 4 KB", page)
+    binary = _binary_share(text[:4096])
+    if binary > 0.02:
+        return QuarantinedPage(url, f"not HTML: {binary:.0%} control or undecodable characters", page)
     sel = Selector(text=text)
     layout = detect_layout(sel)
     if layout is None:
