@@ -15,6 +15,7 @@ __all__ = [
     "EARLIEST_YEAR",
     "FUTURE_TOLERANCE",
     "MAX_LENGTH",
+    "PRECISIONS",
     "TimeResult",
     "configure_cache",
     "parse_timestamp",
