@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "DATE_ORDERS",
     "EARLIEST_YEAR",
     "FUTURE_TOLERANCE",
     "MAX_LENGTH",
