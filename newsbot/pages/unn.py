@@ -206,25 +206,16 @@ class NextArticlePage(_ArticlePage):
         return out
 
     def _card_teaser(self, card: Selector, slug: str) -> Teaser:
-        # Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text
-        # read glues them to the title; take them out as elements (fixtures/unn/en-next-*).
-        label = class_prefix("news-card_label__")
-        title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
-        title_text = (
-            clean_text(" ".join(title[0].xpath(f".//text()[not(ancestor::*[{label}])]").getall()))
-            if title
-            else text_of(card)
-        )
-        labels = card.xpath(f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{label}]")
         date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
         views = card.xpath(f".//*[{class_prefix('news-card_views__')}]")
+        title, labels = card_title(card)
         return Teaser(
-            title=title_text,
+            title=title,
             block=slug,
             url=self._abs(card.attrib.get("href")),
             published_raw=first_text(date),
             views_raw=first_text(views),
-            labels=[t for t in (text_of(n) for n in labels) if t],
+            labels=labels,
         )
 
 
@@ -362,6 +353,23 @@ class LegacyArticlePage(_ArticlePage):
         )
 
 
+def card_title(card: Selector) -> tuple[str, list[str]]:
+    """Return a Next.js news card's title and its labels ("Photo", "Exclusive", ...).
+
+    Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text read
+    glues them to the title; they are taken out as elements (fixtures/unn/en-next-*).
+    """
+    label = class_prefix("news-card_label__")
+    title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
+    text = (
+        clean_text(" ".join(title[0].xpath(f".//text()[not(ancestor::*[{label}])]").getall()))
+        if title
+        else text_of(card)
+    )
+    nodes = card.xpath(f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{label}]")
+    return text, [t for t in (text_of(n) for n in nodes) if t]
+
+
 LAYOUTS: tuple[type[_ArticlePage], ...] = (NextArticlePage, Y2024ArticlePage, LegacyArticlePage)
 
 
@@ -451,13 +459,10 @@ class ListingPage:
     def links(self) -> list[Link]:
         out: list[Link] = []
         for card in self.sel.xpath(f"//main//a[{class_prefix('news-card_root__')}]"):
-            title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
             date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
             href = card.attrib.get("href")
             if href:
-                out.append(
-                    Link(urljoin(self.url, href), first_text(title) or text_of(card), first_text(date))
-                )
+                out.append(Link(urljoin(self.url, href), card_title(card)[0], first_text(date)))
         # Old unn.com.ua listing: div.h-news-feed li[data-sort] with span.date and h3 a.
         for item in self.sel.xpath("//div[contains(@class,'h-news-feed')]//li[@data-sort]"):
             href = item.xpath(".//h3/a/@href").get()

@@ -12,9 +12,11 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "DATE_ORDERS",
     "EARLIEST_YEAR",
     "FUTURE_TOLERANCE",
     "MAX_LENGTH",
+    "PRECISIONS",
     "TimeResult",
     "configure_cache",
     "parse_timestamp",
