@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "newsbot.pipelines.split.SplitBodyPipeline": 100,  # body -> paragraphs, cross-links, views, teasers
+    "newsbot.pipelines.timestamps.NormaliseTimestampsPipeline": 200,  # every date -> UTC instant
     "newsbot.pipelines.language.DetectLanguagePipeline": 300,  # declared vs detected, per segment
     "newsbot.pipelines.archive.ArchivePipeline": 900,  # idempotent upsert into SQLite (last)
 }

@@ -42,9 +42,7 @@ def english_article(**changes: Any) -> Article:
             CrossLink(title="Байден говорив телефон із Сі: висловив занепокоєння"),
         ],
         "related": [
-            Teaser(
-                title="Rescuers found 20 kg of mercury in a forest in Lviv", block="news-by-theme"
-            ),
+            Teaser(title="Rescuers found 20 kg of mercury in a forest in Lviv", block="news-by-theme"),
             Teaser(title="Рятувальники знайшли ртуть у лісі на Львівщині", block="popular"),
             Teaser(title="Спасатели нашли ртуть в лесу на Львовщине", block="latest"),
         ],
