@@ -236,17 +236,8 @@ def _read_form_uncached(text: str, date_order: str) -> _Form | None:
 
 
 def _clock_form(year: int | None, month: int, day: int, hour: int | str, minute: str) -> _Form:
-    return _checked(
-        _Form(
-            kind="absolute" if year is not None else "yearless",
-            year=year,
-            month=month,
-            day=day,
-            hour=int(hour),
-            minute=int(minute),
-            precision="minute",
-        )
-    )
+    kind = "absolute" if year is not None else "yearless"
+    return _checked(_Form(kind, year, month, day, int(hour), int(minute), 0, "minute"))
 
 
 _read_form = lru_cache(maxsize=DEFAULT_CACHE_SIZE)(_read_form_uncached)
@@ -514,18 +505,21 @@ def _checked(form: _Form) -> _Form:
 # --- resolution: form + now + zone -> instant ----------------------------------------------------
 
 
-def _to_instant(local_naive: datetime, zone: ZoneInfo, offset_minutes: int | None) -> datetime:
-    """Return the UTC instant of a wall-clock time.
+def _wall(year: int, month: int, day: int, form: _Form, zone: ZoneInfo) -> datetime:
+    """Return the wall-clock time of `form` on that day, aware, in the text's or source's zone.
 
     DST rule: a wall time that occurs twice (autumn) is the first occurrence (summer time,
     fold=0); a wall time that does not exist (spring gap) is read with the offset in force just
     before the gap, so Kyiv's 03:30 on the last Sunday of March is 01:30 UTC (04:30 summer time).
     """
-    if offset_minutes is not None:
-        tzinfo: Any = timezone(timedelta(minutes=offset_minutes))
-    else:
-        tzinfo = zone
-    return local_naive.replace(tzinfo=tzinfo).astimezone(UTC)
+    tzinfo = zone if form.offset_minutes is None else _fixed_zone(form.offset_minutes)
+    # positional arguments: datetime.replace(tzinfo=...) costs several times more
+    return datetime(year, month, day, form.hour, form.minute, form.second, 0, tzinfo)
+
+
+@lru_cache(maxsize=64)
+def _fixed_zone(offset_minutes: int) -> timezone:
+    return timezone(timedelta(minutes=offset_minutes))
 
 
 def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult:
@@ -535,10 +529,10 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
     latest = now_utc + FUTURE_TOLERANCE
     if form.kind == "absolute":
         assert form.year is not None
-        moment = datetime(form.year, form.month, form.day, form.hour, form.minute, form.second)
-        if form.weekday is not None and moment.weekday() != form.weekday:
-            return TimeResult(raw=raw, error=_weekday_error(form.weekday, moment))
-        utc = _to_instant(moment, zone, form.offset_minutes)
+        wall = _wall(form.year, form.month, form.day, form, zone)
+        if form.weekday is not None and wall.weekday() != form.weekday:
+            return TimeResult(raw=raw, error=_weekday_error(form.weekday, wall))
+        utc = wall.astimezone(UTC)
         if utc > latest:
             return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
         return _result(raw, utc, zone, form.precision)
@@ -548,9 +542,10 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
     now_local = now_utc.astimezone(zone)
     if form.kind in ("time", "dayword"):
         day = now_local.date() - timedelta(days=form.days_back)
-        utc = _to_instant(_at(day, form), zone, form.offset_minutes)
+        utc = _wall(day.year, day.month, day.day, form, zone).astimezone(UTC)
         if form.kind == "time" and utc > latest:
-            utc = _to_instant(_at(day - timedelta(days=1), form), zone, form.offset_minutes)
+            day -= timedelta(days=1)
+            utc = _wall(day.year, day.month, day.day, form, zone).astimezone(UTC)
         if utc > latest:
             return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
         return _result(raw, utc, zone, form.precision)
@@ -568,12 +563,12 @@ def _resolve_yearless(
     candidates: list[tuple[datetime, datetime]] = []
     for year in range(now_local.year, now_local.year - 9, -1):
         try:
-            moment = datetime(year, form.month, form.day, form.hour, form.minute, form.second)
+            wall = _wall(year, form.month, form.day, form, zone)
         except ValueError:  # 29 February outside a leap year
             continue
-        utc = _to_instant(moment, zone, form.offset_minutes)
+        utc = wall.astimezone(UTC)
         if utc <= latest:
-            candidates.append((moment, utc))
+            candidates.append((wall, utc))
             if form.weekday is None or len(candidates) == 2:
                 break
     if not candidates:
@@ -585,10 +580,6 @@ def _resolve_yearless(
             return TimeResult(raw=raw, error=_weekday_error(form.weekday, chosen))
         chosen, utc = matching[0]
     return _result(raw, utc, zone, form.precision)
-
-
-def _at(day: date, form: _Form) -> datetime:
-    return datetime(day.year, day.month, day.day, form.hour, form.minute, form.second)
 
 
 def _weekday_error(weekday: int, moment: datetime) -> str:
