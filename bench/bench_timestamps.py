@@ -237,15 +237,22 @@ def build_corpus(size: int, now: datetime, rng: random.Random) -> list[Case]:
     return corpus
 
 
-def rate(corpus: list[Case], now: datetime, repeat: int = 3) -> float:
-    """Return the best parses per second of `repeat` passes over the corpus."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for case in corpus:
-            parse_timestamp(case.text, now=now, languages=(case.lang,))
-        best = min(best, time.perf_counter() - start)
-    return len(corpus) / best
+def rate(corpus: list[Case], now: datetime, repeat: int = 5, chunk: int = 500) -> float:
+    """Return parses per second: for each chunk of strings the best of `repeat` passes.
+
+    The machine is shared (2 cores, other jobs): the best pass per chunk filters their bursts.
+    """
+    total = 0.0
+    for start in range(0, len(corpus), chunk):
+        part = corpus[start : start + chunk]
+        best = float("inf")
+        for _ in range(repeat):
+            began = time.perf_counter()
+            for case in part:
+                parse_timestamp(case.text, now=now, languages=(case.lang,))
+            best = min(best, time.perf_counter() - began)
+        total += best
+    return len(corpus) / total
 
 
 def same(a: datetime | None, b: datetime | None, slack: timedelta = timedelta(0)) -> bool:
@@ -268,7 +275,7 @@ def explain(case: Case, ours: datetime | None, theirs: datetime | None, now: dat
     truth = case.truth.astimezone(KYIV)
     seen = theirs.astimezone(KYIV)
     if (seen.day, seen.month) == (truth.month, truth.day) and seen.year == truth.year:
-        return "day and month swapped: dateparser reads DD.MM.YY month-first"
+        return "day and month swapped: dateparser reads DD.MM month-first (MDY default)"
     if (seen.month, seen.day, seen.hour, seen.minute) == (
         truth.month,
         truth.day,
@@ -283,6 +290,12 @@ def explain(case: Case, ours: datetime | None, theirs: datetime | None, now: dat
     ):
         return "time placed today although that is after the fetch time (truth: yesterday)"
     delta = theirs - case.truth
+    hours = round(delta / timedelta(hours=1))
+    if case.approximate and hours and abs(delta - timedelta(hours=hours)) < timedelta(minutes=2):
+        return (
+            f"counted back from the machine's clock in its own zone ({time.strftime('%Z')}), "
+            f"not Kyiv time: off by {hours} h"
+        )
     if (
         delta.days == 0
         and (seen.hour, seen.minute) != (truth.hour, truth.minute)
@@ -513,8 +526,7 @@ def main() -> None:
     cold = rate(corpus, now)
     print(f"cache off: {cold:,.0f} parses/s ({1e6 / cold:.1f} us/string)")
     configure_cache(len(corpus) + 1)
-    rate(corpus, now, repeat=1)  # fill the cache
-    warm = rate(corpus, now)
+    warm = rate(corpus, now)  # the first pass of each chunk fills the cache
     print(f"cache on, every string seen before: {warm:,.0f} parses/s ({1e6 / warm:.1f} us/string)")
     configure_cache(timestamps.DEFAULT_CACHE_SIZE)
 

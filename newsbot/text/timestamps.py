@@ -205,6 +205,10 @@ def _bad(reason: str) -> _Form:
 # "November 13, 09:46 PM"); anything they do not match goes through the tokenizer.
 _QUICK_NUMERIC = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4}),? (\d{1,2}):(\d{2})")
 _QUICK_DAY_MONTH = re.compile(r"(\d{1,2}) ([^\W\d]+)(?: (\d{4}))?,? (\d{1,2}):(\d{2})")
+_QUICK_RFC822 = re.compile(
+    r"(?:([a-z]{3}), )?(\d{1,2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? "
+    r"([+-]\d{4}|gmt|utc?|z|[ecmp][sd]t)"
+)
 _QUICK_MONTH_DAY = re.compile(r"([a-z]+) (\d{1,2}),?(?: (\d{4}),?)? (\d{1,2}):(\d{2}) ([ap]m)")
 
 
@@ -229,10 +233,37 @@ def _read_form_uncached(text: str, date_order: str) -> _Form | None:
     iso = _ISO.fullmatch(text)
     if iso:
         return _iso_form(iso)
+    rss = _QUICK_RFC822.fullmatch(text)
+    if rss and rss[3] in _MONTHS and (rss[1] is None or rss[1] in _WEEKDAYS):
+        return _rfc822_form(rss)
     try:
         return _token_form(text, date_order)
     except _Unknown:
         return None
+
+
+def _rfc822_form(match: re.Match[str]) -> _Form:
+    """Read an RSS pubDate: "Tue, 09 Apr 2024 14:35:00 +0300"."""
+    weekday, day, month, year, hour, minute, second, zone = match.groups()
+    if zone[0] in "+-":
+        sign = -1 if zone[0] == "-" else 1
+        offset = sign * (int(zone[1:3]) * 60 + int(zone[3:]))
+    else:
+        offset = _ZONE_WORDS[zone]
+    return _checked(
+        _Form(
+            "absolute",
+            int(year),
+            _MONTHS[month],
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            "minute" if second is None else "second",
+            _WEEKDAYS[weekday] if weekday else None,
+            offset,
+        )
+    )
 
 
 def _clock_form(year: int | None, month: int, day: int, hour: int | str, minute: str) -> _Form:
