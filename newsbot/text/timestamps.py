@@ -465,8 +465,14 @@ def _numeric_date(parts: tuple[str, str, str], date_order: str) -> tuple[int, in
     first, second, third = parts
     if len(first) == 4:  # 2024.04.09 / 2024-4-9: a leading four-digit year decides the order
         order = "YMD"
-    elif len(first) in (1, 2) and len(third) in (2, 4) and len(second) <= 2:
-        order = date_order if date_order != "YMD" else "DMY"
+    elif len(second) > 2 or len(first) > 2:
+        raise _Unknown
+    elif date_order == "YMD":
+        order = date_order
+        if len(first) != 2 or len(third) > 2:
+            raise _Unknown
+    elif len(third) in (2, 4):
+        order = date_order
     else:
         raise _Unknown
     if order == "DMY":
@@ -692,7 +698,7 @@ def _fallback_result(
         return TimeResult(raw=text, error="not a date or time that newsbot or dateparser can read")
     if set(data.parts) <= {"day"}:
         return TimeResult(raw=text, error="a bare day number is not a date")
-    utc = data.date_obj.replace(tzinfo=UTC)
+    utc = data.date_obj.replace(tzinfo=UTC, microsecond=0)  # the fast path keeps no fractions
     precision = {"time": "minute", "week": "day", "quarter": "month"}.get(data.period, data.period)
     if precision == "minute" and utc.second:
         precision = "second"
