@@ -421,6 +421,16 @@ def dateparser_cases() -> None:
         f"cases with a definite expected datetime: {definite}; newsbot agrees on {agree} "
         f"({agree / definite:.1%})"
     )
+    excluded = sum(
+        count
+        for cause, count in outcome.items()
+        if cause.startswith(("not applicable", "by design", "rejected by design", "not read: no"))
+    )
+    kept = definite - excluded
+    print(
+        f"leaving out other languages, settings newsbot does not have and answers it refuses "
+        f"by design: agrees on {agree} of {kept} ({agree / kept:.1%})"
+    )
     for cause, count in outcome.most_common():
         if cause != "agree":
             print(f"  {count:4d}  {cause}   e.g. {examples[cause]!r}")
@@ -453,7 +463,10 @@ def _case_outcome(
             "by design: the test expects a moment after its RELATIVE_BASE; newsbot places "
             "year-less, time-only and weekday forms at the latest moment not after now"
         )
-    if got and (got.month, got.day) == (expected.day, expected.month) and got.year == expected.year:
+    swapped = (
+        got and got.day != got.month and (got.month, got.day) == (expected.day, expected.month)
+    )
+    if swapped and got.year == expected.year:
         return (
             "day/month order: the test expects its language's order (en: MDY); newsbot uses "
             "the date_order argument (DMY)"
