@@ -100,15 +100,19 @@ def build_corpus(size: int, now: datetime, rng: random.Random) -> list[Case]:
 
         return register
 
-    @form("DD.MM.YY, HH:MM")
-    def _():
-        m = past(3650)
-        return m.strftime("%d.%m.%y, %H:%M"), "uk", m
+    # numeric forms written with strftime from a random minute of the last ten years
+    for name, pattern, langs in (
+        ("DD.MM.YY, HH:MM", "%d.%m.%y, %H:%M", ["uk"]),
+        ("DD.MM.YYYY HH:MM", "%d.%m.%Y %H:%M", ["uk", "ru"]),
+        ("ISO 8601 without offset", "%Y-%m-%dT%H:%M", ["uk"]),
+        ("ISO 8601 with offset", "%Y-%m-%dT%H:%M:%S%z", ["uk"]),
+    ):
 
-    @form("DD.MM.YYYY HH:MM")
-    def _():
-        m = past(3650)
-        return m.strftime("%d.%m.%Y %H:%M"), rng.choice(["uk", "ru"]), m
+        def written(pattern: str = pattern, langs: list[str] = langs):
+            m = past(3650)
+            return m.strftime(pattern), rng.choice(langs), m
+
+        forms[name] = written
 
     @form("DD.MM.YYYY")
     def _():
@@ -201,16 +205,6 @@ def build_corpus(size: int, now: datetime, rng: random.Random) -> list[Case]:
         }[lang, unit]
         truth = now - timedelta(**{f"{unit}s": n})
         return f"{n} {plural(n, *words[:3])} {words[3]}", lang, truth
-
-    @form("ISO 8601 without offset")
-    def _():
-        m = past(3650)
-        return m.strftime("%Y-%m-%dT%H:%M"), "uk", m
-
-    @form("ISO 8601 with offset")
-    def _():
-        m = past(3650)
-        return m.isoformat(), "uk", m
 
     @form("RFC 822 (RSS)")
     def _():
