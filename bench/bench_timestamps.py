@@ -119,22 +119,23 @@ def build_corpus(size: int, now: datetime, rng: random.Random) -> list[Case]:
         m = at_day(past(3650, 1))
         return m.strftime("%d.%m.%Y"), "uk", m
 
-    @form("uk D month YYYY, HH:MM")
-    def _():
-        m = past(3650)
-        tail = rng.choice([", {t}", " року о {t}", " р., {t}"]).format(t=m.strftime("%H:%M"))
-        return f"{m.day} {month(UK_GEN, m)} {m.year}{tail}", "uk", m
+    # day, genitive month, year, then the time with each language's glue words
+    for lang, words, tails in (
+        ("uk", UK_GEN, [", {t}", " року о {t}", " р., {t}"]),
+        ("ru", RU_GEN, [", {t}", " г. в {t}", " года, {t}"]),
+    ):
+
+        def dated(lang: str = lang, words: str = words, tails: list[str] = tails):
+            m = past(3650)
+            tail = rng.choice(tails).format(t=m.strftime("%H:%M"))
+            return f"{m.day} {month(words, m)} {m.year}{tail}", lang, m
+
+        forms[f"{lang} D month YYYY, HH:MM"] = dated
 
     @form("uk nominative month D YYYY")
     def _():
         m = at_day(past(3650, 1))
         return f"{m.day} {month(UK_NOM, m)} {m.year}", "uk", m
-
-    @form("ru D month YYYY, HH:MM")
-    def _():
-        m = past(3650)
-        tail = rng.choice([", {t}", " г. в {t}", " года, {t}"]).format(t=m.strftime("%H:%M"))
-        return f"{m.day} {month(RU_GEN, m)} {m.year}{tail}", "ru", m
 
     @form("en Month D, YYYY[, HH:MM AM]")
     def _():
