@@ -39,8 +39,7 @@ from newsbot.text.timestamps import DATE_ORDERS, TimeResult, parse_timestamp
 @click.option(
     "--lang",
     type=click.Choice(["uk", "ru", "en"]),
-    help="Language of the page: restricts the slow dateparser fallback (the fast path reads all "
-    "three).",
+    help="Language of the page: restricts the slow dateparser fallback (the fast path reads all three).",
 )
 @click.option(
     "--date-order",

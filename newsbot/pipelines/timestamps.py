@@ -75,9 +75,7 @@ def normalise_article_times(article: Article, *, tz: str) -> None:
             holder.problems["published"] = f"{result.error}: {holder.published_raw!r}"
 
 
-def _choose(
-    machine: TimeResult | None, visible: TimeResult | None
-) -> tuple[TimeResult | None, str | None]:
+def _choose(machine: TimeResult | None, visible: TimeResult | None) -> tuple[TimeResult | None, str | None]:
     """Pick the machine value over the visible text; say why when one fails or they disagree."""
     if machine is not None and machine.ok:
         if visible is None:
