@@ -39,9 +39,7 @@ KYIV = ZoneInfo("Europe/Kyiv")
 CASES = _extdata() / "dateparser" / "dateparser_cases_en_ru_uk.json"
 
 UK_GEN = "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"
-UK_NOM = (
-    "січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень"
-)
+UK_NOM = "січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень"
 RU_GEN = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
 EN = "January February March April May June July August September October November December"
 UK_DAYS = "понеділок вівторок середа четвер п'ятниця субота неділя"
@@ -61,9 +59,7 @@ class Case:
 
 
 def ampm(moment: datetime) -> str:
-    return (
-        f"{(moment.hour - 1) % 12 + 1:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
-    )
+    return f"{(moment.hour - 1) % 12 + 1:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
@@ -281,9 +277,7 @@ def explain(case: Case, ours: datetime | None, theirs: datetime | None, now: dat
         if theirs > now:
             return "year-less date put in the current year, after the fetch time"
         return f"year differs ({seen.year} for {truth.year})"
-    if (seen.hour, seen.minute) == (truth.hour, truth.minute) and theirs - case.truth == timedelta(
-        days=1
-    ):
+    if (seen.hour, seen.minute) == (truth.hour, truth.minute) and theirs - case.truth == timedelta(days=1):
         return "time placed today although that is after the fetch time (truth: yesterday)"
     delta = theirs - case.truth
     hours = round(delta / timedelta(hours=1))
@@ -320,9 +314,7 @@ def compare(corpus: list[Case], sample: int, now: datetime, rng: random.Random) 
     nb_rate_sample = len(chosen) / (time.process_time() - start)
     configure_cache(timestamps.DEFAULT_CACHE_SIZE)
 
-    print(
-        f"\n== dateparser.parse, default settings, on a seeded sample of {len(chosen)} strings =="
-    )
+    print(f"\n== dateparser.parse, default settings, on a seeded sample of {len(chosen)} strings ==")
     print(f"dateparser: {dp_rate:,.0f} parses/s ({dp_seconds / len(chosen) * 1000:.2f} ms/string)")
     print(
         f"newsbot on the same sample, cache off: {nb_rate_sample:,.0f} parses/s "
@@ -402,9 +394,7 @@ def dateparser_cases() -> None:
         order = settings.get("DATE_ORDER") or params.get("order")
         base = settings.get("RELATIVE_BASE")
         now = base.replace(tzinfo=UTC) if isinstance(base, datetime) else datetime.now(UTC)
-        languages = params.get("languages") or (
-            [params["language"]] if "language" in params else None
-        )
+        languages = params.get("languages") or ([params["language"]] if "language" in params else None)
         text = params["date_string"]
         if settings.get("PREFER_DATES_FROM") == "future":
             cause = "not applicable: PREFER_DATES_FROM=future (newsbot places dates in the past)"
@@ -432,9 +422,7 @@ def dateparser_cases() -> None:
             print(f"  {count:4d}  {cause}   e.g. {examples[cause]!r}")
 
 
-def _case_outcome(
-    text: str, expected: datetime, now: datetime, order_wanted: str | None, languages
-) -> str:
+def _case_outcome(text: str, expected: datetime, now: datetime, order_wanted: str | None, languages) -> str:
     order = order_wanted if order_wanted in ("DMY", "MDY", "YMD") else "DMY"
     langs = [lang for lang in (languages or []) if lang in ("uk", "ru", "en")] or None
     if languages and not langs:
@@ -459,9 +447,7 @@ def _case_outcome(
             "by design: the test expects a moment after its RELATIVE_BASE; newsbot places "
             "year-less, time-only and weekday forms at the latest moment not after now"
         )
-    swapped = (
-        got and got.day != got.month and (got.month, got.day) == (expected.day, expected.month)
-    )
+    swapped = got and got.day != got.month and (got.month, got.day) == (expected.day, expected.month)
     if swapped and got.year == expected.year:
         return (
             "day/month order: the test expects its language's order (en: MDY); newsbot uses "
@@ -479,11 +465,7 @@ def _case_outcome(
             return "same day, test expects a time-of-day newsbot leaves at midnight"
         if got and abs(got - expected) < timedelta(hours=15) and got.date() != expected.date():
             return f"{path}: different day"
-        if (
-            got
-            and got.year != expected.year
-            and (got.month, got.day) == (expected.month, expected.day)
-        ):
+        if got and got.year != expected.year and (got.month, got.day) == (expected.month, expected.day):
             return f"{path}: different year (year-less form)"
         if (
             got
@@ -531,9 +513,7 @@ def main() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     rng = random.Random(args.seed)
     corpus = build_corpus(args.size, now, rng)
-    fallback = sum(
-        timestamps._read_form_uncached(timestamps._clean(c.text), "DMY") is None for c in corpus
-    )
+    fallback = sum(timestamps._read_form_uncached(timestamps._clean(c.text), "DMY") is None for c in corpus)
     print(
         f"corpus: {len(corpus)} strings, {len(set(c.text for c in corpus))} distinct, "
         f"{len(Counter(c.form for c in corpus))} forms, seed {args.seed}, now {now.isoformat()}"
