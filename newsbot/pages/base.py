@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from urllib.parse import urljoin
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
 _SPACE = re.compile(r"[\s\u00a0\u2009\u202f\u200b\u00ad\ufeff]+")
@@ -47,6 +47,16 @@ def text_of(node: Selector | None) -> str:
     if node is None:
         return ""
     return clean_text(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
+
+
+def first(nodes: SelectorList) -> Selector | None:
+    """Return the first node of a query result, or None."""
+    return nodes[0] if nodes else None
+
+
+def first_text(nodes: SelectorList) -> str | None:
+    """Return the visible text of the first node of a query result, or None when empty."""
+    return text_of(first(nodes)) or None
 
 
 def inner_html(node: Selector) -> str:
@@ -142,8 +152,11 @@ _BLOCK_SLUGS = {
     "news-by-theme": ("news by theme", "новини за темою", "новости по теме"),
     "popular": ("popular news", "популярні новини", "популярные новости", "популярне", "популярное"),
     "latest": (
-        "latest news", "останні новини", "последние новости",
-        "свіжі новини розділу", "свежие новости раздела",
+        "latest news",
+        "останні новини",
+        "последние новости",
+        "свіжі новини розділу",
+        "свежие новости раздела",
     ),
     "exclusive": ("exclusive", "ексклюзив", "эксклюзив"),
 }

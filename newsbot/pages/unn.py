@@ -24,6 +24,8 @@ from newsbot.pages.base import (
     class_prefix,
     clean_text,
     decode_html,
+    first,
+    first_text,
     hreflang_alternates,
     inner_html,
     json_ld_article,
@@ -106,15 +108,11 @@ class _ArticlePage:
 
     def published(self) -> tuple[str | None, str | None]:
         """Return (visible text, machine-readable value) of the publication time."""
-        machine = self._json_ld_text("datePublished") or meta_content(
-            self.sel, "article:published_time"
-        )
+        machine = self._json_ld_text("datePublished") or meta_content(self.sel, "article:published_time")
         return None, machine
 
     def modified(self) -> tuple[str | None, str | None]:
-        machine = self._json_ld_text("dateModified") or meta_content(
-            self.sel, "article:modified_time"
-        )
+        machine = self._json_ld_text("dateModified") or meta_content(self.sel, "article:modified_time")
         return None, machine
 
     def views_raw(self) -> str | None:
@@ -144,8 +142,10 @@ class NextArticlePage(_ArticlePage):
         return bool(sel.xpath(f"//*[{cls._BODY}] | //*[{class_prefix('single-news-card_newsTitle__')}]"))
 
     def title(self) -> str:
-        node = self.sel.xpath(f"//*[{class_prefix('single-news-card_newsTitle__')}]")
-        return text_of(node[0]) if node else super().title()
+        return (
+            first_text(self.sel.xpath(f"//*[{class_prefix('single-news-card_newsTitle__')}]"))
+            or super().title()
+        )
 
     def lead(self) -> str | None:
         paragraphs = self.sel.xpath(f"//*[{class_prefix('single-news-card_announce__')}]//p")
@@ -156,8 +156,7 @@ class NextArticlePage(_ArticlePage):
         return [n for n in names if n] or super().authors()
 
     def body(self) -> Selector | None:
-        node = self.sel.xpath(f"//*[{self._BODY}]")
-        return node[0] if node else None
+        return first(self.sel.xpath(f"//*[{self._BODY}]"))
 
     def _info_items(self) -> list[str]:
         # Date and views share one class: "November 13, 09:46 PM" and "35469<!-- --> <!-- -->views"
@@ -177,18 +176,20 @@ class NextArticlePage(_ArticlePage):
         return [t for t in tags if t] or super().tags()
 
     def rubric(self) -> str | None:
-        node = self.sel.xpath(f"//*[{class_prefix('breadcrumbs_item__')}][last()]")
-        return (text_of(node[0]) or None) if node else super().rubric()
+        return (
+            first_text(self.sel.xpath(f"//*[{class_prefix('breadcrumbs_item__')}][last()]"))
+            or super().rubric()
+        )
 
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.sel.xpath(f"//section[{class_prefix('news-block_root__')}]"):
-            slug = teaser_block_slug(text_of(block.xpath(f".//*[{class_prefix('news-block_title__')}]")[:1][0])
-                                     if block.xpath(f".//*[{class_prefix('news-block_title__')}]") else "")
+            slug = teaser_block_slug(
+                first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or ""
+            )
             for card in block.xpath(f".//a[{class_prefix('news-card_root__')}]"):
                 out.append(self._card_teaser(card, slug))
         return out
-
 
     def _card_teaser(self, card: Selector, slug: str) -> Teaser:
         # Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text
@@ -207,8 +208,8 @@ class NextArticlePage(_ArticlePage):
             title=title_text,
             block=slug,
             url=self._abs(card.attrib.get("href")),
-            published_raw=(text_of(date[0]) or None) if date else None,
-            views_raw=(text_of(views[0]) or None) if views else None,
+            published_raw=first_text(date),
+            views_raw=first_text(views),
             labels=[t for t in (text_of(n) for n in labels) if t],
         )
 
@@ -220,25 +221,24 @@ class Y2024ArticlePage(_ArticlePage):
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(sel.xpath("//article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]"))
+        return bool(
+            sel.xpath(
+                "//article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]"
+            )
+        )
 
     def title(self) -> str:
-        return text_of(self.sel.css("h1.article-page__title")[:1][0]) if self.sel.css(
-            "h1.article-page__title"
-        ) else super().title()
+        return first_text(self.sel.css("h1.article-page__title")) or super().title()
 
     def lead(self) -> str | None:
-        return text_of(self.sel.css(".article-page__lead")[:1][0]) or None if self.sel.css(
-            ".article-page__lead"
-        ) else None
+        return first_text(self.sel.css(".article-page__lead"))
 
     def authors(self) -> list[str]:
         names = [text_of(a) for a in self.sel.css(".article-page__author")]
         return [n for n in names if n] or super().authors()
 
     def body(self) -> Selector | None:
-        node = self.sel.css("div.article-page__text")
-        return node[0] if node else None
+        return first(self.sel.css("div.article-page__text"))
 
     def published(self) -> tuple[str | None, str | None]:
         node = self.sel.css("time.article-page__date")
@@ -248,31 +248,29 @@ class Y2024ArticlePage(_ArticlePage):
         return text_of(node[0]) or None, machine
 
     def views_raw(self) -> str | None:
-        node = self.sel.css(".article-page__views")
-        return text_of(node[0]) or None if node else None
+        return first_text(self.sel.css(".article-page__views"))
 
     def tags(self) -> list[str]:
         return [t for t in (text_of(a) for a in self.sel.css(".article-page__tags a")) if t]
 
     def rubric(self) -> str | None:
-        node = self.sel.css(".article-page__rubric")
-        return text_of(node[0]) or None if node else super().rubric()
+        return first_text(self.sel.css(".article-page__rubric")) or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.sel.css("section.teaser-block"):
-            slug = teaser_block_slug(text_of(block.css(".teaser-block__title")[0]) if block.css(".teaser-block__title") else "")
+            slug = teaser_block_slug(first_text(block.css(".teaser-block__title")) or "")
             for card in block.css(".teaser"):
                 link = card.css("a.teaser__link")
                 date = card.css(".teaser__date")
                 views = card.css(".teaser__views")
                 out.append(
                     Teaser(
-                        title=text_of(link[0]) if link else text_of(card),
+                        title=first_text(link) or text_of(card),
                         block=slug,
-                        url=self._abs(link[0].attrib.get("href")) if link else None,
-                        published_raw=text_of(date[0]) or None if date else None,
-                        views_raw=text_of(views[0]) or None if views else None,
+                        url=self._abs(link.attrib.get("href")),
+                        published_raw=first_text(date),
+                        views_raw=first_text(views),
                     )
                 )
         return out
@@ -285,11 +283,13 @@ class LegacyArticlePage(_ArticlePage):
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(sel.xpath("//div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]"))
+        return bool(
+            sel.xpath("//div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]")
+        )
 
     def title(self) -> str:
-        node = self.sel.xpath("//h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1")
-        return text_of(node[0]) if node else super().title()
+        query = "//h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1"
+        return first_text(self.sel.xpath(query)) or super().title()
 
     def authors(self) -> list[str]:
         names = self.sel.xpath("//span[@itemprop='author']//span[@itemprop='name']")
@@ -297,8 +297,7 @@ class LegacyArticlePage(_ArticlePage):
         return found or super().authors()
 
     def body(self) -> Selector | None:
-        node = self.sel.xpath("//div[contains(@class, 'b-news-text')][@itemprop='articleBody'] | //div[contains(@class, 'b-news-text')]")
-        return node[0] if node else None
+        return first(self.sel.xpath("//div[contains(@class, 'b-news-text')]"))
 
     def published(self) -> tuple[str | None, str | None]:
         node = self.sel.xpath("//span[contains(@class, 'datelink')]")
@@ -307,15 +306,15 @@ class LegacyArticlePage(_ArticlePage):
         return text_of(node[0]) or None, node[0].attrib.get("content") or super().published()[1]
 
     def views_raw(self) -> str | None:
-        node = self.sel.xpath("//span[@class='view']")
-        return text_of(node[0]) or None if node else None
+        return first_text(self.sel.xpath("//span[@class='view']"))
 
     def tags(self) -> list[str]:
-        return [t for t in (text_of(a) for a in self.sel.xpath("//div[contains(@class,'b-news-tags')]//a")) if t]
+        return [
+            t for t in (text_of(a) for a in self.sel.xpath("//div[contains(@class,'b-news-tags')]//a")) if t
+        ]
 
     def rubric(self) -> str | None:
-        node = self.sel.xpath("//span[@itemprop='articleSection']")
-        return text_of(node[0]) or None if node else super().rubric()
+        return first_text(self.sel.xpath("//span[@itemprop='articleSection']")) or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         # "Свежие новости раздела": per-day lists whose items carry only a clock time, so each
@@ -325,7 +324,9 @@ class LegacyArticlePage(_ArticlePage):
             heading = block.xpath("./div[contains(@class,'b-block-name')]")
             slug = teaser_block_slug(text_of(heading[0])) if heading else "latest"
             day = ""
-            for node in block.xpath(".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]"):
+            for node in block.xpath(
+                ".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]"
+            ):
                 if "h-news-feed" not in (node.attrib.get("class") or ""):
                     day = text_of(node)
                     continue
@@ -439,14 +440,20 @@ class ListingPage:
             date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
             href = card.attrib.get("href")
             if href:
-                out.append(Link(urljoin(self.url, href), text_of(title[0]) if title else text_of(card),
-                                text_of(date[0]) or None if date else None))
+                out.append(
+                    Link(urljoin(self.url, href), first_text(title) or text_of(card), first_text(date))
+                )
         # Old unn.com.ua listing: div.h-news-feed li[data-sort] with span.date and h3 a.
         for item in self.sel.xpath("//div[contains(@class,'h-news-feed')]//li[@data-sort]"):
             href = item.xpath(".//h3/a/@href").get()
             if href:
-                out.append(Link(urljoin(self.url, href), text_of(item.xpath(".//h3/a")[0]),
-                                clean_text(item.xpath(".//span[@class='date']/text()").get()) or None))
+                out.append(
+                    Link(
+                        urljoin(self.url, href),
+                        text_of(item.xpath(".//h3/a")[0]),
+                        clean_text(item.xpath(".//span[@class='date']/text()").get()) or None,
+                    )
+                )
         return out
 
     def next_page(self) -> str | None:
@@ -468,8 +475,13 @@ class RssFeed:
         for item in self.sel.xpath("//item"):
             link = clean_text(item.xpath("./link/text()").get())
             if link:
-                out.append(Link(urljoin(self.url, link), clean_text(item.xpath("./title/text()").get()),
-                                clean_text(item.xpath("./pubDate/text()").get()) or None))
+                out.append(
+                    Link(
+                        urljoin(self.url, link),
+                        clean_text(item.xpath("./title/text()").get()),
+                        clean_text(item.xpath("./pubDate/text()").get()) or None,
+                    )
+                )
         return out
 
 

@@ -1,0 +1,168 @@
+"""Open an archive file: check it, apply pending migrations, hand out the write API."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import store
+from archive.migrations import MIGRATION_SET, migrations
+from newsbot.items import Article, QuarantinedPage
+
+MIGRATIONS_TABLE = "_sqlite_migrations"
+BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before giving up
+
+
+class ArchiveError(Exception):
+    """The file cannot be used as an archive; the message is one line for the user."""
+
+
+def _known_migrations() -> list[str]:
+    return [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _applied_migrations(conn: sqlite3.Connection, path: Path) -> list[str] | None:
+    """Return the archive migrations applied in the file, or None for an empty database.
+
+    Raise ArchiveError when the file is not an SQLite database or holds something else.
+    """
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if MIGRATIONS_TABLE in tables:
+            applied = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
+                    (MIGRATION_SET,),
+                )
+            ]
+        else:
+            applied = []
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"{path} is not a newsbot archive ({error})") from None
+    if not applied:
+        if tables:
+            raise ArchiveError(f"{path} is not a newsbot archive (an SQLite file of other tables)")
+        return None
+    return applied
+
+
+def _check_version(applied: list[str], path: Path) -> list[str]:
+    """Raise ArchiveError when the file has steps this code does not know; return pending ones."""
+    known = _known_migrations()
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise ArchiveError(
+            f"{path} has a newer archive schema than this newsbot knows"
+            f" (unknown step {unknown[0]}): upgrade newsbot"
+        )
+    return [name for name in known if name not in applied]
+
+
+def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
+    """Open (and for writing, create and migrate) the archive at `path`.
+
+    A file that is not an archive, or comes from a newer schema, raises ArchiveError and is left
+    exactly as it was.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if readonly:
+        if not path.exists():
+            raise ArchiveError(f"no archive at {path}")
+        conn = _read_only_connection(path)
+        try:
+            applied = _applied_migrations(conn, path)
+            if applied is None:
+                raise ArchiveError(f"{path} is not a newsbot archive (an empty database)")
+            if _check_version(applied, path):
+                raise ArchiveError(
+                    f"{path} has an older archive schema: run `newsbot archive migrate --db {path}`"
+                )
+            conn.execute("PRAGMA query_only = ON")
+        except BaseException:
+            conn.close()
+            raise
+        return Archive(Database(conn), path, readonly=True)
+    if exists:
+        # Inspect through a read-only connection first: refusing a foreign file must not touch it
+        # (a writable open would already switch it to WAL mode).
+        with contextlib.closing(_read_only_connection(path)) as probe:
+            applied = _applied_migrations(probe, path)
+            if applied is not None:
+                _check_version(applied, path)
+    conn = sqlite3.connect(path)
+    db = Database(conn)
+    try:
+        db.enable_wal()
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+    except BaseException:
+        conn.close()
+        raise
+    return Archive(db, path, readonly=False)
+
+
+class Archive:
+    """An open archive: the crawl side's write API; `db` for the queries."""
+
+    def __init__(self, db: Database, path: Path, *, readonly: bool) -> None:
+        self.db = db
+        self.path = path
+        self.readonly = readonly
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Archive]:
+        """Run the writes inside the block as one transaction (a savepoint when nested)."""
+        with self.db.atomic():
+            yield self
+
+    def start_run(self, spider: str, args: Mapping[str, Any], started_at: datetime) -> int:
+        """Record the start of a crawl run; return its id."""
+        with self.db.atomic():
+            return store.start_run(self.conn, spider, args, started_at)
+
+    def store_article(self, article: Article, run_id: int | None = None) -> str:
+        """Store one sighting of an article; return "new", "changed" or "unchanged"."""
+        with self.db.atomic():
+            return store.store_article(self.conn, article, run_id)
+
+    def store_quarantine(self, page: QuarantinedPage, run_id: int | None = None) -> None:
+        """Keep a page that could not become an article, with its reason and bytes."""
+        with self.db.atomic():
+            store.store_quarantine(self.conn, page, run_id)
+
+    def finish_run(
+        self, run_id: int, *, finished_at: datetime, stats: Mapping[str, Any], finish_reason: str
+    ) -> None:
+        """Record the end of a crawl run with its counts and finish reason."""
+        with self.db.atomic():
+            store.finish_run(
+                self.conn, run_id, finished_at=finished_at, stats=stats, finish_reason=finish_reason
+            )
+
+    def close(self) -> None:
+        """Commit nothing pending (an open transaction rolls back) and close the file."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,251 @@
+"""The archive's schema as sqlite-utils migrations, one function per step, applied on open."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# The name of this migration set in sqlite-utils' `_sqlite_migrations` table. An archive is a
+# database that has applied at least the first step of this set.
+MIGRATION_SET = "newsbot_archive"
+
+migrations = Migrations(MIGRATION_SET)
+
+# Tokenizer for every full-text index: Unicode word boundaries for Cyrillic and Latin alike,
+# case folded, diacritics removed (so "Киïв" and "Київ" meet); no stemmer, because the only stemmer
+# SQLite ships (porter) is English-only and would mangle Ukrainian and Russian words.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+# The columns the full-text index covers, in order.
+FTS_COLUMNS = ("title", "lead", "text")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    """Create the tables: crawl runs, raw pages, articles and everything hanging off them."""
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "spider": str,
+            "args": str,  # JSON object of the spider's arguments
+            "started_at": str,  # ISO 8601 UTC, "...Z"
+            "finished_at": str,
+            "pages": int,
+            "items": int,
+            "failures": int,
+            "finish_reason": str,
+            "stats": str,  # JSON object: the crawler stats at close
+        },
+        pk="id",
+        not_null={"spider", "started_at"},
+    )
+    db["raw_pages"].create(
+        {
+            "id": int,
+            "url": str,
+            "fetched_at": str,
+            "status": int,
+            "headers": str,  # JSON object
+            "encoding": str,  # how `body` is compressed: "zlib"
+            "size": int,  # length of the uncompressed body in bytes
+            "body": bytes,
+            "run_id": int,
+        },
+        pk="id",
+        not_null={"url", "fetched_at", "encoding", "body"},
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,  # canonical URL: the key of every idempotent write
+            "site": str,
+            "edition": str,  # "uk", "en", "ru" from the URL
+            "layout": str,
+            "lang": str,  # best language known: detected, else declared, else edition
+            "lang_declared": str,
+            "lang_detected": str,
+            "lang_confidence": float,
+            "lang_method": str,
+            "lang_mismatch": int,
+            "segment_langs": str,  # JSON object
+            "title": str,
+            "authors": str,  # JSON list
+            "tags": str,  # JSON list
+            "rubric": str,
+            "published_raw": str,
+            "published_machine": str,
+            "published_utc": str,
+            "published_precision": str,
+            "modified_raw": str,
+            "modified_machine": str,
+            "modified_utc": str,
+            "modified_precision": str,
+            "views": int,  # the latest count read on the article's own page
+            "views_raw": str,
+            "views_at": str,
+            "first_seen": str,
+            "last_seen": str,
+            "version": int,  # number of the current row in article_versions
+            "content_hash": str,
+            "extractor_version": str,
+            "raw_page_id": int,  # the raw page the current version was extracted from
+            "problems": str,  # JSON object: field -> reason it is empty or doubtful
+            # The long columns last: SQLite then keeps them in overflow pages and scans of the
+            # short columns (stats) never read them.
+            "lead": str,
+            "text": str,  # the paragraphs, separated by a blank line
+        },
+        pk="id",
+        not_null={"url", "site", "edition", "title", "first_seen", "last_seen", "content_hash"},
+        foreign_keys=[("raw_page_id", "raw_pages", "id")],
+    )
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,  # 1 for the first time the article was seen
+            "seen_at": str,  # fetch time of the page that showed this content
+            "content_hash": str,
+            "extractor_version": str,
+            "changed": str,  # JSON list of the fields that differ from the previous version
+            "before": str,  # JSON object: those fields' previous values
+            "after": str,  # JSON object: those fields' new values
+            "raw_page_id": int,
+            "run_id": int,
+        },
+        pk="id",
+        not_null={"article_id", "version", "seen_at", "content_hash"},
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("raw_page_id", "raw_pages", "id"),
+            ("run_id", "crawl_runs", "id"),
+        ],
+    )
+    db["stories"].create({"id": int, "first_seen": str}, pk="id")
+    db["editions"].create(
+        {
+            "url": str,  # one language version of the story (from hreflang alternates)
+            "story_id": int,
+            "lang": str,
+            "article_id": int,  # set once that URL is archived
+        },
+        pk="url",
+        not_null={"story_id"},
+        foreign_keys=[("story_id", "stories", "id"), ("article_id", "articles", "id")],
+    )
+    db["links"].create(
+        {
+            "id": int,
+            "from_article_id": int,
+            "kind": str,  # "inline" for a read-also link in the body, else the teaser block slug
+            "position": int,  # inline: paragraph it follows; teaser: index in its block
+            "target_url": str,
+            "target_article_id": int,  # set once the target is archived
+            "title": str,
+            "published_raw": str,
+            "published_utc": str,
+            "published_precision": str,
+            "lang": str,
+            "views": int,  # teasers only: the count shown next to it
+            "labels": str,  # teasers only: JSON list ("Photo", "Video", ...)
+        },
+        pk="id",
+        not_null={"from_article_id", "kind", "title"},
+        foreign_keys=[
+            ("from_article_id", "articles", "id"),
+            ("target_article_id", "articles", "id"),
+        ],
+    )
+    db["view_observations"].create(
+        {
+            "id": int,
+            "article_id": int,  # the article counted, once it is archived
+            "url": str,  # its URL when known
+            "title": str,  # its title (how a teaser without a link is matched)
+            "observed_at": str,  # fetch time of the page the count was read on
+            "views": int,
+            "source": str,  # "page" (its own page) or the teaser block slug
+            "seen_on_article_id": int,  # the page the count was read on
+            "run_id": int,
+        },
+        pk="id",
+        not_null={"observed_at", "views", "source", "seen_on_article_id"},
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("seen_on_article_id", "articles", "id"),
+            ("run_id", "crawl_runs", "id"),
+        ],
+    )
+    db["quarantine"].create(
+        {
+            "id": int,
+            "url": str,
+            "reason": str,
+            "fetched_at": str,
+            "raw_page_id": int,
+            "run_id": int,
+        },
+        pk="id",
+        not_null={"url", "reason", "fetched_at"},
+        foreign_keys=[("raw_page_id", "raw_pages", "id"), ("run_id", "crawl_runs", "id")],
+    )
+
+
+@migrations()
+def m002_articles_fts(db: Database) -> None:
+    """Index title, lead and text with FTS5; rewrite the index only when those columns change."""
+    articles = db["articles"]
+    articles.enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=False)
+    # sqlite-utils' own triggers fire on every UPDATE; these fire only when an indexed column is
+    # set, so refreshing last_seen or views leaves the index alone (perf-notes: re-writing the
+    # index on unchanged rows bloats the file).
+    db.executescript(
+        """
+        CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+          INSERT INTO articles_fts (rowid, title, lead, text)
+          VALUES (new.id, new.title, new.lead, new.text);
+        END;
+        CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, lead, text)
+          VALUES ('delete', old.id, old.title, old.lead, old.text);
+        END;
+        CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, lead, text ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, lead, text)
+          VALUES ('delete', old.id, old.title, old.lead, old.text);
+          INSERT INTO articles_fts (rowid, title, lead, text)
+          VALUES (new.id, new.title, new.lead, new.text);
+        END;
+        """
+    )
+
+
+@migrations()
+def m003_query_indexes(db: Database) -> None:
+    """Add the indexes the idempotent writes and the analysts' queries need."""
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["edition", "published_utc"])  # stats per edition and day
+    db["articles"].create_index(["lang", "published_utc"])  # search --lang, stats languages
+    db["articles"].create_index(["published_utc"])  # --since / --until
+    db["articles"].create_index(["views"])  # top --by views
+    db["article_versions"].create_index(["article_id", "version"], unique=True)
+    db["editions"].create_index(["story_id"])
+    db["editions"].create_index(["article_id"])
+    db["links"].create_index(["from_article_id", "kind", "position"])
+    db["links"].create_index(["target_article_id"])
+    db["view_observations"].create_index(["article_id", "observed_at"])
+    db["view_observations"].create_index(["seen_on_article_id", "observed_at"])
+    db["quarantine"].create_index(["reason"])
+    db["quarantine"].create_index(["url"])
+    # Partial indexes over the rows still waiting for their target to be archived: small, and
+    # what resolves them when it arrives.
+    db.executescript(
+        """
+        CREATE INDEX idx_links_unresolved ON links (target_url)
+          WHERE target_article_id IS NULL;
+        CREATE INDEX idx_view_observations_unresolved_url ON view_observations (url)
+          WHERE article_id IS NULL;
+        CREATE INDEX idx_view_observations_unresolved_title ON view_observations (title)
+          WHERE article_id IS NULL AND url IS NULL;
+        """
+    )

@@ -1,0 +1,476 @@
+"""Idempotent writes: articles, their versions, links, view counts, editions, quarantine, runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc
+
+NEW = "new"
+CHANGED = "changed"
+UNCHANGED = "unchanged"
+
+# The extracted fields whose values make up an article's content. A change in any of them is a
+# new version; views, teasers and the derived fields (language, UTC instants) are not content.
+CONTENT_FIELDS = (
+    "title",
+    "lead",
+    "text",
+    "authors",
+    "tags",
+    "rubric",
+    "published_raw",
+    "published_machine",
+    "modified_raw",
+    "modified_machine",
+    "cross_links",
+)
+INLINE = "inline"  # links.kind of a read-also link inside the body
+OWN_PAGE = "page"  # view_observations.source of a count read on the article's own page
+
+
+def _json(value: Any) -> str | None:
+    """Dump `value` as compact JSON, or None for an empty container or None."""
+    if value is None or (isinstance(value, list | dict) and not value):
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else iso_utc(moment)
+
+
+def extracted_content(article: Article) -> dict[str, Any]:
+    """Return the article's content fields as plain JSON-ready values (see CONTENT_FIELDS)."""
+    return {
+        "title": article.title,
+        "lead": article.lead,
+        "text": "\n\n".join(article.paragraphs) or None,
+        "authors": list(article.authors),
+        "tags": list(article.tags),
+        "rubric": article.rubric,
+        "published_raw": article.published_raw,
+        "published_machine": article.published_machine,
+        "modified_raw": article.modified_raw,
+        "modified_machine": article.modified_machine,
+        "cross_links": [[link.title, link.url, link.published_raw] for link in article.cross_links],
+    }
+
+
+def content_hash(content: Mapping[str, Any]) -> str:
+    """Hash content fields into 32 hex digits; equal content gives an equal hash."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _stored_content(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
+    """Read back the content fields of an archived article, shaped like extracted_content."""
+    row = conn.execute(
+        "SELECT title, lead, text, authors, tags, rubric, published_raw, published_machine,"
+        " modified_raw, modified_machine FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    content = dict(zip(CONTENT_FIELDS[:-1], row, strict=True))
+    content["authors"] = json.loads(content["authors"] or "[]")
+    content["tags"] = json.loads(content["tags"] or "[]")
+    content["cross_links"] = [
+        list(link)
+        for link in conn.execute(
+            "SELECT title, target_url, published_raw FROM links"
+            " WHERE from_article_id = ? AND kind = ? ORDER BY position, id",
+            (article_id, INLINE),
+        )
+    ]
+    return content
+
+
+def diff_content(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+    """Return the changed field names and those fields' old and new values."""
+    changed = [name for name in CONTENT_FIELDS if before.get(name) != after.get(name)]
+    return changed, {n: before.get(n) for n in changed}, {n: after.get(n) for n in changed}
+
+
+def _insert_raw_page(conn: sqlite3.Connection, page: RawPage | None, run_id: int | None) -> int:
+    if page is None:
+        return None  # type: ignore[return-value]
+    cursor = conn.execute(
+        "INSERT INTO raw_pages (url, fetched_at, status, headers, encoding, size, body, run_id)"
+        " VALUES (?, ?, ?, ?, 'zlib', ?, ?, ?)",
+        (
+            page.url,
+            iso_utc(page.fetched_at),
+            page.status,
+            _json(dict(page.headers)),
+            len(page.body),
+            zlib.compress(page.body),
+            run_id,
+        ),
+    )
+    return cursor.lastrowid  # type: ignore[return-value]
+
+
+def _metadata_columns(article: Article) -> dict[str, Any]:
+    """Columns refreshed on every sighting: derived fields, not content (no full-text rewrite)."""
+    return {
+        "site": article.site,
+        "edition": article.edition,
+        "layout": article.layout,
+        "lang": article.lang_detected or article.lang_declared or article.edition,
+        "lang_declared": article.lang_declared,
+        "lang_detected": article.lang_detected,
+        "lang_confidence": article.lang_confidence,
+        "lang_method": article.lang_method,
+        "lang_mismatch": int(article.lang_mismatch),
+        "segment_langs": _json(article.segment_langs),
+        "published_utc": _iso(article.published_utc),
+        "published_precision": article.published_precision,
+        "modified_utc": _iso(article.modified_utc),
+        "modified_precision": article.modified_precision,
+        "extractor_version": article.extractor_version,
+        "problems": _json(article.problems),
+    }
+
+
+def _content_columns(content: Mapping[str, Any]) -> dict[str, Any]:
+    columns = {name: content[name] for name in CONTENT_FIELDS[:-1]}
+    columns["authors"] = _json(columns["authors"])
+    columns["tags"] = _json(columns["tags"])
+    return columns
+
+
+def _views_columns(article: Article, fetched_at: str) -> dict[str, Any]:
+    if article.views is None:
+        return {}
+    return {"views": article.views, "views_raw": article.views_raw, "views_at": fetched_at}
+
+
+def _update_article(conn: sqlite3.Connection, article_id: int, columns: Mapping[str, Any]) -> None:
+    # Column names come from this module's own dicts above, never from input.
+    assignments = ", ".join(f"{name} = :{name}" for name in columns)
+    conn.execute(
+        f"UPDATE articles SET {assignments} WHERE id = :_id", {**columns, "_id": article_id}
+    )
+
+
+def _insert_version(
+    conn: sqlite3.Connection,
+    article_id: int,
+    version: int,
+    article: Article,
+    digest: str,
+    raw_page_id: int | None,
+    run_id: int | None,
+    change: tuple[list[str], dict[str, Any], dict[str, Any]] | None = None,
+) -> None:
+    changed, before, after = change or (None, None, None)
+    conn.execute(
+        "INSERT INTO article_versions (article_id, version, seen_at, content_hash,"
+        " extractor_version, changed, before, after, raw_page_id, run_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            version,
+            iso_utc(article.fetched_at),
+            digest,
+            article.extractor_version,
+            _json(changed),
+            _json(before),
+            _json(after),
+            raw_page_id,
+            run_id,
+        ),
+    )
+
+
+def _article_id(conn: sqlite3.Connection, url: str | None) -> int | None:
+    if not url:
+        return None
+    row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+    return row[0] if row else None
+
+
+def _replace_links(
+    conn: sqlite3.Connection, article_id: int, article: Article, *, inline: bool
+) -> None:
+    """Rewrite the article's inline links (inline=True) or its teaser links (inline=False)."""
+    if inline:
+        conn.execute(
+            "DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE)
+        )
+        rows = [
+            (
+                article_id,
+                INLINE,
+                link.position,
+                link.url,
+                _article_id(conn, link.url),
+                link.title,
+                link.published_raw,
+                _iso(link.published_utc),
+                link.published_precision,
+                link.lang,
+                None,
+                None,
+            )
+            for link in article.cross_links
+        ]
+    else:
+        conn.execute(
+            "DELETE FROM links WHERE from_article_id = ? AND kind != ?", (article_id, INLINE)
+        )
+        positions: dict[str, int] = {}
+        rows = []
+        for teaser in article.related:
+            position = positions[teaser.block] = positions.get(teaser.block, -1) + 1
+            rows.append(
+                (
+                    article_id,
+                    teaser.block,
+                    position,
+                    teaser.url,
+                    _article_id(conn, teaser.url),
+                    teaser.title,
+                    teaser.published_raw,
+                    _iso(teaser.published_utc),
+                    teaser.published_precision,
+                    teaser.lang,
+                    teaser.views,
+                    _json(teaser.labels),
+                )
+            )
+    conn.executemany(
+        "INSERT INTO links (from_article_id, kind, position, target_url, target_article_id,"
+        " title, published_raw, published_utc, published_precision, lang, views, labels)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _replace_view_observations(
+    conn: sqlite3.Connection, article_id: int, article: Article, run_id: int | None
+) -> None:
+    """Record the counts read on this fetch of the page; a repeated fetch replaces its own rows."""
+    observed_at = iso_utc(article.fetched_at)
+    conn.execute(
+        "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
+        (article_id, observed_at),
+    )
+    rows = []
+    if article.views is not None:
+        rows.append((article_id, article.url, article.title, article.views, OWN_PAGE))
+    rows.extend(
+        (_article_id(conn, teaser.url), teaser.url, teaser.title, teaser.views, teaser.block)
+        for teaser in article.related
+        if teaser.views is not None
+    )
+    conn.executemany(
+        "INSERT INTO view_observations (article_id, url, title, observed_at, views, source,"
+        " seen_on_article_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row[:3], observed_at, *row[3:], article_id, run_id) for row in rows],
+    )
+
+
+def _resolve_arrival(conn: sqlite3.Connection, article_id: int, url: str, title: str) -> None:
+    """Point links and view counts that were waiting for this article at it."""
+    conn.execute(
+        "UPDATE links SET target_article_id = ? WHERE target_article_id IS NULL AND target_url = ?",
+        (article_id, url),
+    )
+    conn.execute(
+        "UPDATE view_observations SET article_id = ? WHERE article_id IS NULL AND url = ?",
+        (article_id, url),
+    )
+    conn.execute(
+        "UPDATE view_observations SET article_id = ?"
+        " WHERE article_id IS NULL AND url IS NULL AND title = ?",
+        (article_id, title),
+    )
+
+
+def _link_editions(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+    """Join the article and its hreflang alternates into one story, merging stories that meet."""
+    urls = {article.url: article.edition}
+    for code, url in article.alternates.items():
+        if url and code.lower() != "x-default":
+            urls.setdefault(url, code[:2].lower())
+    marks = ", ".join("?" * len(urls))
+    known = conn.execute(
+        f"SELECT url, story_id FROM editions WHERE url IN ({marks})", tuple(urls)
+    ).fetchall()
+    story_ids = sorted({story_id for _, story_id in known})
+    if story_ids:
+        story_id = story_ids[0]
+        for other in story_ids[1:]:
+            conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
+            conn.execute("DELETE FROM stories WHERE id = ?", (other,))
+    else:
+        story_id = conn.execute(
+            "INSERT INTO stories (first_seen) VALUES (?)", (iso_utc(article.fetched_at),)
+        ).lastrowid
+    known_urls = {url for url, _ in known}
+    conn.executemany(
+        "UPDATE editions SET story_id = ? WHERE url = ?",
+        [(story_id, url) for url in known_urls],
+    )
+    conn.executemany(
+        "INSERT INTO editions (url, story_id, lang, article_id) VALUES (?, ?, ?, ?)",
+        [
+            (url, story_id, lang, _article_id(conn, url))
+            for url, lang in urls.items()
+            if url not in known_urls
+        ],
+    )
+    conn.execute("UPDATE editions SET article_id = ? WHERE url = ?", (article_id, article.url))
+
+
+def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None = None) -> str:
+    """Write one sighting of an article; return "new", "changed" or "unchanged".
+
+    Keyed on the canonical URL: storing the same page twice adds nothing. The raw page is kept
+    for each new version (an unchanged recrawl differs only in counters and teasers, which are
+    recorded as view observations and teaser links).
+    """
+    content = extracted_content(article)
+    digest = content_hash(content)
+    fetched_at = iso_utc(article.fetched_at)
+    row = conn.execute(
+        "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles"
+        " WHERE url = ?",
+        (article.url,),
+    ).fetchone()
+    if row is None:
+        raw_page_id = _insert_raw_page(conn, article.page, run_id)
+        columns = {
+            "url": article.url,
+            **_metadata_columns(article),
+            **_content_columns(content),
+            **_views_columns(article, fetched_at),
+            "first_seen": fetched_at,
+            "last_seen": fetched_at,
+            "version": 1,
+            "content_hash": digest,
+            "raw_page_id": raw_page_id,
+        }
+        names = ", ".join(columns)
+        marks = ", ".join(f":{name}" for name in columns)
+        article_id = conn.execute(
+            f"INSERT INTO articles ({names}) VALUES ({marks})", columns
+        ).lastrowid
+        assert article_id is not None
+        _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id)
+        _replace_links(conn, article_id, article, inline=True)
+        _resolve_arrival(conn, article_id, article.url, article.title)
+        outcome = NEW
+    else:
+        article_id, old_digest, version, first_seen, last_seen, views_at = row
+        columns = {
+            "first_seen": min(first_seen, fetched_at),
+            "last_seen": max(last_seen, fetched_at),
+        }
+        if fetched_at >= last_seen:
+            columns.update(_metadata_columns(article))
+        if views_at is None or fetched_at >= views_at:
+            columns.update(_views_columns(article, fetched_at))
+        if old_digest == digest:
+            _update_article(conn, article_id, columns)
+            outcome = UNCHANGED
+        else:
+            change = diff_content(_stored_content(conn, article_id), content)
+            raw_page_id = _insert_raw_page(conn, article.page, run_id)
+            version += 1
+            columns.update(_content_columns(content))
+            columns.update(version=version, content_hash=digest, raw_page_id=raw_page_id)
+            columns.update(extractor_version=article.extractor_version)
+            _update_article(conn, article_id, columns)
+            _insert_version(conn, article_id, version, article, digest, raw_page_id, run_id, change)
+            _replace_links(conn, article_id, article, inline=True)
+            _resolve_arrival(conn, article_id, article.url, article.title)
+            outcome = CHANGED
+    _replace_links(conn, article_id, article, inline=False)
+    _replace_view_observations(conn, article_id, article, run_id)
+    _link_editions(conn, article_id, article)
+    return outcome
+
+
+def store_quarantine(
+    conn: sqlite3.Connection, page: QuarantinedPage, run_id: int | None = None
+) -> None:
+    """Keep a page that could not become an article, with its reason and bytes; once per fetch."""
+    fetched_at = iso_utc(page.page.fetched_at)
+    seen = conn.execute(
+        "SELECT 1 FROM quarantine WHERE url = ? AND fetched_at = ? AND reason = ?",
+        (page.url, fetched_at, page.reason),
+    ).fetchone()
+    if seen:
+        return
+    raw_page_id = _insert_raw_page(conn, page.page, run_id)
+    conn.execute(
+        "INSERT INTO quarantine (url, reason, fetched_at, raw_page_id, run_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (page.url, page.reason, fetched_at, raw_page_id, run_id),
+    )
+
+
+def start_run(
+    conn: sqlite3.Connection, spider: str, args: Mapping[str, Any], started_at: datetime
+) -> int:
+    """Record the start of a crawl run and return its id."""
+    cursor = conn.execute(
+        "INSERT INTO crawl_runs (spider, args, started_at) VALUES (?, ?, ?)",
+        (spider, json.dumps(dict(args), ensure_ascii=False, default=str), iso_utc(started_at)),
+    )
+    return cursor.lastrowid  # type: ignore[return-value]
+
+
+# Crawler stats keys counted as failures: download errors, spider callback errors, HTTP errors.
+_FAILURE_STAT_PREFIXES = (
+    "downloader/exception_type_count/",
+    "spider_exceptions/",
+    "httperror/response_ignored_count",
+)
+
+
+def _stat(stats: Mapping[str, Any], *keys: str) -> int | None:
+    """Return the first of `keys` present in the crawler stats, as an int."""
+    for key in keys:
+        if isinstance(stats.get(key), int):
+            return int(stats[key])
+    return None
+
+
+def finish_run(
+    conn: sqlite3.Connection,
+    run_id: int,
+    *,
+    finished_at: datetime,
+    stats: Mapping[str, Any],
+    finish_reason: str,
+) -> None:
+    """Record the end of a crawl run with its counts (from Scrapy's stats keys) and reason."""
+    failures = sum(
+        value
+        for key, value in stats.items()
+        if isinstance(value, int) and key.startswith(_FAILURE_STAT_PREFIXES)
+    )
+    failures += _stat(stats, "newsbot/quarantined") or 0
+    conn.execute(
+        "UPDATE crawl_runs SET finished_at = ?, pages = ?, items = ?, failures = ?,"
+        " finish_reason = ?, stats = ? WHERE id = ?",
+        (
+            iso_utc(finished_at),
+            _stat(stats, "response_received_count", "downloader/response_count"),
+            _stat(stats, "item_scraped_count"),
+            failures,
+            finish_reason,
+            json.dumps(dict(stats), ensure_ascii=False, default=str),
+            run_id,
+        ),
+    )

@@ -1,0 +1,78 @@
+"""Tests for archive.db.open_archive: refusing foreign or newer files without touching them."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from archive_factories import make_article
+
+from archive.db import ArchiveError, open_archive
+
+
+def test_a_text_file_is_refused_and_left_unchanged(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 200)
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(ArchiveError, match="is not a newsbot archive"):
+            open_archive(path, readonly=readonly)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_another_sqlite_database_is_refused_and_left_unchanged(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+        conn.execute("INSERT INTO recipes VALUES ('borscht')")
+    conn.close()
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(ArchiveError, match="not a newsbot archive"):
+            open_archive(path, readonly=readonly)
+    assert path.read_bytes() == before
+
+
+def test_an_archive_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path):
+    path = tmp_path / "archive.db"
+    archive = open_archive(path)
+    archive.store_article(make_article())
+    archive.conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('newsbot_archive', 'm999_from_the_future', '2030-01-01')"
+    )
+    archive.conn.commit()
+    archive.close()
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(ArchiveError, match=r"newer archive schema.*m999_from_the_future"):
+            open_archive(path, readonly=readonly)
+    assert path.read_bytes() == before
+
+
+def test_readonly_open_of_a_missing_file_says_so_and_creates_nothing(tmp_path):
+    with pytest.raises(ArchiveError, match="no archive at"):
+        open_archive(tmp_path / "missing.db", readonly=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_readonly_archive_refuses_writes(tmp_path):
+    open_archive(tmp_path / "a.db").close()
+    archive = open_archive(tmp_path / "a.db", readonly=True)
+    with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only"):
+        archive.store_article(make_article())
+    archive.close()
+
+
+def test_readonly_open_of_an_older_schema_asks_for_a_migration(tmp_path):
+    from sqlite_utils import Database
+
+    from archive.migrations import migrations
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m003_query_indexes")
+    db.close()
+    with pytest.raises(ArchiveError, match=r"older archive schema.*newsbot archive migrate"):
+        open_archive(path, readonly=True)

@@ -1,0 +1,285 @@
+"""Tests for archive.store through Archive: articles, versions, links, views, editions."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from archive_factories import FETCHED, cross_link, make_article, quarantined, teaser
+
+from archive.db import Archive, open_archive
+
+LAVROV = "https://unn.ua/en/news/china-lavrov"
+BIDEN = "https://unn.ua/news/biden-xi"
+ROCKET = "https://unn.ua/en/news/rocket"
+LATER = FETCHED + timedelta(hours=6)
+
+
+@pytest.fixture
+def archive(tmp_path) -> Archive:
+    opened = open_archive(tmp_path / "archive.db")
+    yield opened
+    opened.close()
+
+
+def rows(archive: Archive, sql: str, *params) -> list[tuple]:
+    return archive.conn.execute(sql, params).fetchall()
+
+
+def test_storing_the_same_page_twice_keeps_one_article(archive):
+    assert archive.store_article(make_article(views=100)) == "new"
+    assert archive.store_article(make_article(views=100)) == "unchanged"
+    assert rows(archive, "SELECT count(*) FROM articles") == [(1,)]
+    assert rows(archive, "SELECT count(*) FROM article_versions") == [(1,)]
+    # the same fetch seen twice is one observation, not two
+    assert rows(archive, "SELECT views FROM view_observations") == [(100,)]
+
+
+def test_article_columns_hold_the_extracted_fields(archive):
+    article = make_article(
+        lead="Beijing talks",
+        authors=["Alexey Suprun"],
+        tags=["China", "russia"],
+        published_raw="09.04.24, 15:10",
+        published_utc=datetime(2024, 4, 9, 12, 10, tzinfo=UTC),
+        published_precision="minute",
+        lang_detected="uk",
+        problems={"modified": "no modified date on the page"},
+    )
+    archive.store_article(article)
+    row = archive.db.execute(
+        "SELECT site, edition, lang, lang_declared, lang_detected, title, lead, text, authors,"
+        " tags, published_raw, published_utc, published_precision, first_seen, last_seen,"
+        " extractor_version, problems FROM articles"
+    ).fetchone()
+    assert row == (
+        "unn",
+        "en",
+        "uk",  # the detected language wins over the declared one
+        "en",
+        "uk",
+        "Chinese foreign minister meets with Lavrov",
+        "Beijing talks",
+        "The foreign ministers met in Beijing.\n\nThey discussed cooperation.",
+        '["Alexey Suprun"]',
+        '["China","russia"]',
+        "09.04.24, 15:10",
+        "2024-04-09T12:10:00Z",
+        "minute",
+        "2024-04-10T08:00:00Z",
+        "2024-04-10T08:00:00Z",
+        "test-1",
+        '{"modified":"no modified date on the page"}',
+    )
+
+
+def test_raw_page_is_kept_compressed_with_its_headers(archive):
+    article = make_article()
+    article.page.body = "<html><body>Переговори в Пекіні</body></html>".encode()
+    archive.store_article(article)
+    ((url, status, headers, encoding, size, body),) = rows(
+        archive, "SELECT url, status, headers, encoding, size, body FROM raw_pages"
+    )
+    assert (url, status, encoding) == (LAVROV, 200, "zlib")
+    assert json.loads(headers) == {"Content-Type": "text/html; charset=utf-8"}
+    assert zlib.decompress(body) == article.page.body
+    assert size == len(article.page.body)
+
+
+def test_changed_title_adds_a_version_saying_what_changed(archive):
+    archive.store_article(make_article(title="Wang Yi meets Lavrov"))
+    outcome = archive.store_article(
+        make_article(title="Wang Yi meets Lavrov in Beijing", fetched_at=LATER)
+    )
+    assert outcome == "changed"
+    assert rows(
+        archive, "SELECT version, changed, before, after FROM article_versions ORDER BY version"
+    ) == [
+        (1, None, None, None),
+        (
+            2,
+            '["title"]',
+            '{"title":"Wang Yi meets Lavrov"}',
+            '{"title":"Wang Yi meets Lavrov in Beijing"}',
+        ),
+    ]
+    assert rows(archive, "SELECT title, version, first_seen, last_seen FROM articles") == [
+        ("Wang Yi meets Lavrov in Beijing", 2, "2024-04-10T08:00:00Z", "2024-04-10T14:00:00Z")
+    ]
+    # each version keeps the page it was read from
+    assert rows(archive, "SELECT count(*) FROM raw_pages") == [(2,)]
+
+
+def test_unchanged_recrawl_updates_last_seen_but_not_the_search_index(archive):
+    archive.store_article(make_article())
+    before = rows(archive, "SELECT count(*) FROM articles_fts_data")
+    assert archive.store_article(make_article(fetched_at=LATER, views=7)) == "unchanged"
+    assert rows(archive, "SELECT last_seen, views FROM articles") == [("2024-04-10T14:00:00Z", 7)]
+    assert rows(archive, "SELECT count(*) FROM articles_fts_data") == before
+    assert rows(archive, "SELECT count(*) FROM raw_pages") == [(1,)]
+
+
+def test_an_older_fetch_does_not_move_last_seen_back(archive):
+    archive.store_article(make_article(fetched_at=LATER, views=50))
+    archive.store_article(make_article(fetched_at=FETCHED, views=20))
+    assert rows(archive, "SELECT first_seen, last_seen, views FROM articles") == [
+        ("2024-04-10T08:00:00Z", "2024-04-10T14:00:00Z", 50)
+    ]
+
+
+def test_search_index_follows_a_changed_paragraph(archive):
+    archive.store_article(make_article(paragraphs=["Переговори у Пекіні"]))
+    archive.store_article(make_article(paragraphs=["Переговори у Москві"], fetched_at=LATER))
+    match = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+    assert rows(archive, match, "Пекіні") == []
+    assert rows(archive, match, "Москві") == [(1,)]
+
+
+def test_inline_link_resolves_when_its_target_arrives_later(archive):
+    link = cross_link(
+        "Байден говорив телефоном із Сі", BIDEN, position=4, published_raw="02.04.24, 19:59"
+    )
+    archive.store_article(make_article(cross_links=[link]))
+    assert rows(
+        archive, "SELECT kind, position, target_url, target_article_id, published_raw FROM links"
+    ) == [("inline", 4, BIDEN, None, "02.04.24, 19:59")]
+    archive.store_article(make_article(BIDEN, title="Байден говорив телефоном із Сі", edition="uk"))
+    assert rows(archive, "SELECT target_article_id FROM links") == [(2,)]
+
+
+def test_link_to_an_archived_article_resolves_at_once(archive):
+    archive.store_article(make_article(BIDEN, title="Байден", edition="uk"))
+    archive.store_article(make_article(cross_links=[cross_link("Байден", BIDEN)]))
+    assert rows(archive, "SELECT from_article_id, target_article_id FROM links") == [(2, 1)]
+
+
+def test_teasers_are_links_of_their_block_and_view_observations(archive):
+    related = [
+        teaser("Russia fails to launch a rocket", ROCKET, views=22037),
+        teaser("Popular thing", None, views=3562, block="popular"),
+    ]
+    archive.store_article(make_article(related=related, views=23713))
+    assert rows(
+        archive, "SELECT kind, position, target_url, title, views FROM links ORDER BY id"
+    ) == [
+        ("news-by-theme", 0, ROCKET, "Russia fails to launch a rocket", 22037),
+        ("popular", 0, None, "Popular thing", 3562),
+    ]
+    assert rows(
+        archive,
+        "SELECT article_id, url, title, views, source, seen_on_article_id FROM view_observations"
+        " ORDER BY id",
+    ) == [
+        (1, LAVROV, "Chinese foreign minister meets with Lavrov", 23713, "page", 1),
+        (None, ROCKET, "Russia fails to launch a rocket", 22037, "news-by-theme", 1),
+        (None, None, "Popular thing", 3562, "popular", 1),
+    ]
+
+
+def test_teaser_counts_attach_to_the_teased_article_by_url_or_title(archive):
+    related = [
+        teaser("Russia fails to launch a rocket", ROCKET, views=22037),
+        teaser("Popular thing", None, views=3562, block="popular"),
+    ]
+    archive.store_article(make_article(related=related))
+    archive.store_article(make_article(ROCKET, title="Russia fails to launch a rocket"))
+    archive.store_article(make_article("https://unn.ua/en/news/popular", title="Popular thing"))
+    assert rows(archive, "SELECT article_id, views FROM view_observations ORDER BY id") == [
+        (2, 22037),
+        (3, 3562),
+    ]
+    # and once archived, a later teaser of it is attached as it is stored
+    archive.store_article(
+        make_article(related=[teaser("x", ROCKET, views=30000)], fetched_at=LATER)
+    )
+    assert rows(archive, "SELECT article_id FROM view_observations WHERE views = 30000") == [(2,)]
+
+
+def test_editions_link_the_language_versions_of_one_story(archive):
+    alternates = {
+        "uk": "https://unn.ua/news/lavrov",
+        "en": "https://unn.ua/en/news/lavrov",
+        "ru": "https://unn.ua/ru/news/lavrov",
+        "x-default": "https://unn.ua/news/lavrov",
+    }
+    archive.store_article(make_article(alternates["en"], alternates=alternates))
+    archive.store_article(make_article(alternates["ru"], edition="ru", title="Лавров"))
+    assert rows(archive, "SELECT url, story_id, lang, article_id FROM editions ORDER BY url") == [
+        ("https://unn.ua/en/news/lavrov", 1, "en", 1),
+        ("https://unn.ua/news/lavrov", 1, "uk", None),
+        ("https://unn.ua/ru/news/lavrov", 1, "ru", 2),
+    ]
+
+
+def test_two_stories_that_meet_through_an_alternate_become_one(archive):
+    uk, en, ru = (
+        "https://unn.ua/news/s",
+        "https://unn.ua/en/news/s",
+        "https://unn.ua/ru/news/s",
+    )
+    archive.store_article(make_article(uk, edition="uk", alternates={"ru": ru}))
+    archive.store_article(make_article(en, alternates={}))
+    assert rows(archive, "SELECT count(DISTINCT story_id) FROM editions") == [(2,)]
+    archive.store_article(make_article(ru, edition="ru", alternates={"uk": uk, "en": en}))
+    assert rows(archive, "SELECT count(DISTINCT story_id), count(*) FROM editions") == [(1, 3)]
+    assert rows(archive, "SELECT count(*) FROM stories") == [(1,)]
+
+
+def test_quarantine_keeps_reason_and_bytes_once_per_fetch(archive):
+    page = quarantined("https://unn.ua/news/broken", "no title")
+    archive.store_quarantine(page)
+    archive.store_quarantine(page)
+    assert rows(
+        archive,
+        "SELECT q.url, q.reason, q.fetched_at, p.body FROM quarantine q"
+        " JOIN raw_pages p ON p.id = q.raw_page_id",
+    ) == [
+        (
+            "https://unn.ua/news/broken",
+            "no title",
+            "2024-04-10T08:00:00Z",
+            zlib.compress(b"<html>?</html>"),
+        )
+    ]
+
+
+def test_crawl_run_records_arguments_counts_and_reason(archive):
+    run_id = archive.start_run("unn", {"edition": "en"}, FETCHED)
+    archive.store_article(make_article(), run_id)
+    stats = {
+        "response_received_count": 12,
+        "item_scraped_count": 10,
+        "downloader/exception_type_count/twisted.internet.error.TimeoutError": 2,
+        "newsbot/quarantined": 1,
+    }
+    archive.finish_run(run_id, finished_at=LATER, stats=stats, finish_reason="finished")
+    assert rows(
+        archive,
+        "SELECT spider, args, started_at, finished_at, pages, items, failures, finish_reason"
+        " FROM crawl_runs",
+    ) == [
+        (
+            "unn",
+            '{"edition": "en"}',
+            "2024-04-10T08:00:00Z",
+            "2024-04-10T14:00:00Z",
+            12,
+            10,
+            3,
+            "finished",
+        )
+    ]
+    assert rows(archive, "SELECT run_id FROM article_versions") == [(run_id,)]
+
+
+def test_a_failing_write_inside_a_batch_rolls_back_only_that_article(archive):
+    with archive.transaction():
+        archive.store_article(make_article())
+        broken = make_article(BIDEN, title=None)  # NOT NULL title: the insert fails
+        with pytest.raises(Exception, match="NOT NULL"):
+            archive.store_article(broken)
+        archive.store_article(make_article(ROCKET))
+    assert rows(archive, "SELECT url FROM articles ORDER BY id") == [(LAVROV,), (ROCKET,)]
+    assert rows(archive, "SELECT count(*) FROM raw_pages") == [(2,)]
