@@ -124,9 +124,7 @@ def test_format_text_forces_text_reading_of_html() -> None:
         (["/nonexistent/page.html"], None, "No such file"),
     ],
 )
-def test_expected_failures_give_one_error_line(
-    args: list[str], stdin: bytes | None, message: str
-) -> None:
+def test_expected_failures_give_one_error_line(args: list[str], stdin: bytes | None, message: str) -> None:
     result = _run(args, stdin)
     assert result.exit_code != 0
     [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
@@ -139,3 +137,28 @@ def test_empty_text_input_reports_problems() -> None:
     out = _json(["-"], b"")
     assert out["title"] is None and out["paragraphs"] == [] and out["views"] is None
     assert set(out["problems"]) == {"paragraphs", "views"}
+
+
+ARTICLE_FIXTURES = sorted(
+    p.parent
+    for p in (ROOT / "fixtures" / "unn").glob("*/expected.json")
+    if json.loads(p.read_text(encoding="utf-8")).get("kind") == "article"
+)
+
+
+@pytest.mark.parametrize("folder", ARTICLE_FIXTURES, ids=[f.name for f in ARTICLE_FIXTURES])
+def test_fixture_split_fields_end_to_end(folder: Path) -> None:
+    if not (HAS_TIMESTAMPS and HAS_LANGUAGE):
+        pytest.skip("needs the timestamps and language stages")
+    out = _json([str(folder / "body.html")])
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    for key in ("title", "paragraphs", "views"):
+        assert out[key] == expected[key], key
+    link_keys = ("title", "url", "published_raw", "published_utc", "lang", "position")
+    assert [{k: c[k] for k in link_keys} for c in out["cross_links"]] == [
+        {k: c[k] for k in link_keys} for c in expected["cross_links"]
+    ]
+    teaser_keys = ("title", "url", "published_raw", "published_utc", "views", "labels", "block")
+    assert [{k: t[k] for k in teaser_keys} for t in out["related"]] == [
+        {k: t.get(k) for k in teaser_keys} for t in expected["related"]
+    ]
