@@ -368,13 +368,9 @@ def test_old_layout_real_page() -> None:
 
     root = lxml_html.parse(str(OLD_LAYOUT_PAGE)).getroot()
     [body] = root.cssselect("div.b-news-text")
-    inner = (body.text or "") + "".join(
-        lxml_html.tostring(child, encoding="unicode") for child in body
-    )
+    inner = (body.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in body)
     [view] = root.cssselect("span.view")
-    result = split_body(
-        inner, views_raw=view.text, base_url="https://www.unn.com.ua/ru/news/1906059"
-    )
+    result = split_body(inner, views_raw=view.text, base_url="https://www.unn.com.ua/ru/news/1906059")
     assert result.views == 3375
     assert len(result.paragraphs) == 5
     assert result.paragraphs[0].startswith("КИЕВ. 3 декабря. УНН. Парламент Молдовы")

@@ -21,9 +21,7 @@ _CANDIDATES = ("uk", "ru", "en")
 
 @click.command("split")
 @click.argument("source", type=click.File("rb"), metavar="FILE|-")
-@click.option(
-    "--url", help="The page's address (HTML input; default: url in a meta.json beside FILE)."
-)
+@click.option("--url", help="The page's address (HTML input; default: url in a meta.json beside FILE).")
 @click.option(
     "--now",
     "now_text",
@@ -77,9 +75,7 @@ def _split_html(data: bytes, url: str | None, now: datetime) -> dict[str, Any]:
     page = parse_page(data, url, fetched_at=now)
     if not isinstance(page, Article):
         raise click.ClickException(f"not an article page: {page.reason}")
-    result = split_body(
-        page.body_html, views_raw=page.views_raw, related=page.related, base_url=page.url
-    )
+    result = split_body(page.body_html, views_raw=page.views_raw, related=page.related, base_url=page.url)
     return _output(page.title, page.lead, result, now)
 
 
@@ -104,9 +100,7 @@ def _parse_now(text: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _output(
-    title: str | None, lead: str | None, result: SplitResult, now: datetime
-) -> dict[str, Any]:
+def _output(title: str | None, lead: str | None, result: SplitResult, now: datetime) -> dict[str, Any]:
     """Build the JSON object: the split fields, with times and languages filled when possible."""
     read_time = _time_reader(now)
     read_lang = _lang_reader()

@@ -94,9 +94,7 @@ def _exact(number: str) -> ViewsResult:
         return ViewsResult(int(number))
     if _GROUPED.match(number):
         return ViewsResult(int(re.sub(r"\D", "", number)))
-    return ViewsResult(
-        None, f"ambiguous number {number!r}: neither plain digits nor groups of three"
-    )
+    return ViewsResult(None, f"ambiguous number {number!r}: neither plain digits nor groups of three")
 
 
 def _abbreviated(number: str, suffix: str) -> ViewsResult:
