@@ -1,4 +1,4 @@
-"""Measure language detection accuracy and speed on lingua-go's uk/ru/en test lines, beside langdetect."""
+"""Measure language detection accuracy and speed on lingua-go test lines, beside langdetect."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
 
 def _extdata() -> Path:
     """Return ../shared/extdata next to the checkout (a worktree may sit one level deeper)."""
@@ -121,8 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         (f"newsbot detect_language ({args.candidates})", newsbot_detector(candidates))
     ]
     if args.lingua:
-        detectors.append((f"lingua high accuracy ({args.candidates})", lingua_detector(candidates, low=False)))
-        detectors.append((f"lingua low accuracy ({args.candidates})", lingua_detector(candidates, low=True)))
+        detectors.append(
+            (f"lingua high accuracy ({args.candidates})", lingua_detector(candidates, low=False))
+        )
+        detectors.append(
+            (f"lingua low accuracy ({args.candidates})", lingua_detector(candidates, low=True))
+        )
     if not args.no_langdetect:
         detectors.append(("langdetect, all 55 languages, seeded", langdetect_plain()))
     print(f"{'detector':48} {'set':13} {'accuracy':>9} {'texts/s':>9}")

@@ -36,7 +36,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retry slot, plus backoff
 }
 
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES = {
+    "newsbot.pipelines.split.SplitBodyPipeline": 100,  # body -> paragraphs, cross-links, views, teasers
+    "newsbot.pipelines.timestamps.NormaliseTimestampsPipeline": 200,  # every date -> UTC instant
+    "newsbot.pipelines.language.DetectLanguagePipeline": 300,  # declared vs detected, per segment
+    "newsbot.pipelines.archive.ArchivePipeline": 900,  # idempotent upsert into SQLite (last)
+}
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

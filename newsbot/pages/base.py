@@ -10,7 +10,8 @@ from urllib.parse import urljoin
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
-_SPACE = re.compile(r"[\s\u00a0\u2009\u202f\u200b\u00ad\ufeff]+")
+_SPACE = re.compile(r"[\s\u00a0\u2009\u202f]+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
@@ -27,10 +28,11 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """Collapse whitespace (including NBSP, thin and zero-width spaces, soft hyphens)."""
+    """Collapse whitespace (NBSP and thin spaces too) and drop soft hyphens and zero-width marks."""
     if not text:
         return ""
-    return _SPACE.sub(" ", text).strip()
+    # Invisible characters sit inside words ("опера\u00adційними"): delete them, never space them.
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def class_prefix(prefix: str) -> str:

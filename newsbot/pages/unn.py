@@ -42,6 +42,7 @@ DOMAINS = ("unn.ua", "unn.com.ua")
 EDITIONS = ("uk", "en", "ru")
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # UNN article pages weigh 80-300 KB; anything past this is junk
 
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _VIEW_WORD = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
 
 
@@ -59,10 +60,23 @@ def edition_from_url(url: str) -> str | None:
     return None
 
 
+_ARTICLE_PATH = re.compile(r"^(?:/(?:uk|en|ru))?/news/(?!tag/)[^/?#]+/?$")
+
+
+def is_article_url(url: str) -> bool:
+    """Tell whether a UNN URL points at an article (not a listing, feed or tag page)."""
+    return is_unn_url(url) and bool(_ARTICLE_PATH.match(urlsplit(url).path))
+
+
 def is_unn_url(url: str) -> bool:
     """Tell whether a URL is on one of UNN's domains."""
     host = (urlsplit(url).hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in DOMAINS)
+
+
+def _binary_share(text: str) -> float:
+    """Return the share of control and replacement characters: ~0 for HTML, ~10%+ for binary."""
+    return len(_BINARY.findall(text)) / len(text) if text else 1.0
 
 
 class _ArticlePage:
@@ -192,25 +206,16 @@ class NextArticlePage(_ArticlePage):
         return out
 
     def _card_teaser(self, card: Selector, slug: str) -> Teaser:
-        # Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text
-        # read glues them to the title; take them out as elements (fixtures/unn/en-next-*).
-        label = class_prefix("news-card_label__")
-        title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
-        title_text = (
-            clean_text(" ".join(title[0].xpath(f".//text()[not(ancestor::*[{label}])]").getall()))
-            if title
-            else text_of(card)
-        )
-        labels = card.xpath(f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{label}]")
         date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
         views = card.xpath(f".//*[{class_prefix('news-card_views__')}]")
+        title, labels = card_title(card)
         return Teaser(
-            title=title_text,
+            title=title,
             block=slug,
             url=self._abs(card.attrib.get("href")),
             published_raw=first_text(date),
             views_raw=first_text(views),
-            labels=[t for t in (text_of(n) for n in labels) if t],
+            labels=labels,
         )
 
 
@@ -348,6 +353,23 @@ class LegacyArticlePage(_ArticlePage):
         )
 
 
+def card_title(card: Selector) -> tuple[str, list[str]]:
+    """Return a Next.js news card's title and its labels ("Photo", "Exclusive", ...).
+
+    Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text read
+    glues them to the title; they are taken out as elements (fixtures/unn/en-next-*).
+    """
+    label = class_prefix("news-card_label__")
+    title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
+    text = (
+        clean_text(" ".join(title[0].xpath(f".//text()[not(ancestor::*[{label}])]").getall()))
+        if title
+        else text_of(card)
+    )
+    nodes = card.xpath(f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{label}]")
+    return text, [t for t in (text_of(n) for n in nodes) if t]
+
+
 LAYOUTS: tuple[type[_ArticlePage], ...] = (NextArticlePage, Y2024ArticlePage, LegacyArticlePage)
 
 
@@ -369,8 +391,9 @@ def parse_article(
     if len(body) > MAX_PAGE_BYTES:
         return QuarantinedPage(url, f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})", page)
     text = decode_html(body, headers)
-    if text.count("\x00") > 16 or "<" not in text[:4096]:
-        return QuarantinedPage(url, "not HTML: no markup in the first 4 KB", page)
+    binary = _binary_share(text[:4096])
+    if binary > 0.02:
+        return QuarantinedPage(url, f"not HTML: {binary:.0%} control or undecodable characters", page)
     sel = Selector(text=text)
     layout = detect_layout(sel)
     if layout is None:
@@ -436,13 +459,10 @@ class ListingPage:
     def links(self) -> list[Link]:
         out: list[Link] = []
         for card in self.sel.xpath(f"//main//a[{class_prefix('news-card_root__')}]"):
-            title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
             date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
             href = card.attrib.get("href")
             if href:
-                out.append(
-                    Link(urljoin(self.url, href), first_text(title) or text_of(card), first_text(date))
-                )
+                out.append(Link(urljoin(self.url, href), card_title(card)[0], first_text(date)))
         # Old unn.com.ua listing: div.h-news-feed li[data-sort] with span.date and h3 a.
         for item in self.sel.xpath("//div[contains(@class,'h-news-feed')]//li[@data-sort]"):
             href = item.xpath(".//h3/a/@href").get()

@@ -65,9 +65,7 @@ def label_article(article: Article, candidates: tuple[str, ...]) -> None:
     article.lang_method = body.method
     if body.lang == UNDETERMINED and "lang_detected" not in article.problems:
         article.problems["lang_detected"] = body.reason or "undetermined"
-    article.lang_mismatch = UNDETERMINED not in (declared.lang, body.lang) and (
-        declared.lang != body.lang
-    )
+    article.lang_mismatch = UNDETERMINED not in (declared.lang, body.lang) and (declared.lang != body.lang)
 
     segments = {"title": title.lang, "body": body.lang}
     if article.lead and article.lead.strip():
@@ -79,4 +77,3 @@ def label_article(article: Article, candidates: tuple[str, ...]) -> None:
         unit.lang = found.lang
         if found.lang == UNDETERMINED:
             unit.problems["lang"] = found.reason or "undetermined"
-

@@ -29,19 +29,23 @@ class SplitBodyPipeline:
 
     def process_item(self, item: Any) -> Any:
         """Fill the split fields of an Article; record reasons for what stays empty."""
-        if not isinstance(item, Article):
-            return item
-        try:
-            result = split_body(
-                item.body_html, views_raw=item.views_raw, related=item.related, base_url=item.url
-            )
-        except Exception as exc:  # a splitter bug must not lose the article: keep it, say why
-            logger.exception("split failed for %s", item.url)
-            item.problems["paragraphs"] = f"splitter failed: {exc!r}"
-            return item
-        item.paragraphs = result.paragraphs
-        item.cross_links = result.cross_links
-        item.views = result.views
-        item.related = result.related
-        item.problems.update(result.problems)
+        if isinstance(item, Article):
+            split_article(item)
         return item
+
+
+def split_article(article: Article) -> None:
+    """Fill `article`'s paragraphs, cross-links, view count and cleaned teasers in place."""
+    try:
+        result = split_body(
+            article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url
+        )
+    except Exception as exc:  # a splitter bug must not lose the article: keep it, say why
+        logger.exception("split failed for %s", article.url)
+        article.problems["paragraphs"] = f"splitter failed: {exc!r}"
+        return
+    article.paragraphs = result.paragraphs
+    article.cross_links = result.cross_links
+    article.views = result.views
+    article.related = result.related
+    article.problems.update(result.problems)

@@ -36,7 +36,7 @@ _CYRILLIC_ALPHABETS: dict[str, frozenset[str]] = {
 _ALPHABET_LETTERS = frozenset().union(*_CYRILLIC_ALPHABETS.values())
 
 # Latin letters that look like Cyrillic ones. Inside a Cyrillic word they are typing slips:
-# UNN writes "переглядiв" with a Latin "i" (see /work/shared/seeds/000_8530ec2091bce858.txt).
+# UNN writes "переглядiв" with a Latin "i" (seed 000_8530ec2091bce858).
 _HOMOGLYPHS = str.maketrans("aceiopxyk", "асеіорхук")
 _MIXED_SCRIPT = re.compile(r"[\u0400-\u04ff][a-z]|[a-z][\u0400-\u04ff]")
 _WORD = re.compile(r"\w+")
@@ -45,7 +45,7 @@ _LATIN = re.compile(r"[a-z]")
 # Letters that are neither basic Latin nor Cyrillic: accented Latin, Greek, Han, Arabic, ...
 _OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
 # Counting with str.count (a C loop per letter) is several times faster than a regex scan.
-_CYRILLIC_LOWER = tuple(chr(code) for code in range(0x430, 0x460)) + ("ґ",)
+_CYRILLIC_LOWER = (*(chr(code) for code in range(0x430, 0x460)), "ґ")
 _LATIN_LOWER = tuple("abcdefghijklmnopqrstuvwxyz")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff'’ʼ]+")
 
@@ -188,9 +188,7 @@ class LanguageDetector:
                 return decided
         return self._model(sample, open_codes, precise=short)
 
-    def _letter_cues(
-        self, sample: str, codes: tuple[str, ...]
-    ) -> tuple[LangResult | None, tuple[str, ...]]:
+    def _letter_cues(self, sample: str, codes: tuple[str, ...]) -> tuple[LangResult | None, tuple[str, ...]]:
         """Rule out languages whose alphabet lacks letters the text uses.
 
         Return a decision when exactly one language is left, else the languages still open (all
@@ -198,16 +196,13 @@ class LanguageDetector:
         """
         used = {letter for letter in _ALPHABET_LETTERS if letter in sample}
         foreign = {
-            code: used - _CYRILLIC_ALPHABETS[code] if code in _CYRILLIC_ALPHABETS else set()
-            for code in codes
+            code: used - _CYRILLIC_ALPHABETS[code] if code in _CYRILLIC_ALPHABETS else set() for code in codes
         }
         clean = tuple(code for code in codes if not foreign[code])
         if len(clean) == 1:
             # Confidence grows with how often the ruling-out letters occur: 1 -> 0.75, 3 -> 0.94.
             evidence = min(
-                sum(sample.count(letter) for letter in foreign[code])
-                for code in codes
-                if code != clean[0]
+                sum(sample.count(letter) for letter in foreign[code]) for code in codes if code != clean[0]
             )
             return LangResult(clean[0], round(1 - 0.5 ** (evidence + 1), 3), "letters"), clean
         return None, clean or codes

@@ -12,9 +12,11 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "DATE_ORDERS",
     "EARLIEST_YEAR",
     "FUTURE_TOLERANCE",
     "MAX_LENGTH",
+    "PRECISIONS",
     "TimeResult",
     "configure_cache",
     "parse_timestamp",
@@ -97,8 +99,7 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
     ("second", "секунда секунди секунд секунду сек секунды second seconds sec secs s"),
     (
         "minute",
-        "хвилина хвилини хвилин хвилину хв минута минуты минут минуту мин "
-        "minute minutes min mins m",
+        "хвилина хвилини хвилин хвилину хв минута минуты минут минуту мин minute minutes min mins m",
     ),
     ("hour", "година години годин годину год час часа часов hour hours hr hrs h"),
     ("day", "день дні днів дня дней day days d"),
@@ -255,9 +256,7 @@ def configure_cache(maxsize: int) -> None:
     """Bound the cache of parsed forms to `maxsize` strings (0 turns it off); empty it."""
     global _read_form
     with _cache_lock:
-        _read_form = (
-            lru_cache(maxsize=maxsize)(_read_form_uncached) if maxsize else _read_form_uncached
-        )
+        _read_form = lru_cache(maxsize=maxsize)(_read_form_uncached) if maxsize else _read_form_uncached
         _fallback_result.cache_clear()
 
 
@@ -657,9 +656,7 @@ def _fallback_result(
         # The parser is shared; only the clock differs between calls. DateDataParser takes its
         # settings once, so the relative base is swapped in for this one call.
         base_settings = parser._settings
-        parser._settings = base_settings.replace(
-            RELATIVE_BASE=now_local.replace(tzinfo=None), TIMEZONE=tz
-        )
+        parser._settings = base_settings.replace(RELATIVE_BASE=now_local.replace(tzinfo=None), TIMEZONE=tz)
         try:
             data = parser.get_date_data(text)
         finally:
@@ -716,9 +713,7 @@ def parse_timestamp(
         return TimeResult(raw=raw, error=f"internal error: {type(exc).__name__}: {exc}")
 
 
-def _parse(
-    raw: str, now: datetime, tz: str, languages: Sequence[str] | None, date_order: str
-) -> TimeResult:
+def _parse(raw: str, now: datetime, tz: str, languages: Sequence[str] | None, date_order: str) -> TimeResult:
     if not isinstance(now, datetime):
         return TimeResult(raw=raw, error="now must be a datetime")
     if now.tzinfo is None:
