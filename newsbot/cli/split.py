@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
 
-from newsbot.items import Article, CrossLink, Teaser, iso_utc
+from newsbot.items import Article, CrossLink, Teaser, to_jsonable
 from newsbot.pages import parse_page
-from newsbot.text.split import SplitResult, split_text
-from newsbot.text.split_html import split_body
-
-# Languages a UNN page can be written in; cross-links often differ from the story's edition.
-_CANDIDATES = ("uk", "ru", "en")
+from newsbot.pages.unn import edition_from_url
+from newsbot.pipelines.language import label_article
+from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, normalise_article_times
+from newsbot.process import enrich_article
+from newsbot.text.language import DEFAULT_CANDIDATES
+from newsbot.text.split import split_text
 
 
 @click.command("split")
@@ -63,20 +63,40 @@ def split_command(source: BinaryIO, url: str | None, now_text: str | None, fmt: 
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise click.ClickException(f"text input is not UTF-8: {exc}") from None
-        result = split_text(text)
-        output = _output(result.title, None, result, now)
+        output = _split_text(text, url, now)
     click.echo(json.dumps(output, ensure_ascii=False, indent=2))
 
 
 def _split_html(data: bytes, url: str | None, now: datetime) -> dict[str, Any]:
-    """Extract the page with its page object, then split the body."""
+    """Extract the page with its page object, then run the article stages as a crawl does."""
     if not url:
         raise click.ClickException("HTML input needs --url: the page object is chosen by address")
     page = parse_page(data, url, fetched_at=now)
     if not isinstance(page, Article):
         raise click.ClickException(f"not an article page: {page.reason}")
-    result = split_body(page.body_html, views_raw=page.views_raw, related=page.related, base_url=page.url)
-    return _output(page.title, page.lead, result, now)
+    return _output(enrich_article(page))
+
+
+def _split_text(text: str, url: str | None, now: datetime) -> dict[str, Any]:
+    """Split a plain-text copy, then normalise its times and detect its languages."""
+    result = split_text(text)
+    article = Article(
+        url=url or "",
+        site="unn",
+        edition=(edition_from_url(url) if url else None) or "",
+        layout="text",
+        extractor_version="text",
+        fetched_at=now,
+        title=result.title or "",
+        paragraphs=result.paragraphs,
+        cross_links=result.cross_links,
+        views=result.views,
+        related=result.related,
+        problems=result.problems,
+    )
+    normalise_article_times(article, tz=DEFAULT_TIMEZONE)
+    label_article(article, DEFAULT_CANDIDATES)
+    return _output(article)
 
 
 def _meta_beside(source: BinaryIO) -> dict[str, Any]:
@@ -100,92 +120,31 @@ def _parse_now(text: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _output(title: str | None, lead: str | None, result: SplitResult, now: datetime) -> dict[str, Any]:
-    """Build the JSON object: the split fields, with times and languages filled when possible."""
-    read_time = _time_reader(now)
-    read_lang = _lang_reader()
-    out: dict[str, Any] = {"title": title}
-    if lead:
-        out["lead"] = lead
-    out["paragraphs"] = result.paragraphs
-    out["cross_links"] = [_cross_link(link, read_time, read_lang) for link in result.cross_links]
-    out["views"] = result.views
-    out["related"] = [_teaser(teaser, read_time) for teaser in result.related]
-    if result.problems:
-        out["problems"] = result.problems
-    return out
+# The keys `newsbot split` prints for each cross-link and each teaser.
+_LINK_KEYS = ("title", "url", "published_raw", "published_utc", "lang", "position")
+_TEASER_KEYS = ("title", "url", "published_raw", "published_utc", "views", "labels", "block")
+# Problems of the split stage and of the stages it feeds (times, languages of the units).
+_ARTICLE_PROBLEMS = ("paragraphs", "views")
 
 
-def _cross_link(link: CrossLink, read_time: _Reader, read_lang: _Reader) -> dict[str, Any]:
-    """Return one cross-link as JSON, with its time and language."""
-    problems = dict(link.problems)
-    out = {
-        "title": link.title,
-        "url": link.url,
-        "published_raw": link.published_raw,
-        "published_utc": _fill(read_time, link.published_raw, "published_utc", problems),
-        "lang": _fill(read_lang, link.title, "lang", problems),
-        "position": link.position,
-    }
+def _output(article: Article) -> dict[str, Any]:
+    """Build the JSON object: the split fields, each unit with its own problems when it has any."""
+    out: dict[str, Any] = {"title": article.title or None}
+    if article.lead:
+        out["lead"] = article.lead
+    out["paragraphs"] = article.paragraphs
+    out["cross_links"] = [_unit(link, _LINK_KEYS) for link in article.cross_links]
+    out["views"] = article.views
+    out["related"] = [_unit(teaser, _TEASER_KEYS) for teaser in article.related]
+    problems = {k: v for k, v in article.problems.items() if k in _ARTICLE_PROBLEMS}
     if problems:
         out["problems"] = problems
     return out
 
 
-def _teaser(teaser: Teaser, read_time: _Reader) -> dict[str, Any]:
-    """Return one teaser as JSON, with its time."""
-    problems = dict(teaser.problems)
-    out = {
-        "title": teaser.title,
-        "url": teaser.url,
-        "published_raw": teaser.published_raw,
-        "published_utc": _fill(read_time, teaser.published_raw, "published_utc", problems),
-        "views": teaser.views,
-        "labels": teaser.labels,
-        "block": teaser.block,
-    }
-    if problems:
-        out["problems"] = problems
+def _unit(unit: CrossLink | Teaser, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Return one cross-link or teaser as JSON with the given keys, plus its problems."""
+    out = {key: to_jsonable(getattr(unit, key)) for key in keys}
+    if unit.problems:
+        out["problems"] = dict(unit.problems)
     return out
-
-
-# A reader turns raw text into (value, reason it failed).
-_Reader = Callable[[str], tuple[Any, str | None]]
-
-
-def _fill(read: _Reader, raw: str | None, name: str, problems: dict[str, str]) -> Any:
-    """Apply a reader to `raw`; note the reason in `problems` when it gives nothing."""
-    if not raw:
-        return None
-    value, reason = read(raw)
-    if value is None and reason:
-        problems[name] = reason
-    return value
-
-
-def _time_reader(now: datetime) -> _Reader:
-    """Return a reader of timestamps, or one that says the normaliser is not installed."""
-    try:
-        from newsbot.text.timestamps import parse_timestamp
-    except ImportError:  # the timestamps stage has not landed on this branch yet
-        return lambda raw: (None, "timestamp normaliser not installed")
-
-    def read(raw: str) -> tuple[Any, str | None]:
-        result = parse_timestamp(raw, now=now)
-        return (iso_utc(result.utc) if result.ok else None), result.error
-
-    return read
-
-
-def _lang_reader() -> _Reader:
-    """Return a language reader, or one that says the detector is not installed."""
-    try:
-        from newsbot.text.language import detect_language
-    except ImportError:  # the language stage has not landed on this branch yet
-        return lambda text: (None, "language detector not installed")
-
-    def read(text: str) -> tuple[Any, str | None]:
-        result = detect_language(text, candidates=_CANDIDATES)
-        return result.lang, result.reason
-
-    return read

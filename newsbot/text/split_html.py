@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from newsbot.items import Teaser
-from newsbot.text.split import Block, SplitResult, clean_teaser, normalize_text, split_blocks
+from newsbot.text.split import LINE_LABELS, Block, SplitResult, clean_teaser, normalize_text, split_blocks
 from newsbot.text.views import parse_views
 
 # Elements that start a new block of text; everything else is inline and joins its neighbours.
@@ -145,8 +145,8 @@ def render_text(title: str, views_raw: str | None, body_html: str, related: Sequ
         if teaser.block != block:
             block = teaser.block
             lines.append(_BLOCK_HEADINGS.get(block, block))
-        lines.extend(f"{label}" for label in teaser.labels if label == "Exclusive")
-        glued = "".join(label for label in teaser.labels if label != "Exclusive")
+        lines.extend(label for label in teaser.labels if label in LINE_LABELS)
+        glued = "".join(label for label in teaser.labels if label not in LINE_LABELS)
         lines.append(normalize_text(teaser.title) + glued)
         stamp = teaser.published_raw or ""
         counter = normalize_text(teaser.views_raw or "").lstrip("• ")
