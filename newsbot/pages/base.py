@@ -191,27 +191,3 @@ def json_ld_authors(json_ld: Mapping) -> list[str]:
         if isinstance(name, str) and clean_text(name):
             names.append(clean_text(name))
     return names
-
-
-# Teaser block headings in the three editions -> one slug analysts can filter on.
-_BLOCK_SLUGS = {
-    "news-by-theme": ("news by theme", "новини за темою", "новости по теме"),
-    "popular": ("popular news", "популярні новини", "популярные новости", "популярне", "популярное"),
-    "latest": (
-        "latest news",
-        "останні новини",
-        "последние новости",
-        "свіжі новини розділу",
-        "свежие новости раздела",
-    ),
-    "exclusive": ("exclusive", "ексклюзив", "эксклюзив"),
-}
-_HEADING_TO_SLUG = {h: slug for slug, headings in _BLOCK_SLUGS.items() for h in headings}
-
-
-def teaser_block_slug(heading: str) -> str:
-    """Return the slug of a teaser block from its heading in any edition ("News by theme")."""
-    key = clean_text(heading).lower().rstrip(":")
-    if key in _HEADING_TO_SLUG:
-        return _HEADING_TO_SLUG[key]
-    return re.sub(r"[^\w]+", "-", key).strip("-") or "unknown"

@@ -33,9 +33,9 @@ from newsbot.pages.base import (
     json_ld_authors,
     language_hints,
     meta_content,
-    teaser_block_slug,
     text_of,
 )
+from newsbot.text.split import block_slug
 
 SITE = "unn"
 EXTRACTOR_VERSION = "unn-1"
@@ -198,9 +198,7 @@ class NextArticlePage(_ArticlePage):
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.classes.all("news-block_root__", tag="section"):
-            slug = teaser_block_slug(
-                first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or ""
-            )
+            slug = block_slug(first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or "")
             for card in block.xpath(f".//a[{class_prefix('news-card_root__')}]"):
                 out.append(self._card_teaser(card, slug))
         return out
@@ -266,7 +264,7 @@ class Y2024ArticlePage(_ArticlePage):
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.sel.css("section.teaser-block"):
-            slug = teaser_block_slug(first_text(block.css(".teaser-block__title")) or "")
+            slug = block_slug(first_text(block.css(".teaser-block__title")) or "")
             for card in block.css(".teaser"):
                 link = card.css("a.teaser__link")
                 date = card.css(".teaser__date")
@@ -331,7 +329,7 @@ class LegacyArticlePage(_ArticlePage):
         out: list[Teaser] = []
         for block in self.sel.xpath("//div[contains(@class,'b-more-news')]"):
             heading = block.xpath("./div[contains(@class,'b-block-name')]")
-            slug = teaser_block_slug(text_of(heading[0])) if heading else "latest"
+            slug = block_slug(text_of(heading[0])) if heading else "latest"
             day = ""
             for node in block.xpath(
                 ".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]"

@@ -235,6 +235,12 @@ BLOCK_SLUGS: dict[str, str] = {
     "news feed": "latest",
     "стрічка новин": "latest",
     "лента новостей": "latest",
+    "свіжі новини розділу": "latest",  # old unn.com.ua sidebar (../shared/extdata/unn/)
+    "свежие новости раздела": "latest",
+    "fresh news of the section": "latest",
+    "exclusive": "exclusive",
+    "ексклюзив": "exclusive",
+    "эксклюзив": "exclusive",
 }
 UNNAMED_BLOCK = "unnamed"
 _HEADING_MAX_CHARS = 40
