@@ -41,11 +41,12 @@ class FillRatePipeline:
         settings = crawler.settings
         if not settings.getbool("NEWSBOT_FILL_RATE_ENABLED", True):
             raise NotConfigured("NEWSBOT_FILL_RATE_ENABLED is off")
+        default = AlarmRule()
         rule = AlarmRule(
-            drop=settings.getfloat("NEWSBOT_ALARM_DROP", AlarmRule.drop),
-            history_runs=settings.getint("NEWSBOT_ALARM_HISTORY_RUNS", AlarmRule.history_runs),
-            min_articles=settings.getint("NEWSBOT_ALARM_MIN_ARTICLES", AlarmRule.min_articles),
-            min_runs=settings.getint("NEWSBOT_ALARM_MIN_RUNS", AlarmRule.min_runs),
+            drop=settings.getfloat("NEWSBOT_ALARM_DROP", default.drop),
+            history_runs=settings.getint("NEWSBOT_ALARM_HISTORY_RUNS", default.history_runs),
+            min_articles=settings.getint("NEWSBOT_ALARM_MIN_ARTICLES", default.min_articles),
+            min_runs=settings.getint("NEWSBOT_ALARM_MIN_RUNS", default.min_runs),
         )
         archive_on = settings.getbool("NEWSBOT_ARCHIVE_ENABLED", True)
         return cls(crawler, rule, settings.get("NEWSBOT_ARCHIVE_PATH") if archive_on else None)
