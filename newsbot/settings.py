@@ -40,7 +40,9 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.split.SplitBodyPipeline": 100,  # body -> paragraphs, cross-links, views, teasers
     "newsbot.pipelines.timestamps.NormaliseTimestampsPipeline": 200,  # every date -> UTC instant
     "newsbot.pipelines.language.DetectLanguagePipeline": 300,  # declared vs detected, per segment
-    "newsbot.pipelines.archive.ArchivePipeline": 900,  # idempotent upsert into SQLite (last)
+    "newsbot.pipelines.fill_rate.FillRatePipeline": 800,  # fill rate per field and layout; layout alarms
+    "newsbot.pipelines.archive.ArchivePipeline": 900,  # idempotent upsert into SQLite
+    "newsbot.pipelines.revisit.NotModifiedPipeline": 950,  # 304 answers: mark seen, after the writer
 }
 
 TELNETCONSOLE_ENABLED = False
@@ -53,3 +55,19 @@ NEWSBOT_REPLAY_AT = None  # ISO 8601 replay clock: serve each URL as it was then
 NEWSBOT_TIMEZONES = {"unn": "Europe/Kyiv"}  # source zone per site for dates without an offset
 NEWSBOT_LANGUAGE_CANDIDATES = ["uk", "ru", "en"]
 NEWSBOT_ARCHIVE_PATH = "archive.db"
+NEWSBOT_ARCHIVE_BATCH_SIZE = 500  # items per committed transaction; a crash loses at most one batch
+NEWSBOT_REPLAY_DELAY = 0.0  # seconds each replayed response is held back (to interrupt a replay in tests)
+
+# Revisit policy (newsbot/revisit.py): refetch an archived article this long after its publication,
+# then only when its feed or listing entry shows a newer date. Units: m, h, d, w.
+NEWSBOT_REVISIT_ENABLED = True  # off: fetch every listed URL again on every run
+NEWSBOT_REVISIT_SCHEDULE = "1h,6h,24h,3d,7d"
+NEWSBOT_REDIS_URL = None  # set (redis://host:port/db): multi-machine mode, page state read from Redis
+
+# `newsbot crawl` verdict (newsbot/alarms.py): exit status 1 when a run fails.
+NEWSBOT_MAX_ERROR_RATE = 0.2  # failed or quarantined pages per page requested, above which a run failed
+NEWSBOT_FILL_RATE_ENABLED = True  # record fill rates per field and layout in each crawl run
+NEWSBOT_ALARM_DROP = 0.5  # alarm when a field's fill rate < (1 - this) x its median over past runs
+NEWSBOT_ALARM_HISTORY_RUNS = 10  # the median is over this many past runs ...
+NEWSBOT_ALARM_MIN_ARTICLES = 10  # ... that had at least this many articles of the layout (as must this run)
+NEWSBOT_ALARM_MIN_RUNS = 3  # fewer qualifying past runs than this: no alarm (no history to compare)
