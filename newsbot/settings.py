@@ -53,3 +53,12 @@ NEWSBOT_REPLAY_AT = None  # ISO 8601 replay clock: serve each URL as it was then
 NEWSBOT_TIMEZONES = {"unn": "Europe/Kyiv"}  # source zone per site for dates without an offset
 NEWSBOT_LANGUAGE_CANDIDATES = ["uk", "ru", "en"]
 NEWSBOT_ARCHIVE_PATH = "archive.db"
+
+# --- multi-machine mode (docs/distributed.md) -----------------------------------------------------
+# RedisAddon turns the crawl into a scrapy-redis worker when NEWSBOT_REDIS_URL is set (and does nothing
+# otherwise): shared scheduler and dupefilter, items pushed to Redis for `newsbot archive ingest`.
+ADDONS = {"newsbot.distributed.RedisAddon": 0}
+NEWSBOT_REDIS_URL = None  # e.g. redis://queue-host:6379/0; unset = single machine, straight to SQLite
+NEWSBOT_REDIS_PREFIX = "newsbot"  # prefix of every Redis key, so two deployments can share one server
+NEWSBOT_REDIS_IDLE_CLOSE = 30.0  # a worker stops after the shared queue stayed empty this many seconds
+NEWSBOT_REDIS_DUPEFILTER_TTL = 1800  # seconds a run's request fingerprints live: > a run, < the interval

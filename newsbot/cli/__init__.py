@@ -14,6 +14,7 @@ _COMMANDS: list[tuple[str, str]] = [
     ("newsbot.cli.fixture", "fixture"),
     ("newsbot.cli.language", "detect_lang"),
     ("newsbot.cli.timestamps", "parse_time"),
+    ("newsbot.cli.worker", "worker"),
 ]
 
 
