@@ -73,6 +73,7 @@ class RedisServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 error = self.process.stderr.read().decode() if self.process.stderr else ""
+                self._forget()
                 raise RuntimeError(f"redis-server exited at start: {error.strip()}")
             try:
                 if self.client().ping():
@@ -86,7 +87,7 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=10)
-        self.process = None
+        self._forget()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -96,6 +97,11 @@ class RedisServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._forget()
+
+    def _forget(self) -> None:
+        if self.process is not None and self.process.stderr is not None:
+            self.process.stderr.close()
         self.process = None
 
 
