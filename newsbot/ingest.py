@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from newsbot.distributed import (
     known_page_of,
     newer_known_page,
     redact,
+    worker_id,
 )
 from newsbot.items import Article
 
@@ -81,7 +83,7 @@ class Writer:
         self.keys = keys or RedisKeys()
         self.batch_size = max(1, batch_size)
         self.url = url
-        self.name = f"writer:{uuid.uuid4().hex[:8]}"
+        self.name = worker_id()
         self.report = IngestReport()
         self._run_ids: dict[str, int] = {}
         self._run_counts: dict[str, Counter[str]] = {}
@@ -130,15 +132,19 @@ class Writer:
 
     # --- Redis side ---------------------------------------------------------------------------------
     def _lock(self) -> None:
+        """Hold the queue's writer lock (SQLite has one writer); take over a dead local writer's."""
         key = f"{self.keys.items}:writer"
         if self.server.set(key, self.name, nx=True, ex=WRITER_LOCK_TTL):
             return
-        holder = self.server.get(key)
-        if holder is not None and holder.decode() != self.name:
-            raise IngestError(
-                f"another writer ({holder.decode()}) is draining {self.keys.items}:"
-                f" SQLite has one writer, so run one `archive ingest` per queue"
-            )
+        holder = (self.server.get(key) or b"").decode()
+        if holder and holder != self.name:
+            if not _is_dead_local_process(holder):
+                raise IngestError(
+                    f"another writer ({holder}) is draining {self.keys.items}: run one `archive ingest`"
+                    f" per queue (a stopped writer's lock lapses after {WRITER_LOCK_TTL} s)"
+                )
+            logger.warning("writer %s is gone: taking over its lock", holder)
+            self.server.set(key, self.name, ex=WRITER_LOCK_TTL)
         self.server.expire(key, WRITER_LOCK_TTL)
 
     def _unlock(self) -> None:
@@ -249,6 +255,21 @@ class Writer:
         values = self.server.hmget(self.keys.known, urls)
         found = {url: decode_known(url, raw) for url, raw in zip(urls, values, strict=True)}
         return {url: page for url, page in found.items() if page is not None}
+
+
+def _is_dead_local_process(holder: str) -> bool:
+    """Tell whether a lock holder named by worker_id() was a process of this host that is gone."""
+    host, _, rest = holder.partition(":")
+    pid = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 def _time(text: str) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import socket
@@ -105,7 +106,18 @@ class RedisServer:
         self.process = None
 
 
-def _server(folder: Path, *, durable: bool = False) -> Iterator[RedisServer]:
+@contextlib.contextmanager
+def running_redis(folder: Path, *, durable: bool = False) -> Iterator[RedisServer]:
+    """Run a fresh, empty redis-server with its files in `folder`; skip the test where it is absent.
+
+    `durable` servers write every command to an append-only file before answering, so they come
+    back with their data after kill(). Use it in a module's own fixture:
+
+        @pytest.fixture
+        def redis_server(tmp_path):
+            with running_redis(tmp_path) as server:
+                yield server
+    """
     if REDIS_SERVER is None:
         pytest.skip(SKIP_REASON)
     server = RedisServer(folder, durable=durable).start()
@@ -113,19 +125,3 @@ def _server(folder: Path, *, durable: bool = False) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A fresh, empty redis-server without persistence, stopped after the test."""
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    yield from _server(folder)
-
-
-@pytest.fixture
-def durable_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A fresh redis-server whose every write is on disk (AOF, fsync always): it survives kill()."""
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    yield from _server(folder, durable=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from archive_factories import make_article, quarantined
@@ -29,9 +31,15 @@ from newsbot.items import Teaser
 from newsbot.pipelines.archive import ArchivePipeline
 from newsbot.pipelines.redis_queue import RedisQueuePipeline
 from newsbot.run import project_settings
-from tests.redis_server import durable_redis_server, redis_server  # noqa: F401 (pytest fixtures)
+from tests.redis_server import RedisServer, running_redis
 
 FETCHED = datetime(2024, 4, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    with running_redis(tmp_path) as server:
+        yield server
 
 
 class UnnSpider(Spider):
@@ -100,7 +108,7 @@ def test_redact_hides_the_password() -> None:
 
 # --- the queue pipeline --------------------------------------------------------------------------
 @pytest.mark.redis
-def test_queue_pipeline_pushes_run_start_items_and_run_finish(redis_server) -> None:  # noqa: F811
+def test_queue_pipeline_pushes_run_start_items_and_run_finish(redis_server) -> None:
     crawler = crawler_with(NEWSBOT_REDIS_URL=redis_server.url)
     crawler.spider = UnnSpider.from_crawler(crawler, lang="en")
     pipeline = build_from_crawler(RedisQueuePipeline, crawler)
@@ -125,7 +133,7 @@ def test_queue_pipeline_pushes_run_start_items_and_run_finish(redis_server) -> N
 
 
 @pytest.mark.redis
-def test_queue_pipeline_survives_redis_going_away(redis_server, caplog) -> None:  # noqa: F811
+def test_queue_pipeline_survives_redis_going_away(redis_server, caplog) -> None:
     crawler = crawler_with(NEWSBOT_REDIS_URL=redis_server.url)
     crawler.spider = UnnSpider.from_crawler(crawler)
     pipeline = build_from_crawler(RedisQueuePipeline, crawler)
@@ -141,7 +149,7 @@ def test_queue_pipeline_survives_redis_going_away(redis_server, caplog) -> None:
 
 
 # --- the dupefilter ------------------------------------------------------------------------------
-def dupefilter(redis_server, ttl: int) -> ExpiringDupeFilter:  # noqa: F811
+def dupefilter(redis_server, ttl: int) -> ExpiringDupeFilter:
     crawler = crawler_with(
         NEWSBOT_REDIS_URL=redis_server.url, REDIS_URL=redis_server.url, NEWSBOT_REDIS_DUPEFILTER_TTL=ttl
     )
@@ -149,7 +157,7 @@ def dupefilter(redis_server, ttl: int) -> ExpiringDupeFilter:  # noqa: F811
 
 
 @pytest.mark.redis
-def test_dupefilter_filters_repeats_within_a_run(redis_server) -> None:  # noqa: F811
+def test_dupefilter_filters_repeats_within_a_run(redis_server) -> None:
     seen = dupefilter(redis_server, ttl=60)
     assert seen.request_seen(Request("https://unn.ua/news/a")) is False
     assert seen.request_seen(Request("https://unn.ua/news/a")) is True
@@ -157,7 +165,7 @@ def test_dupefilter_filters_repeats_within_a_run(redis_server) -> None:  # noqa:
 
 
 @pytest.mark.redis
-def test_dupefilter_forgets_when_its_ttl_runs_out(redis_server) -> None:  # noqa: F811
+def test_dupefilter_forgets_when_its_ttl_runs_out(redis_server) -> None:
     seen = dupefilter(redis_server, ttl=60)
     seen.request_seen(Request("https://unn.ua/news/a"))
     server = redis_server.client()
@@ -170,7 +178,7 @@ def test_dupefilter_forgets_when_its_ttl_runs_out(redis_server) -> None:  # noqa
 
 
 @pytest.mark.redis
-def test_dupefilter_ttl_counts_from_the_runs_first_request(redis_server) -> None:  # noqa: F811
+def test_dupefilter_ttl_counts_from_the_runs_first_request(redis_server) -> None:
     seen = dupefilter(redis_server, ttl=60)
     seen.request_seen(Request("https://unn.ua/news/a"))
     server = redis_server.client()
@@ -180,7 +188,7 @@ def test_dupefilter_ttl_counts_from_the_runs_first_request(redis_server) -> None
 
 
 # --- the scheduler's stopping rules --------------------------------------------------------------
-def scheduler(redis_server, **settings) -> RedisScheduler:  # noqa: F811
+def scheduler(redis_server, **settings) -> RedisScheduler:
     crawler = crawler_with(NEWSBOT_REDIS_URL=redis_server.url, **settings)
     crawler.spider = UnnSpider.from_crawler(crawler)
     scheduler = RedisScheduler.from_crawler(crawler)
@@ -189,7 +197,7 @@ def scheduler(redis_server, **settings) -> RedisScheduler:  # noqa: F811
 
 
 @pytest.mark.redis
-def test_two_workers_share_one_queue_and_one_dupefilter(redis_server) -> None:  # noqa: F811
+def test_two_workers_share_one_queue_and_one_dupefilter(redis_server) -> None:
     first, second = scheduler(redis_server), scheduler(redis_server)
     assert first.enqueue_request(Request("https://unn.ua/news/a")) is True
     assert second.enqueue_request(Request("https://unn.ua/news/a")) is False  # seeded by the first
@@ -199,7 +207,7 @@ def test_two_workers_share_one_queue_and_one_dupefilter(redis_server) -> None:  
 
 
 @pytest.mark.redis
-def test_last_worker_out_of_a_finished_run_clears_its_fingerprints(redis_server) -> None:  # noqa: F811
+def test_last_worker_out_of_a_finished_run_clears_its_fingerprints(redis_server) -> None:
     first, second = scheduler(redis_server), scheduler(redis_server)
     first.enqueue_request(Request("https://unn.ua/news/a"))
     second.next_request()
@@ -212,7 +220,7 @@ def test_last_worker_out_of_a_finished_run_clears_its_fingerprints(redis_server)
 
 
 @pytest.mark.redis
-def test_an_interrupted_run_keeps_its_queue_and_fingerprints(redis_server) -> None:  # noqa: F811
+def test_an_interrupted_run_keeps_its_queue_and_fingerprints(redis_server) -> None:
     worker = scheduler(redis_server)
     worker.enqueue_request(Request("https://unn.ua/news/a"))
     worker.close("shutdown")
@@ -222,7 +230,7 @@ def test_an_interrupted_run_keeps_its_queue_and_fingerprints(redis_server) -> No
 
 
 @pytest.mark.redis
-def test_idle_worker_waits_then_stops(redis_server) -> None:  # noqa: F811
+def test_idle_worker_waits_then_stops(redis_server) -> None:
     worker = scheduler(redis_server, NEWSBOT_REDIS_IDLE_CLOSE=0.2)
     with pytest.raises(DontCloseSpider):
         worker.spider_idle()
@@ -231,7 +239,7 @@ def test_idle_worker_waits_then_stops(redis_server) -> None:  # noqa: F811
 
 
 @pytest.mark.redis
-def test_new_work_restarts_the_idle_clock(redis_server) -> None:  # noqa: F811
+def test_new_work_restarts_the_idle_clock(redis_server) -> None:
     worker = scheduler(redis_server, NEWSBOT_REDIS_IDLE_CLOSE=0.2)
     with pytest.raises(DontCloseSpider):
         worker.spider_idle()
@@ -243,7 +251,7 @@ def test_new_work_restarts_the_idle_clock(redis_server) -> None:  # noqa: F811
 
 
 @pytest.mark.redis
-def test_redis_going_away_stops_the_worker_with_one_error(redis_server, caplog) -> None:  # noqa: F811
+def test_redis_going_away_stops_the_worker_with_one_error(redis_server, caplog) -> None:
     worker = scheduler(redis_server)
     redis_server.kill()
     assert worker.has_pending_requests() is False
@@ -283,7 +291,7 @@ def test_later_fetch_wins_and_publication_time_is_kept() -> None:
 
 
 @pytest.mark.redis
-def test_state_store_reads_what_the_writer_mirrored(redis_server) -> None:  # noqa: F811
+def test_state_store_reads_what_the_writer_mirrored(redis_server) -> None:
     page = KnownPage("https://unn.ua/news/a", FETCHED - timedelta(hours=1), FETCHED, None, "Wed, 10 Apr 2024")
     server = redis_server.client()
     server.hset(RedisKeys().known, page.url, encode_known(page))
