@@ -36,6 +36,20 @@ DEFAULT_PREFIX = "newsbot"
 DEFAULT_IDLE_CLOSE = 30.0  # seconds a worker waits on an empty shared queue before it stops
 DEFAULT_DUPEFILTER_TTL = 1800  # seconds a run's request fingerprints live (from the run's first request)
 REDIS_UNAVAILABLE = "redis_unavailable"  # finish reason of a worker that lost its Redis
+WORKER_BEAT_EVERY = 10.0  # seconds between a worker's signs of life in the workers set
+WORKER_STALE_AFTER = 300.0  # a registration without a sign of life this long is a dead worker
+
+# Register a worker (KEYS[1] workers set, ARGV: score, member, ttl); when it is the only one,
+# delete the fingerprints (KEYS[2]) the previous run left. Returns 1 for the run's first worker.
+_JOIN_SCRIPT = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if redis.call('ZCARD', KEYS[1]) == 1 then
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+return 0
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +195,10 @@ class RedisScheduler(Scheduler):
 
     - A worker stops once the shared queue has stayed empty for NEWSBOT_REDIS_IDLE_CLOSE seconds
       (checked on Scrapy's idle heartbeat, every 5 s), so a job ends on its own.
-    - Workers register in a sorted set; the last one to leave a finished run (empty queue)
-      clears the run's fingerprints, so the next run starts fresh.
+    - Workers register in a sorted set (score: last sign of life). A worker that finds no live
+      worker registered starts a new run: it clears the previous run's fingerprints (requests
+      an interrupted run left in the queue are resumed). The last worker to leave a finished
+      run (empty queue) clears them too. So no URL is remembered from one run to the next.
     - A Redis that goes away stops the worker with one clear error and the finish reason
       "redis_unavailable" instead of an endless stream of tracebacks.
     """
@@ -209,24 +225,45 @@ class RedisScheduler(Scheduler):
     def open(self, spider: Any) -> None:
         super().open(spider)
         self.workers_key = self.keys.workers(spider.name)
-        with self._redis("register this worker"):
-            self.server.zadd(self.workers_key, {self.worker: time.time()})
-            self.server.expire(self.workers_key, self.worker_ttl)
         where = redact(self.url)
+        with self._redis("register this worker"):
+            self._prune_workers()
+            # Atomically: register, and if no one else is here, forget the last run's fingerprints
+            # before anyone seeds this run.
+            first = self.server.eval(
+                _JOIN_SCRIPT, 2, self.workers_key, self.df.key, time.time(), self.worker, self.worker_ttl
+            )
+            self.last_beat = time.monotonic()
+            if first and len(self.queue):
+                logger.info("resuming %d requests an interrupted run left in %s", len(self.queue), where)
         logger.info("worker %s joined the shared queue %s at %s", self.worker, self.queue.key, where)
 
     def close(self, reason: str) -> None:
         if self.lost:
             return
         with self._redis("unregister this worker"):
-            pipe = self.server.pipeline()
-            pipe.zrem(self.workers_key, self.worker)
-            pipe.zremrangebyscore(self.workers_key, "-inf", time.time() - self.worker_ttl)
-            pipe.zcard(self.workers_key)
-            others = pipe.execute()[-1]
+            self.server.zrem(self.workers_key, self.worker)
+            others = self._prune_workers()
             if others == 0 and len(self.queue) == 0:
                 self.df.clear()  # the run is over: forget its fingerprints
                 logger.info("last worker out: cleared %s", self.df.key)
+
+    def _prune_workers(self) -> int:
+        """Drop registrations with no sign of life, and those of dead processes on this host."""
+        self.server.zremrangebyscore(self.workers_key, "-inf", time.time() - WORKER_STALE_AFTER)
+        dead = [
+            member
+            for member in (m.decode() for m in self.server.zrange(self.workers_key, 0, -1))
+            if is_dead_local_process(member)
+        ]
+        if dead:
+            self.server.zrem(self.workers_key, *dead)
+        return int(self.server.zcard(self.workers_key))
+
+    def _beat(self) -> None:
+        if time.monotonic() - self.last_beat >= WORKER_BEAT_EVERY:
+            self.server.zadd(self.workers_key, {self.worker: time.time()})
+            self.last_beat = time.monotonic()
 
     # enqueue_request and next_request redo scrapy-redis' own, whose stats calls pass the
     # `spider` argument that Scrapy 2.19 deprecates.
@@ -244,6 +281,7 @@ class RedisScheduler(Scheduler):
 
     def next_request(self) -> Any:
         with self._redis("take a request"):
+            self._beat()
             request = self.queue.pop(0)
             if request is not None:
                 self.idle_since = None
@@ -261,6 +299,10 @@ class RedisScheduler(Scheduler):
         """Keep an idle worker waiting for other workers' requests, up to the idle limit."""
         from scrapy.exceptions import CloseSpider, DontCloseSpider
 
+        if self.lost:
+            raise CloseSpider(REDIS_UNAVAILABLE)
+        with self._redis("say this worker is alive"):
+            self._beat()
         if self.lost:
             raise CloseSpider(REDIS_UNAVAILABLE)
         now = time.monotonic()
@@ -316,6 +358,21 @@ def connect(url: str) -> Any:
     except (redis.RedisError, ValueError) as error:
         raise RedisUnavailable(f"cannot reach Redis at {redact(url)}: {error}") from None
     return server
+
+
+def is_dead_local_process(name: str) -> bool:
+    """Tell whether a process named by worker_id() ran on this host and has exited."""
+    host, _, rest = name.partition(":")
+    pid = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 def worker_id() -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -28,6 +26,7 @@ from newsbot.distributed import (
     RedisKeys,
     decode_known,
     encode_known,
+    is_dead_local_process,
     known_page_of,
     newer_known_page,
     redact,
@@ -138,7 +137,7 @@ class Writer:
             return
         holder = (self.server.get(key) or b"").decode()
         if holder and holder != self.name:
-            if not _is_dead_local_process(holder):
+            if not is_dead_local_process(holder):
                 raise IngestError(
                     f"another writer ({holder}) is draining {self.keys.items}: run one `archive ingest`"
                     f" per queue (a stopped writer's lock lapses after {WRITER_LOCK_TTL} s)"
@@ -255,21 +254,6 @@ class Writer:
         values = self.server.hmget(self.keys.known, urls)
         found = {url: decode_known(url, raw) for url, raw in zip(urls, values, strict=True)}
         return {url: page for url, page in found.items() if page is not None}
-
-
-def _is_dead_local_process(holder: str) -> bool:
-    """Tell whether a lock holder named by worker_id() was a process of this host that is gone."""
-    host, _, rest = holder.partition(":")
-    pid = rest.split(":", 1)[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, someone else's
-        return False
-    return False
 
 
 def _time(text: str) -> datetime:

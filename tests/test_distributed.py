@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -300,3 +302,22 @@ def test_state_store_reads_what_the_writer_mirrored(redis_server) -> None:
     assert store.get(page.url) == page
     assert store.get("https://unn.ua/news/never-seen") is None
     assert store.get("https://unn.ua/news/bad") is None  # unreadable state: the page is simply due
+
+
+@pytest.mark.redis
+def test_a_new_run_forgets_what_an_interrupted_run_saw(redis_server) -> None:
+    crashed = scheduler(redis_server)
+    crashed.enqueue_request(Request("https://unn.ua/news/a"))
+    crashed.enqueue_request(Request("https://unn.ua/news/b"))
+    assert crashed.next_request().url == "https://unn.ua/news/a"  # in flight when its machine died
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    server = redis_server.client()
+    workers = RedisKeys().workers("unn")
+    server.zrem(workers, crashed.worker)  # registered under the pid of a process that has exited
+    server.zadd(workers, {f"{socket.gethostname()}:{gone.pid}:abc123": time.time()})
+
+    fresh = scheduler(redis_server)
+    assert server.zrange(workers, 0, -1) == [fresh.worker.encode()]
+    assert fresh.next_request().url == "https://unn.ua/news/b"  # the queue is resumed
+    assert fresh.enqueue_request(Request("https://unn.ua/news/a")) is True  # not lost to the old run
