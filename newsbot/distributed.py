@@ -223,7 +223,20 @@ class RedisScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: Any) -> None:
-        super().open(spider)
+        # scrapy-redis' own open() logs through Spider.log(), which Scrapy 2.19 deprecates.
+        from scrapy.utils.misc import load_object
+
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server,
+            spider=spider,
+            key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer,
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
         self.workers_key = self.keys.workers(spider.name)
         where = redact(self.url)
         with self._redis("register this worker"):
@@ -265,7 +278,7 @@ class RedisScheduler(Scheduler):
             self.server.zadd(self.workers_key, {self.worker: time.time()})
             self.last_beat = time.monotonic()
 
-    # enqueue_request and next_request redo scrapy-redis' own, whose stats calls pass the
+    # enqueue_request and next_request redo scrapy-redis' own too, whose stats calls pass the
     # `spider` argument that Scrapy 2.19 deprecates.
     def enqueue_request(self, request: Any) -> bool:
         with self._redis("schedule a request"):
