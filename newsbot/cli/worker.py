@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from newsbot.distributed import DEFAULT_IDLE_CLOSE, REDIS_UNAVAILABLE, RedisUnavailable, connect, redact
-from newsbot.run import replay_overrides, run_spider
+from newsbot.run import project_settings, replay_overrides, run_spider
+from newsbot.spiders.unn import SpiderArgumentError
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -28,6 +29,21 @@ def _setting(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def _check_spider(name: str, args: dict[str, str]) -> None:
+    """Fail with one line on an unknown spider or a bad argument, before any crawling starts.
+
+    (Inside the crawl Scrapy would only log such an error, then run_spider fails on the stats.)
+    """
+    from scrapy.spiderloader import get_spider_loader
+
+    try:
+        get_spider_loader(project_settings()).load(name)(**args)
+    except KeyError:
+        raise click.ClickException(f"no spider named {name!r}") from None
+    except SpiderArgumentError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.command()
@@ -82,6 +98,8 @@ def worker(
     Exit status: 0 when the crawl finished, 1 when it stopped for another reason (Redis gone,
     bad argument, ...). A one-line error says why.
     """
+    spider_args = _pairs(args, "--arg")
+    _check_spider(spider, spider_args)
     try:
         connect(redis_url).close()
     except RedisUnavailable as error:
@@ -94,7 +112,7 @@ def worker(
         **({"LOG_FILE": str(log_file)} if log_file else {}),
         **{name: _setting(text) for name, text in _pairs(settings, "--set").items()},
     }
-    outcome = run_spider(spider, _pairs(args, "--arg"), overrides)
+    outcome = run_spider(spider, spider_args, overrides)
     click.echo(
         f"Worker {outcome.finish_reason}: {outcome.count('response_received_count')} responses,"
         f" {outcome.count('newsbot/queued')} items queued for the writer"
