@@ -21,7 +21,7 @@ PAGE = (FIXTURES / "en-y2024-china-lavrov" / "body.html").read_bytes()
 class _Handler(BaseHTTPRequestHandler):
     hits: dict[str, int] = {}  # noqa: RUF012
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         count = self.hits[self.path] = self.hits.get(self.path, 0) + 1
         if self.path == "/robots.txt":
             self.send_response(404)

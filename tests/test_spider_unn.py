@@ -18,7 +18,7 @@ from newsbot.spiders.unn import FEEDS, LISTINGS, SpiderArgumentError, UnnSpider
         ({"since": "13.11.2025"}, "since must be a date"),
         ({"max_articles": "0"}, "max_articles must be a positive whole number"),
         ({"max_articles": "many"}, "max_articles must be a positive whole number"),
-        ({"discover": "sitemap"}, "discover must be rss, listing or both"),
+        ({"discover": "sitemap"}, "discover must be rss, listing, both or none"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(kwargs: dict, message: str) -> None:
@@ -30,6 +30,7 @@ def test_lang_list_and_defaults() -> None:
     assert UnnSpider().editions == ("uk", "en", "ru")
     assert UnnSpider(lang="en,ru").editions == ("en", "ru")
     assert UnnSpider(discover="both").discover == ("rss", "listing")
+    assert UnnSpider(discover="none").discover == ()
 
 
 async def _start(spider: UnnSpider) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsbot.items import Teaser
+from newsbot.text import language, timestamps
 from newsbot.text.split import (
     clean_teaser,
     split_label_tail,
@@ -133,10 +135,6 @@ def test_seed_with_invisible_characters_splits_the_same(seed_text: str) -> None:
 
 
 def test_seed_cross_links_get_time_and_language_from_the_other_stages(seed_text: str) -> None:
-    timestamps = pytest.importorskip("newsbot.text.timestamps", reason="timestamps not on main yet")
-    language = pytest.importorskip("newsbot.text.language", reason="language not on main yet")
-    from datetime import UTC, datetime
-
     now = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
     result = split_text(seed_text)
     utc = [timestamps.parse_timestamp(c.published_raw, now=now).utc for c in result.cross_links]
@@ -183,8 +181,9 @@ def test_split_timestamp_tail(text: str, head: str, stamp: str | None) -> None:
         ("Dog rescued from the riverPhoto", "Dog rescued from the river", ["Photo"]),
         ("Dog rescued from the riverPhotoVideo", "Dog rescued from the river", ["Photo", "Video"]),
         ('Zelensky: "we will win"Video', 'Zelensky: "we will win"', ["Video"]),
-        ("Рятувальники врятували собакуФото", "Рятувальники врятували собаку", ["Photo"]),
-        ("Обстріл Києва: наслідкиВідео", "Обстріл Києва: наслідки", ["Video"]),
+        ("Рятувальники врятували собакуФото", "Рятувальники врятували собаку", ["Фото"]),
+        ("Обстріл Києва: наслідкиВідео", "Обстріл Києва: наслідки", ["Відео"]),
+        ("Спасатели нашли собакуФотоВидео", "Спасатели нашли собаку", ["Фото", "Видео"]),
         ("PhotoVideo", "", ["Photo", "Video"]),
         # Rule: with a space, or after a capital, the last word belongs to the title.
         ("Apple shows its new Video", "Apple shows its new Video", []),

@@ -203,6 +203,8 @@ def test_local_keeps_the_source_offset() -> None:
 def test_other_zone_and_date_order() -> None:
     result = parse("04.02.24, 19:59", tz="America/New_York", date_order="MDY")
     assert result.utc == utc(2024, 4, 2, 23, 59)  # 2 April, 19:59 EDT (UTC-4)
+    ymd = parse("15-12-18 06:00", tz="UTC", date_order="YMD")
+    assert ymd.utc == utc(2015, 12, 18, 6, 0)
 
 
 # --- DST: EU rules, last Sunday of March 03:00 -> 04:00, last Sunday of October 04:00 -> 03:00

@@ -13,6 +13,7 @@ _COMMANDS: list[tuple[str, str]] = [
     ("newsbot.cli.demo", "demo"),
     ("newsbot.cli.fixture", "fixture"),
     ("newsbot.cli.language", "detect_lang"),
+    ("newsbot.cli.split", "split_command"),
     ("newsbot.cli.timestamps", "parse_time"),
     ("newsbot.cli.worker", "worker"),
 ]

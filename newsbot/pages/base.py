@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector, SelectorList
@@ -44,19 +45,62 @@ def class_prefix(prefix: str) -> str:
     return f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"
 
 
+class ClassIndex:
+    """Elements by CSS-module class prefix, built in one pass over the tree.
+
+    "single-news-card_body__Qw9e1" is filed under "single-news-card_body__". One pass costs about
+    as much as one whole-document `contains(concat(...))` XPath scan, and a Next.js page object
+    would otherwise make a dozen of those.
+    """
+
+    def __init__(self, sel: Selector) -> None:
+        self._by_prefix: dict[str, list] = {}
+        for element in sel.root.iter():
+            classes = element.get("class") if isinstance(element.tag, str) else None
+            for token in (classes or "").split():
+                head, sep, _ = token.partition("__")
+                if sep:
+                    self._by_prefix.setdefault(head + "__", []).append(element)
+
+    def all(self, prefix: str, tag: str | None = None) -> list[Selector]:
+        """Return the elements carrying a class that starts with `prefix`, in document order."""
+        return [
+            Selector(root=e, type="html")
+            for e in self._by_prefix.get(prefix, ())
+            if tag is None or e.tag == tag
+        ]
+
+
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _visible_text(element: Any) -> Iterator[str]:
+    """Yield the text nodes under an lxml element, skipping scripts, styles and comments."""
+    if element.text and isinstance(element.tag, str) and element.tag not in _NOT_TEXT:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            yield from _visible_text(child)
+        if child.tail:
+            yield child.tail
+
+
 def text_of(node: Selector | None) -> str:
     """Return the visible text of a node: all text descendants, whitespace collapsed."""
     if node is None:
         return ""
-    return clean_text(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
+    root = node.root
+    if isinstance(root, str):
+        return clean_text(root)
+    return clean_text(" ".join(_visible_text(root)))
 
 
-def first(nodes: SelectorList) -> Selector | None:
+def first(nodes: SelectorList | list[Selector]) -> Selector | None:
     """Return the first node of a query result, or None."""
     return nodes[0] if nodes else None
 
 
-def first_text(nodes: SelectorList) -> str | None:
+def first_text(nodes: SelectorList | list[Selector]) -> str | None:
     """Return the visible text of the first node of a query result, or None when empty."""
     return text_of(first(nodes)) or None
 
@@ -147,27 +191,3 @@ def json_ld_authors(json_ld: Mapping) -> list[str]:
         if isinstance(name, str) and clean_text(name):
             names.append(clean_text(name))
     return names
-
-
-# Teaser block headings in the three editions -> one slug analysts can filter on.
-_BLOCK_SLUGS = {
-    "news-by-theme": ("news by theme", "новини за темою", "новости по теме"),
-    "popular": ("popular news", "популярні новини", "популярные новости", "популярне", "популярное"),
-    "latest": (
-        "latest news",
-        "останні новини",
-        "последние новости",
-        "свіжі новини розділу",
-        "свежие новости раздела",
-    ),
-    "exclusive": ("exclusive", "ексклюзив", "эксклюзив"),
-}
-_HEADING_TO_SLUG = {h: slug for slug, headings in _BLOCK_SLUGS.items() for h in headings}
-
-
-def teaser_block_slug(heading: str) -> str:
-    """Return the slug of a teaser block from its heading in any edition ("News by theme")."""
-    key = clean_text(heading).lower().rstrip(":")
-    if key in _HEADING_TO_SLUG:
-        return _HEADING_TO_SLUG[key]
-    return re.sub(r"[^\w]+", "-", key).strip("-") or "unknown"

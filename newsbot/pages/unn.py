@@ -20,6 +20,7 @@ from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
 from newsbot.pages.base import (
+    ClassIndex,
     canonical_url,
     class_prefix,
     clean_text,
@@ -32,9 +33,9 @@ from newsbot.pages.base import (
     json_ld_authors,
     language_hints,
     meta_content,
-    teaser_block_slug,
     text_of,
 )
+from newsbot.text.split import block_slug
 
 SITE = "unn"
 EXTRACTOR_VERSION = "unn-1"
@@ -83,6 +84,7 @@ class _ArticlePage:
     """Fields every layout shares (head metadata, JSON-LD); layouts override the visible ones."""
 
     layout: ClassVar[str]
+    marker: ClassVar[str]  # a string every page of the layout contains: a cheap first test
 
     def __init__(self, sel: Selector, url: str) -> None:
         self.sel = sel
@@ -149,33 +151,34 @@ class NextArticlePage(_ArticlePage):
     """Current unn.ua (Next.js): match CSS-module classes on their prefix, never on the hash."""
 
     layout = "next"
-    _BODY = class_prefix("single-news-card_body__")
+    marker = "single-news-card_"
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        super().__init__(sel, url)
+        self.classes = ClassIndex(sel)
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(sel.xpath(f"//*[{cls._BODY}] | //*[{class_prefix('single-news-card_newsTitle__')}]"))
+        return bool(sel.xpath(f"//*[{class_prefix('single-news-card_body__')}]"))
 
     def title(self) -> str:
-        return (
-            first_text(self.sel.xpath(f"//*[{class_prefix('single-news-card_newsTitle__')}]"))
-            or super().title()
-        )
+        return first_text(self.classes.all("single-news-card_newsTitle__")) or super().title()
 
     def lead(self) -> str | None:
-        paragraphs = self.sel.xpath(f"//*[{class_prefix('single-news-card_announce__')}]//p")
+        paragraphs = [p for a in self.classes.all("single-news-card_announce__") for p in a.xpath(".//p")]
         return clean_text(" ".join(text_of(p) for p in paragraphs)) or None
 
     def authors(self) -> list[str]:
-        names = [text_of(a) for a in self.sel.xpath(f"//*[{class_prefix('single-news-card_author__')}]")]
+        names = [text_of(a) for a in self.classes.all("single-news-card_author__")]
         return [n for n in names if n] or super().authors()
 
     def body(self) -> Selector | None:
-        return first(self.sel.xpath(f"//*[{self._BODY}]"))
+        return first(self.classes.all("single-news-card_body__"))
 
     def _info_items(self) -> list[str]:
         # Date and views share one class: "November 13, 09:46 PM" and "35469<!-- --> <!-- -->views"
         # (React's comment markers split the number from the word; see fixtures/unn/en-next-*).
-        items = self.sel.xpath(f"//*[{class_prefix('single-news-card_tagDateInfoItem__')}]")
+        items = self.classes.all("single-news-card_tagDateInfoItem__")
         return [text_of(i) for i in items]
 
     def published(self) -> tuple[str | None, str | None]:
@@ -186,21 +189,16 @@ class NextArticlePage(_ArticlePage):
         return next((t for t in self._info_items() if _VIEW_WORD.search(t)), None)
 
     def tags(self) -> list[str]:
-        tags = [text_of(t) for t in self.sel.xpath(f"//*[{class_prefix('single-news-card_tag__')}]")]
+        tags = [text_of(t) for t in self.classes.all("single-news-card_tag__")]
         return [t for t in tags if t] or super().tags()
 
     def rubric(self) -> str | None:
-        return (
-            first_text(self.sel.xpath(f"//*[{class_prefix('breadcrumbs_item__')}][last()]"))
-            or super().rubric()
-        )
+        return first_text(self.classes.all("breadcrumbs_item__")[-1:]) or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
-        for block in self.sel.xpath(f"//section[{class_prefix('news-block_root__')}]"):
-            slug = teaser_block_slug(
-                first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or ""
-            )
+        for block in self.classes.all("news-block_root__", tag="section"):
+            slug = block_slug(first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or "")
             for card in block.xpath(f".//a[{class_prefix('news-card_root__')}]"):
                 out.append(self._card_teaser(card, slug))
         return out
@@ -223,6 +221,8 @@ class Y2024ArticlePage(_ArticlePage):
     """The 2024 unn.ua layout, rebuilt from the seed text (fixtures/unn/en-2024-china-lavrov)."""
 
     layout = "y2024"
+
+    marker = "article-page__text"
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
@@ -264,7 +264,7 @@ class Y2024ArticlePage(_ArticlePage):
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.sel.css("section.teaser-block"):
-            slug = teaser_block_slug(first_text(block.css(".teaser-block__title")) or "")
+            slug = block_slug(first_text(block.css(".teaser-block__title")) or "")
             for card in block.css(".teaser"):
                 link = card.css("a.teaser__link")
                 date = card.css(".teaser__date")
@@ -285,6 +285,8 @@ class LegacyArticlePage(_ArticlePage):
     """The old unn.com.ua layout: schema.org microdata (see ../shared/extdata/unn/)."""
 
     layout = "legacy"
+
+    marker = "b-news-"
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
@@ -327,7 +329,7 @@ class LegacyArticlePage(_ArticlePage):
         out: list[Teaser] = []
         for block in self.sel.xpath("//div[contains(@class,'b-more-news')]"):
             heading = block.xpath("./div[contains(@class,'b-block-name')]")
-            slug = teaser_block_slug(text_of(heading[0])) if heading else "latest"
+            slug = block_slug(text_of(heading[0])) if heading else "latest"
             day = ""
             for node in block.xpath(
                 ".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]"
@@ -373,9 +375,12 @@ def card_title(card: Selector) -> tuple[str, list[str]]:
 LAYOUTS: tuple[type[_ArticlePage], ...] = (NextArticlePage, Y2024ArticlePage, LegacyArticlePage)
 
 
-def detect_layout(sel: Selector) -> type[_ArticlePage] | None:
-    """Return the page-object class whose markup the page carries, or None."""
-    return next((cls for cls in LAYOUTS if cls.matches(sel)), None)
+def detect_layout(sel: Selector, text: str | None = None) -> type[_ArticlePage] | None:
+    """Return the page-object class whose markup the page carries, or None.
+
+    With the page's text, layouts whose marker string is absent are ruled out without a query.
+    """
+    return next((cls for cls in LAYOUTS if (text is None or cls.marker in text) and cls.matches(sel)), None)
 
 
 def parse_article(
@@ -395,7 +400,7 @@ def parse_article(
     if binary > 0.02:
         return QuarantinedPage(url, f"not HTML: {binary:.0%} control or undecodable characters", page)
     sel = Selector(text=text)
-    layout = detect_layout(sel)
+    layout = detect_layout(sel, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
     obj = layout(sel, url)

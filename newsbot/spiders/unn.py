@@ -34,7 +34,7 @@ class UnnSpider(scrapy.Spider):
       lang          uk, en, ru or all (default all); a comma-separated list also works
       since, until  dates (YYYY-MM-DD, Kyiv time): skip links outside, stop paginating past `since`
       max_articles  stop scheduling articles after this many (default: no limit)
-      discover      rss, listing or both (default "rss,listing")
+      discover      rss, listing, both or none (default "rss,listing"; none: only `urls`)
       max_pages     listing pages to follow per edition (default 3)
       urls          comma-separated article URLs to fetch as well (no discovery needed)
     """
@@ -213,7 +213,9 @@ def _parse_positive(value: str | int | None, name: str) -> int | None:
 
 
 def _parse_discover(value: str) -> tuple[str, ...]:
+    if value.strip().lower() == "none":
+        return ()
     chosen = tuple(p.strip().lower() for p in value.replace("both", "rss,listing").split(",") if p.strip())
     if not chosen or any(p not in DISCOVERY for p in chosen):
-        raise SpiderArgumentError(f"discover must be rss, listing or both (got {value!r})")
+        raise SpiderArgumentError(f"discover must be rss, listing, both or none (got {value!r})")
     return chosen

@@ -30,19 +30,23 @@ from newsbot.text.views import parse_views
 # --- text normalisation ----------------------------------------------------------------------
 
 # Zero-width characters, word joiner, BOM and soft hyphen: invisible, and they break matching.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_WHITESPACE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def normalize_text(text: str) -> str:
     """Remove invisible characters and fold every run of spaces (NBSP, thin ...) to one space."""
-    return _WHITESPACE.sub(" ", text.translate(_INVISIBLE)).strip()
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
 
 
 # --- timestamps (recognised here, parsed later by newsbot.text.timestamps) ------------------
 
+# Case-sensitive on purpose (months as UNN prints them): IGNORECASE made matching 3x slower.
 _TIME = r"\d{1,2}:\d{2}"
-_AMPM = r"(?:\s?[AP]M)"
+_AMPM = r"(?:\s?[AaPp][Mm])"
 _MONTHS_EN = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
@@ -51,51 +55,69 @@ _MONTHS_GENITIVE = (
     r"(?:січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня"
     r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
 )
-_YEAR_WORD = r"(?:\s*(?:р\.|г\.|року|года))?"
-_AT = r"(?:(?:at|о|об|в)\s+)?"
-_RELATIVE_DAY = r"(?:Today|Yesterday|Сьогодні|Вчора|Учора|Сегодня|Вчера)"
+_YEAR = r"(?:\s+\d{4}(?:\s*(?:р\.|г\.|року|года))?)"
+_RELATIVE_DAY = r"(?:[Tt]oday|[Yy]esterday|[Сс]ьогодні|[Вв]чора|[Уу]чора|[Сс]егодня|[Вв]чера)"
 # Old layout day headers join a weekday to the date: "Понеділок, 15 березня 2021, 08:47".
 _WEEKDAY = (
-    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
     r"|Понеділок|Вівторок|Середа|Четвер|П'ятниця|П’ятниця|Субота|Неділя"
-    r"|Понедельник|Вторник|Среда|Четверг|Пятница|Суббота|Воскресенье),?\s+)?"
+    r"|Понедельник|Вторник|Среда|Четверг|Пятница|Суббота|Воскресенье),?\s+"
 )
-# One alternative per form UNN prints; `time` (a bare clock time) is only trusted when it is
-# glued to the title or carries AM/PM ("04:13 AM" is today's date in the Next.js layout).
-_STAMP_FORMS = (
-    rf"(?P<numeric>\d{{2}}\.\d{{2}}\.(?:\d{{4}}|\d{{2}}),?\s*{_AT}{_TIME})"  # 02.04.24, 19:59
-    rf"|(?P<numeric_rev>{_TIME},?\s+\d{{2}}\.\d{{2}}\.(?:\d{{4}}|\d{{2}}))"  # 19:59, 02.04.2024
-    rf"|(?P<month_day>{_WEEKDAY}{_MONTHS_EN}\s+\d{{1,2}}(?:,\s*\d{{4}})?,?\s+{_AT}{_TIME}{_AMPM}?)"
-    rf"|(?P<day_month>{_WEEKDAY}\d{{1,2}}\s+(?:{_MONTHS_EN}|{_MONTHS_GENITIVE})(?:\s+\d{{4}}{_YEAR_WORD})?"
-    rf",?\s+{_AT}{_TIME}{_AMPM}?)"  # 30 жовтня, 22:19 / 3 декабря 2020, 18:47
-    rf"|(?P<relative>{_RELATIVE_DAY},?\s+{_AT}{_TIME}{_AMPM}?)"
-    rf"|(?P<time>{_TIME}{_AMPM}?)"
+_NUMERIC_DATE = r"\d{2}\.\d{2}\.(?:\d{4}|\d{2})"  # 02.04.24 (DD.MM.YY, 2024 layout)
+# The date part in front of a clock time, one alternative per form UNN prints.
+_DATE = (
+    rf"(?:{_NUMERIC_DATE}"
+    rf"|{_MONTHS_EN}\s+\d{{1,2}}(?:,\s*\d{{4}})?"  # November 13 / December 9, 2024
+    rf"|\d{{1,2}}\s+(?:{_MONTHS_GENITIVE}|{_MONTHS_EN}){_YEAR}?"  # 30 жовтня / 3 декабря 2020
+    rf"|{_RELATIVE_DAY})"
 )
-_STAMP_TAIL = re.compile(rf"(?:{_STAMP_FORMS})[\s,.]*$", re.IGNORECASE)
-_STAMP_FULL = re.compile(rf"(?:{_STAMP_FORMS})", re.IGNORECASE)
-_AMPM_END = re.compile(r"[AP]M$", re.IGNORECASE)
-# No timestamp form is longer than this; searching only the tail keeps long paragraphs cheap.
-_STAMP_WINDOW = 64
+_AT = r",?\s*(?:(?:at|о|об|в)\s+)?"  # between date and clock: ", " / " at " / " о "
+_STAMP_FULL = re.compile(rf"(?:{_WEEKDAY})?(?:{_DATE}{_AT})?{_TIME}{_AMPM}?|{_TIME},?\s+{_NUMERIC_DATE}")
+# A stamp is found from its end: first the clock, then the date just before it.
+_CLOCK_TAIL = re.compile(rf"(?P<clock>{_TIME})(?P<ampm>{_AMPM})?[\s,.]*$")
+_DATE_TAIL = re.compile(rf"{_DATE}{_AT}$")
+_WEEKDAY_TAIL = re.compile(rf"{_WEEKDAY}$")
+_CLOCK_DATE_TAIL = re.compile(rf"{_TIME},?\s+{_NUMERIC_DATE}[\s,.]*$")  # 19:59, 02.04.2024
+# No part of a stamp is longer than these; searching only near the end keeps long text cheap.
+_CLOCK_WINDOW = 16
+_DATE_WINDOW = 40
 
 
 def is_timestamp(text: str) -> bool:
     """Return True when `text` is nothing but a timestamp in a form UNN prints."""
-    return _STAMP_FULL.fullmatch(text.strip(" ,•·")) is not None
+    return _STAMP_FULL.fullmatch(text.strip(" ,.•·")) is not None
 
 
 def split_timestamp_tail(text: str) -> tuple[str, str | None]:
-    """Cut a trailing timestamp (glued or after a space) off `text`: (head, stamp or None)."""
+    """Cut a trailing timestamp (glued or after a space) off `text`: (head, stamp or None).
+
+    A bare clock time ("19:59") counts only when glued to the text before it or with AM/PM:
+    after a space it is more likely "at 19:59" in running text.
+    """
     if not text or not (text[-1].isdigit() or text[-1] in "Mm"):
         return text, None
-    offset = max(0, len(text) - _STAMP_WINDOW)
-    match = _STAMP_TAIL.search(text, offset)
-    if match is None:
+    end = len(text)
+    clock = _CLOCK_TAIL.search(text, max(0, end - _CLOCK_WINDOW))
+    if clock is None:
+        reverse = _CLOCK_DATE_TAIL.search(text, max(0, end - _DATE_WINDOW))
+        if reverse is None:
+            return text, None
+        return _cut(text, reverse.start(), reverse.end())
+    start = clock.start()
+    date = _DATE_TAIL.search(text, max(0, start - _DATE_WINDOW), start)
+    if date is not None:
+        start = date.start()
+        weekday = _WEEKDAY_TAIL.search(text, max(0, start - _DATE_WINDOW), start)
+        if weekday is not None:
+            start = weekday.start()
+    elif start > 0 and text[start - 1].isspace() and not clock["ampm"]:
         return text, None
-    start = match.start()
-    # A bare "19:59" after a space is more likely "at 19:59" in running text than a stamp.
-    if match["time"] and start > 0 and text[start - 1].isspace() and not _AMPM_END.search(match["time"]):
-        return text, None
-    return text[:start].rstrip(" ,•·|-–—"), match.group(0).strip(" ,.")
+    return _cut(text, start, clock.end())
+
+
+def _cut(text: str, start: int, end: int) -> tuple[str, str]:
+    """Split `text` into the head before a stamp and the stamp itself."""
+    return text[:start].rstrip(" ,•·|-–—"), text[start:end].strip(" ,.")
 
 
 # --- view counters inside text -----------------------------------------------------------------
@@ -115,53 +137,56 @@ _VIEWS_LINE = re.compile(rf"(?:{_COUNT_WORD}\s*:\s*\d[\d\s,.]*|{_COUNT})", re.IG
 _BULLET_COUNT = re.compile(r"[•·●]\s*\d[\d\s,.]*")
 
 
+# A counter, its bullet and its word fit in this many characters at the end of a line.
+_VIEWS_WINDOW = 48
+
+
 def split_views_tail(text: str) -> tuple[str, str | None]:
     """Cut a trailing view counter off `text`: (head, counter text or None)."""
-    if _BULLET_COUNT.fullmatch(text):
-        return "", text.lstrip("•·● ")
-    match = _VIEWS_TAIL.search(text)
-    if match is not None:
-        return text[: match.start()].rstrip(" •·●|"), match["views"]
-    if _VIEWS_LINE.fullmatch(text.strip()):
-        return "", text.strip()
+    if not text:
+        return text, None
+    last = text[-1]
+    if last.isalpha():
+        match = _VIEWS_TAIL.search(text, max(0, len(text) - _VIEWS_WINDOW))
+        if match is not None:
+            return text[: match.start()].rstrip(" •·●|"), match["views"]
+    if len(text) <= _VIEWS_WINDOW and (last.isalnum() or last == "."):
+        if _BULLET_COUNT.fullmatch(text):
+            return "", text.lstrip("•·● ")
+        if _VIEWS_LINE.fullmatch(text):
+            return "", text
     return text, None
 
 
 # --- labels glued to titles ----------------------------------------------------------------------
 
-# Label as printed -> canonical English name, so the three editions query alike.
-LABELS: dict[str, str] = {
-    "Photo": "Photo",
-    "Video": "Video",
-    "Exclusive": "Exclusive",
-    "Infographics": "Infographics",
-    "Фото": "Photo",
-    "Відео": "Video",
-    "Видео": "Video",
-    "Ексклюзив": "Exclusive",
-    "Эксклюзив": "Exclusive",
-    "Інфографіка": "Infographics",
-    "Инфографика": "Infographics",
-}
+# Labels as each edition prints them; kept as printed, like the page objects keep them
+# (fixtures/unn/uk-next-*: "Фото", "Відео"), so a teaser reads the same from HTML and from text.
+LABELS: tuple[str, ...] = (
+    *("Photo", "Video", "Exclusive", "Infographics"),
+    *("Фото", "Відео", "Ексклюзив", "Інфографіка"),
+    *("Видео", "Эксклюзив", "Инфографика"),
+)
+# Labels printed on a line of their own above a teaser title rather than glued to its end.
+LINE_LABELS = frozenset({"Exclusive", "Ексклюзив", "Эксклюзив"})
 _CLOSING = set("\"'»”’)]!?.…")
 
 
 def split_label_tail(text: str) -> tuple[str, list[str]]:
     """Cut glued labels off a title's end: "...rescuedPhotoVideo" -> "...rescued", [...]."""
     labels: list[str] = []
-    while True:
-        for printed, name in LABELS.items():
-            if text.endswith(printed):
-                head = text[: -len(printed)]
+    while text.endswith(LABELS):
+        for label in LABELS:
+            if text.endswith(label):
+                head = text[: -len(label)]
                 if head and not _glued(head[-1]):
                     continue
-                labels.insert(0, name)
+                labels.insert(0, label)
                 text = head
                 break
         else:
-            return text, labels
-        if not text:
-            return text, labels
+            break
+    return text, labels
 
 
 def _glued(previous: str) -> bool:
@@ -210,6 +235,12 @@ BLOCK_SLUGS: dict[str, str] = {
     "news feed": "latest",
     "стрічка новин": "latest",
     "лента новостей": "latest",
+    "свіжі новини розділу": "latest",  # old unn.com.ua sidebar (../shared/extdata/unn/)
+    "свежие новости раздела": "latest",
+    "fresh news of the section": "latest",
+    "exclusive": "exclusive",
+    "ексклюзив": "exclusive",
+    "эксклюзив": "exclusive",
 }
 UNNAMED_BLOCK = "unnamed"
 _HEADING_MAX_CHARS = 40
@@ -528,7 +559,7 @@ def _is_story_href(href: str, base_url: str | None) -> bool:
 
 def _absolute(href: str | None, base_url: str | None) -> str | None:
     """Resolve `href` against the article URL when there is one."""
-    if href is None or base_url is None:
+    if href is None or base_url is None or href.startswith(("https://", "http://")):
         return href
     return urljoin(base_url, href)
 

@@ -6,10 +6,9 @@ import re
 from collections.abc import Sequence
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from newsbot.items import Teaser
-from newsbot.text.split import Block, SplitResult, clean_teaser, normalize_text, split_blocks
+from newsbot.text.split import LINE_LABELS, Block, SplitResult, clean_teaser, normalize_text, split_blocks
 from newsbot.text.views import parse_views
 
 # Elements that start a new block of text; everything else is inline and joins its neighbours.
@@ -21,6 +20,7 @@ _BLOCK_TAGS = frozenset(
         *("h1", "h2", "h3", "h4", "h5", "h6"),
     }
 )
+_PARSER = etree.HTMLParser(remove_comments=False, recover=True, default_doctype=False)
 # Elements whose text is never visible story text.
 _SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "svg", "button", "select", "option"}
@@ -34,8 +34,12 @@ def html_blocks(body_html: str) -> list[Block]:
     if not body_html or not body_html.strip():
         return []
     try:
-        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    except (etree.ParserError, ValueError):
+        # Plain etree elements: lxml.html's element classes cost a Python lookup per element.
+        document = etree.fromstring(f"<html><body>{body_html}</body></html>", _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return []
+    root = document.find("body") if document is not None else None
+    if root is None:
         return []
     walker = _Walker()
     walker.visit_children(root)
@@ -141,8 +145,8 @@ def render_text(title: str, views_raw: str | None, body_html: str, related: Sequ
         if teaser.block != block:
             block = teaser.block
             lines.append(_BLOCK_HEADINGS.get(block, block))
-        lines.extend(f"{label}" for label in teaser.labels if label == "Exclusive")
-        glued = "".join(label for label in teaser.labels if label != "Exclusive")
+        lines.extend(label for label in teaser.labels if label in LINE_LABELS)
+        glued = "".join(label for label in teaser.labels if label not in LINE_LABELS)
         lines.append(normalize_text(teaser.title) + glued)
         stamp = teaser.published_raw or ""
         counter = normalize_text(teaser.views_raw or "").lstrip("• ")

@@ -204,6 +204,10 @@ def _bad(reason: str) -> _Form:
 # "November 13, 09:46 PM"); anything they do not match goes through the tokenizer.
 _QUICK_NUMERIC = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4}),? (\d{1,2}):(\d{2})")
 _QUICK_DAY_MONTH = re.compile(r"(\d{1,2}) ([^\W\d]+)(?: (\d{4}))?,? (\d{1,2}):(\d{2})")
+_QUICK_RFC822 = re.compile(
+    r"(?:([a-z]{3}), )?(\d{1,2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? "
+    r"([+-]\d{4}|gmt|utc?|z|[ecmp][sd]t)"
+)
 _QUICK_MONTH_DAY = re.compile(r"([a-z]+) (\d{1,2}),?(?: (\d{4}),?)? (\d{1,2}):(\d{2}) ([ap]m)")
 
 
@@ -228,24 +232,42 @@ def _read_form_uncached(text: str, date_order: str) -> _Form | None:
     iso = _ISO.fullmatch(text)
     if iso:
         return _iso_form(iso)
+    rss = _QUICK_RFC822.fullmatch(text)
+    if rss and rss[3] in _MONTHS and (rss[1] is None or rss[1] in _WEEKDAYS):
+        return _rfc822_form(rss)
     try:
         return _token_form(text, date_order)
     except _Unknown:
         return None
 
 
-def _clock_form(year: int | None, month: int, day: int, hour: int | str, minute: str) -> _Form:
+def _rfc822_form(match: re.Match[str]) -> _Form:
+    """Read an RSS pubDate: "Tue, 09 Apr 2024 14:35:00 +0300"."""
+    weekday, day, month, year, hour, minute, second, zone = match.groups()
+    if zone[0] in "+-":
+        sign = -1 if zone[0] == "-" else 1
+        offset = sign * (int(zone[1:3]) * 60 + int(zone[3:]))
+    else:
+        offset = _ZONE_WORDS[zone]
     return _checked(
         _Form(
-            kind="absolute" if year is not None else "yearless",
-            year=year,
-            month=month,
-            day=day,
-            hour=int(hour),
-            minute=int(minute),
-            precision="minute",
+            "absolute",
+            int(year),
+            _MONTHS[month],
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            "minute" if second is None else "second",
+            _WEEKDAYS[weekday] if weekday else None,
+            offset,
         )
     )
+
+
+def _clock_form(year: int | None, month: int, day: int, hour: int | str, minute: str) -> _Form:
+    kind = "absolute" if year is not None else "yearless"
+    return _checked(_Form(kind, year, month, day, int(hour), int(minute), 0, "minute"))
 
 
 _read_form = lru_cache(maxsize=DEFAULT_CACHE_SIZE)(_read_form_uncached)
@@ -440,8 +462,14 @@ def _numeric_date(parts: tuple[str, str, str], date_order: str) -> tuple[int, in
     first, second, third = parts
     if len(first) == 4:  # 2024.04.09 / 2024-4-9: a leading four-digit year decides the order
         order = "YMD"
-    elif len(first) in (1, 2) and len(third) in (2, 4) and len(second) <= 2:
-        order = date_order if date_order != "YMD" else "DMY"
+    elif len(second) > 2 or len(first) > 2:
+        raise _Unknown
+    elif date_order == "YMD":
+        order = date_order
+        if len(first) != 2 or len(third) > 2:
+            raise _Unknown
+    elif len(third) in (2, 4):
+        order = date_order
     else:
         raise _Unknown
     if order == "DMY":
@@ -511,18 +539,21 @@ def _checked(form: _Form) -> _Form:
 # --- resolution: form + now + zone -> instant ----------------------------------------------------
 
 
-def _to_instant(local_naive: datetime, zone: ZoneInfo, offset_minutes: int | None) -> datetime:
-    """Return the UTC instant of a wall-clock time.
+def _wall(year: int, month: int, day: int, form: _Form, zone: ZoneInfo) -> datetime:
+    """Return the wall-clock time of `form` on that day, aware, in the text's or source's zone.
 
     DST rule: a wall time that occurs twice (autumn) is the first occurrence (summer time,
     fold=0); a wall time that does not exist (spring gap) is read with the offset in force just
     before the gap, so Kyiv's 03:30 on the last Sunday of March is 01:30 UTC (04:30 summer time).
     """
-    if offset_minutes is not None:
-        tzinfo: Any = timezone(timedelta(minutes=offset_minutes))
-    else:
-        tzinfo = zone
-    return local_naive.replace(tzinfo=tzinfo).astimezone(UTC)
+    tzinfo = zone if form.offset_minutes is None else _fixed_zone(form.offset_minutes)
+    # positional arguments: datetime.replace(tzinfo=...) costs several times more
+    return datetime(year, month, day, form.hour, form.minute, form.second, 0, tzinfo)
+
+
+@lru_cache(maxsize=64)
+def _fixed_zone(offset_minutes: int) -> timezone:
+    return timezone(timedelta(minutes=offset_minutes))
 
 
 def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult:
@@ -532,10 +563,10 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
     latest = now_utc + FUTURE_TOLERANCE
     if form.kind == "absolute":
         assert form.year is not None
-        moment = datetime(form.year, form.month, form.day, form.hour, form.minute, form.second)
-        if form.weekday is not None and moment.weekday() != form.weekday:
-            return TimeResult(raw=raw, error=_weekday_error(form.weekday, moment))
-        utc = _to_instant(moment, zone, form.offset_minutes)
+        wall = _wall(form.year, form.month, form.day, form, zone)
+        if form.weekday is not None and wall.weekday() != form.weekday:
+            return TimeResult(raw=raw, error=_weekday_error(form.weekday, wall))
+        utc = wall.astimezone(UTC)
         if utc > latest:
             return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
         return _result(raw, utc, zone, form.precision)
@@ -545,9 +576,10 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
     now_local = now_utc.astimezone(zone)
     if form.kind in ("time", "dayword"):
         day = now_local.date() - timedelta(days=form.days_back)
-        utc = _to_instant(_at(day, form), zone, form.offset_minutes)
+        utc = _wall(day.year, day.month, day.day, form, zone).astimezone(UTC)
         if form.kind == "time" and utc > latest:
-            utc = _to_instant(_at(day - timedelta(days=1), form), zone, form.offset_minutes)
+            day -= timedelta(days=1)
+            utc = _wall(day.year, day.month, day.day, form, zone).astimezone(UTC)
         if utc > latest:
             return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
         return _result(raw, utc, zone, form.precision)
@@ -565,12 +597,12 @@ def _resolve_yearless(
     candidates: list[tuple[datetime, datetime]] = []
     for year in range(now_local.year, now_local.year - 9, -1):
         try:
-            moment = datetime(year, form.month, form.day, form.hour, form.minute, form.second)
+            wall = _wall(year, form.month, form.day, form, zone)
         except ValueError:  # 29 February outside a leap year
             continue
-        utc = _to_instant(moment, zone, form.offset_minutes)
+        utc = wall.astimezone(UTC)
         if utc <= latest:
-            candidates.append((moment, utc))
+            candidates.append((wall, utc))
             if form.weekday is None or len(candidates) == 2:
                 break
     if not candidates:
@@ -582,10 +614,6 @@ def _resolve_yearless(
             return TimeResult(raw=raw, error=_weekday_error(form.weekday, chosen))
         chosen, utc = matching[0]
     return _result(raw, utc, zone, form.precision)
-
-
-def _at(day: date, form: _Form) -> datetime:
-    return datetime(day.year, day.month, day.day, form.hour, form.minute, form.second)
 
 
 def _weekday_error(weekday: int, moment: datetime) -> str:
@@ -665,7 +693,7 @@ def _fallback_result(
         return TimeResult(raw=text, error="not a date or time that newsbot or dateparser can read")
     if set(data.parts) <= {"day"}:
         return TimeResult(raw=text, error="a bare day number is not a date")
-    utc = data.date_obj.replace(tzinfo=UTC)
+    utc = data.date_obj.replace(tzinfo=UTC, microsecond=0)  # the fast path keeps no fractions
     precision = {"time": "minute", "week": "day", "quarter": "month"}.get(data.period, data.period)
     if precision == "minute" and utc.second:
         precision = "second"
