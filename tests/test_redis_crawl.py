@@ -27,6 +27,8 @@ pytestmark = pytest.mark.redis
 KEYS = RedisKeys()
 # The arguments `newsbot demo` crawls with (newsbot/cli/demo.py): every fixture article, 10 pages.
 ARTICLE_URLS = sorted({f.url for f in load_fixtures(FIXTURES) if is_article_url(f.url)})
+STORED_ARTICLES = {f.expected()["url"] for f in fixtures_of_kind("article")}
+QUARANTINED = {f.url for f in fixtures_of_kind("quarantine")}
 RESPONSES = re.compile(r"Worker finished: (\d+) responses")
 
 
@@ -112,7 +114,7 @@ def test_archive_holds_every_fixture_article_exactly_once(two_worker_crawl) -> N
     db = two_worker_crawl["db"]
     urls = [row[0] for row in read(db, "SELECT url FROM articles")]
     assert len(urls) == len(set(urls))
-    assert set(urls) == {f.expected()["url"] for f in fixtures_of_kind("article")}
+    assert set(urls) == STORED_ARTICLES
     assert read(db, "SELECT count(*) FROM article_versions") == [(len(urls),)]
 
 
@@ -142,7 +144,7 @@ def test_redis_is_left_clean_for_the_next_run(two_worker_crawl) -> None:
     assert server.zcard(KEYS.workers("unn")) == 0
     fetched_at = {f.url: f.fetched_at for f in load_fixtures(FIXTURES)}
     known = {k.decode(): json.loads(v) for k, v in server.hgetall(KEYS.known).items()}
-    assert set(known) == set(ARTICLE_URLS)
+    assert set(known) == STORED_ARTICLES  # page state of every stored article, not of quarantined pages
     for url, state in known.items():
         assert state["last_fetched_at"] == fetched_at[url].isoformat().replace("+00:00", "Z"), url
 
@@ -172,11 +174,12 @@ def test_redis_going_away_mid_crawl_then_the_next_run_completes(durable_redis, t
     Writer(server, db).run(idle=0)
     assert read(db, "PRAGMA integrity_check") == [("ok",)]
     before = {row[0] for row in read(db, "SELECT url FROM articles")}
-    assert before and before < set(ARTICLE_URLS)  # what was queued before Redis died is archived
+    assert before and before < STORED_ARTICLES  # what was queued before Redis died is archived
 
     again = worker(durable_redis.url, tmp_path / "again.log")
     drain_while_running(server, db, [again])
     assert finish(again)[0] == 0
     urls = [row[0] for row in read(db, "SELECT url FROM articles")]
-    assert sorted(urls) == ARTICLE_URLS  # nothing lost, nothing twice
+    assert sorted(urls) == sorted(STORED_ARTICLES)  # nothing lost, nothing twice
+    assert sorted(row[0] for row in read(db, "SELECT url FROM quarantine")) == sorted(QUARANTINED)
     assert read(db, "PRAGMA integrity_check") == [("ok",)]
