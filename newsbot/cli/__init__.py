@@ -16,6 +16,7 @@ _COMMANDS: list[tuple[str, str]] = [
     ("newsbot.cli.language", "detect_lang"),
     ("newsbot.cli.split", "split_command"),
     ("newsbot.cli.timestamps", "parse_time"),
+    ("newsbot.cli.worker", "worker"),
 ]
 
 
