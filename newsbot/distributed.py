@@ -14,21 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from newsbot.items import Article, iso_utc
-
-try:  # the scheduling engineer's revisit policy owns these names; until it lands, a twin
-    from newsbot.revisit import KnownPage  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - replaced by the import above once newsbot/revisit.py exists
-
-    @dataclass(frozen=True, slots=True)
-    class KnownPage:  # type: ignore[no-redef]
-        """What the archive knows of one page: enough for the revisit policy to decide."""
-
-        url: str
-        published_utc: datetime | None
-        last_fetched_at: datetime
-        etag: str | None = None
-        last_modified: str | None = None
-
+from newsbot.revisit import KnownPage
 
 logger = logging.getLogger(__name__)
 

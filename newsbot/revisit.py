@@ -143,13 +143,15 @@ def build_state_store(settings: BaseSettings) -> Any:
     otherwise the SQLite archive at NEWSBOT_ARCHIVE_PATH, read-only.
     """
     if settings.get("NEWSBOT_REDIS_URL"):
-        try:
-            from newsbot.distributed import RedisStateStore  # type: ignore[attr-defined]
+        try:  # lazily: redis is an optional extra
+            from newsbot.distributed import RedisStateStore
+
+            return RedisStateStore.from_settings(settings)
         except ImportError as error:
             raise StateStoreUnavailable(
-                f"NEWSBOT_REDIS_URL is set but the Redis page-state store is unavailable ({error})"
+                f"NEWSBOT_REDIS_URL is set but Redis support is not installed ({error}): "
+                "pip install 'newsbot[redis]'"
             ) from None
-        return RedisStateStore.from_settings(settings)
     from archive.revisit import ArchiveStateStore
 
     return ArchiveStateStore(settings.get("NEWSBOT_ARCHIVE_PATH", "archive.db"))
