@@ -31,6 +31,9 @@ CONTENT_FIELDS = (
     "modified_machine",
     "cross_links",
 )
+# zlib level for raw page bodies: level 1 compresses a news page about as well as 6 (2.2 vs
+# 2.1 KB for a 5 KB page) at less than half the CPU time.
+ZLIB_LEVEL = 1
 INLINE = "inline"  # links.kind of a read-also link inside the body
 OWN_PAGE = "page"  # view_observations.source of a count read on the article's own page
 
@@ -110,7 +113,7 @@ def _insert_raw_page(conn: sqlite3.Connection, page: RawPage | None, run_id: int
             page.status,
             _json(dict(page.headers)),
             len(page.body),
-            zlib.compress(page.body),
+            zlib.compress(page.body, ZLIB_LEVEL),
             run_id,
         ),
     )
@@ -190,15 +193,24 @@ def _insert_version(
     )
 
 
-def _article_id(conn: sqlite3.Connection, url: str | None) -> int | None:
-    if not url:
-        return None
-    row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
-    return row[0] if row else None
+def _article_ids(conn: sqlite3.Connection, article: Article) -> dict[str, int]:
+    """Return the ids of the archived articles among every URL the article mentions."""
+    urls = {link.url for link in article.cross_links if link.url}
+    urls.update(teaser.url for teaser in article.related if teaser.url)
+    urls.update(url for url in article.alternates.values() if url)
+    if not urls:
+        return {}
+    marks = ", ".join("?" * len(urls))
+    return dict(conn.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", tuple(urls)))
 
 
 def _replace_links(
-    conn: sqlite3.Connection, article_id: int, article: Article, *, inline: bool
+    conn: sqlite3.Connection,
+    article_id: int,
+    article: Article,
+    archived: Mapping[str, int],
+    *,
+    inline: bool,
 ) -> None:
     """Rewrite the article's inline links (inline=True) or its teaser links (inline=False)."""
     if inline:
@@ -211,7 +223,7 @@ def _replace_links(
                 INLINE,
                 link.position,
                 link.url,
-                _article_id(conn, link.url),
+                archived.get(link.url or ""),
                 link.title,
                 link.published_raw,
                 _iso(link.published_utc),
@@ -236,7 +248,7 @@ def _replace_links(
                     teaser.block,
                     position,
                     teaser.url,
-                    _article_id(conn, teaser.url),
+                    archived.get(teaser.url or ""),
                     teaser.title,
                     teaser.published_raw,
                     _iso(teaser.published_utc),
@@ -255,7 +267,11 @@ def _replace_links(
 
 
 def _replace_view_observations(
-    conn: sqlite3.Connection, article_id: int, article: Article, run_id: int | None
+    conn: sqlite3.Connection,
+    article_id: int,
+    article: Article,
+    archived: Mapping[str, int],
+    run_id: int | None,
 ) -> None:
     """Record the counts read on this fetch of the page; a repeated fetch replaces its own rows."""
     observed_at = iso_utc(article.fetched_at)
@@ -267,7 +283,7 @@ def _replace_view_observations(
     if article.views is not None:
         rows.append((article_id, article.url, article.title, article.views, OWN_PAGE))
     rows.extend(
-        (_article_id(conn, teaser.url), teaser.url, teaser.title, teaser.views, teaser.block)
+        (archived.get(teaser.url or ""), teaser.url, teaser.title, teaser.views, teaser.block)
         for teaser in article.related
         if teaser.views is not None
     )
@@ -295,7 +311,9 @@ def _resolve_arrival(conn: sqlite3.Connection, article_id: int, url: str, title:
     )
 
 
-def _link_editions(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+def _link_editions(
+    conn: sqlite3.Connection, article_id: int, article: Article, archived: Mapping[str, int]
+) -> None:
     """Join the article and its hreflang alternates into one story, merging stories that meet."""
     urls = {article.url: article.edition}
     for code, url in article.alternates.items():
@@ -323,7 +341,7 @@ def _link_editions(conn: sqlite3.Connection, article_id: int, article: Article) 
     conn.executemany(
         "INSERT INTO editions (url, story_id, lang, article_id) VALUES (?, ?, ?, ?)",
         [
-            (url, story_id, lang, _article_id(conn, url))
+            (url, story_id, lang, archived.get(url))
             for url, lang in urls.items()
             if url not in known_urls
         ],
@@ -341,6 +359,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
     content = extracted_content(article)
     digest = content_hash(content)
     fetched_at = iso_utc(article.fetched_at)
+    archived = _article_ids(conn, article)
     row = conn.execute(
         "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles"
         " WHERE url = ?",
@@ -366,7 +385,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
         ).lastrowid
         assert article_id is not None
         _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id)
-        _replace_links(conn, article_id, article, inline=True)
+        _replace_links(conn, article_id, article, archived, inline=True)
         _resolve_arrival(conn, article_id, article.url, article.title)
         outcome = NEW
     else:
@@ -391,12 +410,12 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
             columns.update(extractor_version=article.extractor_version)
             _update_article(conn, article_id, columns)
             _insert_version(conn, article_id, version, article, digest, raw_page_id, run_id, change)
-            _replace_links(conn, article_id, article, inline=True)
+            _replace_links(conn, article_id, article, archived, inline=True)
             _resolve_arrival(conn, article_id, article.url, article.title)
             outcome = CHANGED
-    _replace_links(conn, article_id, article, inline=False)
-    _replace_view_observations(conn, article_id, article, run_id)
-    _link_editions(conn, article_id, article)
+    _replace_links(conn, article_id, article, archived, inline=False)
+    _replace_view_observations(conn, article_id, article, archived, run_id)
+    _link_editions(conn, article_id, article, archived)
     return outcome
 
 
