@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.store import OWN_PAGE as OWN_PAGE
 from newsbot.items import iso_utc
 
 # Fields whose fill rate `stats` reports: column name -> what it holds.

@@ -1,6 +1,6 @@
 """Benchmark the archive: write rate with FTS, search latency, stats time, bytes per article.
 
-Usage: python bench/bench_archive.py [--n 100000] [--batch 1000] [--db PATH]
+Usage, from the repository root: python -m bench.bench_archive [--n 100000] [--batch 1000]
 
 Builds an archive of synthetic articles (about 3 KB of text each, uk/ru/en mixed, with inline
 cross-links, teasers with view counts and hreflang editions) through Archive.store_article, in
@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-
-from archive import queries  # noqa: E402
-from archive.db import open_archive  # noqa: E402
-from newsbot.items import Article, CrossLink, RawPage, Teaser  # noqa: E402
+from archive import queries
+from archive.db import open_archive
+from newsbot.items import Article, CrossLink, RawPage, Teaser
 
 ALPHABETS = {
     "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
@@ -129,7 +126,7 @@ def make_article(corpus: Corpus, i: int) -> Article:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
