@@ -158,9 +158,7 @@ def _views_columns(article: Article, fetched_at: str) -> dict[str, Any]:
 def _update_article(conn: sqlite3.Connection, article_id: int, columns: Mapping[str, Any]) -> None:
     # Column names come from this module's own dicts above, never from input.
     assignments = ", ".join(f"{name} = :{name}" for name in columns)
-    conn.execute(
-        f"UPDATE articles SET {assignments} WHERE id = :_id", {**columns, "_id": article_id}
-    )
+    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**columns, "_id": article_id})
 
 
 def _insert_version(
@@ -214,9 +212,7 @@ def _replace_links(
 ) -> None:
     """Rewrite the article's inline links (inline=True) or its teaser links (inline=False)."""
     if inline:
-        conn.execute(
-            "DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE)
-        )
+        conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE))
         rows = [
             (
                 article_id,
@@ -235,9 +231,7 @@ def _replace_links(
             for link in article.cross_links
         ]
     else:
-        conn.execute(
-            "DELETE FROM links WHERE from_article_id = ? AND kind != ?", (article_id, INLINE)
-        )
+        conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind != ?", (article_id, INLINE))
         positions: dict[str, int] = {}
         rows = []
         for teaser in article.related:
@@ -305,8 +299,7 @@ def _resolve_arrival(conn: sqlite3.Connection, article_id: int, url: str, title:
         (article_id, url),
     )
     conn.execute(
-        "UPDATE view_observations SET article_id = ?"
-        " WHERE article_id IS NULL AND url IS NULL AND title = ?",
+        "UPDATE view_observations SET article_id = ? WHERE article_id IS NULL AND url IS NULL AND title = ?",
         (article_id, title),
     )
 
@@ -320,9 +313,7 @@ def _link_editions(
         if url and code.lower() != "x-default":
             urls.setdefault(url, code[:2].lower())
     marks = ", ".join("?" * len(urls))
-    known = conn.execute(
-        f"SELECT url, story_id FROM editions WHERE url IN ({marks})", tuple(urls)
-    ).fetchall()
+    known = conn.execute(f"SELECT url, story_id FROM editions WHERE url IN ({marks})", tuple(urls)).fetchall()
     story_ids = sorted({story_id for _, story_id in known})
     if story_ids:
         story_id = story_ids[0]
@@ -340,11 +331,7 @@ def _link_editions(
     )
     conn.executemany(
         "INSERT INTO editions (url, story_id, lang, article_id) VALUES (?, ?, ?, ?)",
-        [
-            (url, story_id, lang, archived.get(url))
-            for url, lang in urls.items()
-            if url not in known_urls
-        ],
+        [(url, story_id, lang, archived.get(url)) for url, lang in urls.items() if url not in known_urls],
     )
     conn.execute("UPDATE editions SET article_id = ? WHERE url = ?", (article_id, article.url))
 
@@ -361,8 +348,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
     fetched_at = iso_utc(article.fetched_at)
     archived = _article_ids(conn, article)
     row = conn.execute(
-        "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles"
-        " WHERE url = ?",
+        "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles WHERE url = ?",
         (article.url,),
     ).fetchone()
     if row is None:
@@ -380,9 +366,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
         }
         names = ", ".join(columns)
         marks = ", ".join(f":{name}" for name in columns)
-        article_id = conn.execute(
-            f"INSERT INTO articles ({names}) VALUES ({marks})", columns
-        ).lastrowid
+        article_id = conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", columns).lastrowid
         assert article_id is not None
         _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id)
         _replace_links(conn, article_id, article, archived, inline=True)
@@ -419,9 +403,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
     return outcome
 
 
-def store_quarantine(
-    conn: sqlite3.Connection, page: QuarantinedPage, run_id: int | None = None
-) -> None:
+def store_quarantine(conn: sqlite3.Connection, page: QuarantinedPage, run_id: int | None = None) -> None:
     """Keep a page that could not become an article, with its reason and bytes; once per fetch."""
     fetched_at = iso_utc(page.page.fetched_at)
     seen = conn.execute(
@@ -432,15 +414,12 @@ def store_quarantine(
         return
     raw_page_id = _insert_raw_page(conn, page.page, run_id)
     conn.execute(
-        "INSERT INTO quarantine (url, reason, fetched_at, raw_page_id, run_id)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO quarantine (url, reason, fetched_at, raw_page_id, run_id) VALUES (?, ?, ?, ?, ?)",
         (page.url, page.reason, fetched_at, raw_page_id, run_id),
     )
 
 
-def start_run(
-    conn: sqlite3.Connection, spider: str, args: Mapping[str, Any], started_at: datetime
-) -> int:
+def start_run(conn: sqlite3.Connection, spider: str, args: Mapping[str, Any], started_at: datetime) -> int:
     """Record the start of a crawl run and return its id."""
     cursor = conn.execute(
         "INSERT INTO crawl_runs (spider, args, started_at) VALUES (?, ?, ?)",

@@ -71,8 +71,7 @@ def make_article(corpus: Corpus, i: int) -> Article:
     paragraphs = [corpus.text(edition, 45) for _ in range(8)]  # about 3 KB in all
     story = i // 3
     alternates = {
-        code: f"https://unn.ua{'' if code == 'uk' else '/' + code}/news/{story}-story"
-        for code in EDITIONS
+        code: f"https://unn.ua{'' if code == 'uk' else '/' + code}/news/{story}-story" for code in EDITIONS
     }
     cross_links = [
         CrossLink(

@@ -134,4 +134,3 @@ def iso_utc(moment: datetime) -> str:
     """Format an aware datetime as ISO 8601 in UTC with a trailing Z."""
     text = moment.astimezone(UTC).isoformat()
     return text.removesuffix("+00:00") + "Z"
-

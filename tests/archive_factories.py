@@ -57,9 +57,7 @@ def cross_link(title: str, url: str | None = None, position: int = 0, **fields: 
     return CrossLink(title=title, url=url, position=position, **fields)
 
 
-def teaser(
-    title: str, url: str | None = None, *, views: int | None = None, **fields: Any
-) -> Teaser:
+def teaser(title: str, url: str | None = None, *, views: int | None = None, **fields: Any) -> Teaser:
     """Return a teaser of the "news-by-theme" block unless `block` says otherwise."""
     fields.setdefault("block", "news-by-theme")
     return Teaser(title=title, url=url, views=views, **fields)
@@ -67,9 +65,7 @@ def teaser(
 
 def quarantined(url: str, reason: str, fetched_at: datetime = FETCHED) -> QuarantinedPage:
     """Return a page that could not be turned into an article."""
-    return QuarantinedPage(
-        url=url, reason=reason, page=raw_page(url, fetched_at, b"<html>?</html>")
-    )
+    return QuarantinedPage(url=url, reason=reason, page=raw_page(url, fetched_at, b"<html>?</html>"))
 
 
 # --- a small scenario archive shared by the CLI and Datasette tests ----------------------

@@ -30,9 +30,7 @@ def migrate_to(path, step_index: int) -> None:
 def test_an_empty_file_gets_every_step(tmp_path):
     open_archive(tmp_path / "a.db").close()
     with sqlite3.connect(tmp_path / "a.db") as conn:
-        applied = [
-            row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")
-        ]
+        applied = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied == STEPS
     assert len(STEPS) >= 3
 

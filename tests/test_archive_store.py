@@ -90,13 +90,9 @@ def test_raw_page_is_kept_compressed_with_its_headers(archive):
 
 def test_changed_title_adds_a_version_saying_what_changed(archive):
     archive.store_article(make_article(title="Wang Yi meets Lavrov"))
-    outcome = archive.store_article(
-        make_article(title="Wang Yi meets Lavrov in Beijing", fetched_at=LATER)
-    )
+    outcome = archive.store_article(make_article(title="Wang Yi meets Lavrov in Beijing", fetched_at=LATER))
     assert outcome == "changed"
-    assert rows(
-        archive, "SELECT version, changed, before, after FROM article_versions ORDER BY version"
-    ) == [
+    assert rows(archive, "SELECT version, changed, before, after FROM article_versions ORDER BY version") == [
         (1, None, None, None),
         (
             2,
@@ -138,9 +134,7 @@ def test_search_index_follows_a_changed_paragraph(archive):
 
 
 def test_inline_link_resolves_when_its_target_arrives_later(archive):
-    link = cross_link(
-        "Байден говорив телефоном із Сі", BIDEN, position=4, published_raw="02.04.24, 19:59"
-    )
+    link = cross_link("Байден говорив телефоном із Сі", BIDEN, position=4, published_raw="02.04.24, 19:59")
     archive.store_article(make_article(cross_links=[link]))
     assert rows(
         archive, "SELECT kind, position, target_url, target_article_id, published_raw FROM links"
@@ -161,16 +155,13 @@ def test_teasers_are_links_of_their_block_and_view_observations(archive):
         teaser("Popular thing", None, views=3562, block="popular"),
     ]
     archive.store_article(make_article(related=related, views=23713))
-    assert rows(
-        archive, "SELECT kind, position, target_url, title, views FROM links ORDER BY id"
-    ) == [
+    assert rows(archive, "SELECT kind, position, target_url, title, views FROM links ORDER BY id") == [
         ("news-by-theme", 0, ROCKET, "Russia fails to launch a rocket", 22037),
         ("popular", 0, None, "Popular thing", 3562),
     ]
     assert rows(
         archive,
-        "SELECT article_id, url, title, views, source, seen_on_article_id FROM view_observations"
-        " ORDER BY id",
+        "SELECT article_id, url, title, views, source, seen_on_article_id FROM view_observations ORDER BY id",
     ) == [
         (1, LAVROV, "Chinese foreign minister meets with Lavrov", 23713, "page", 1),
         (None, ROCKET, "Russia fails to launch a rocket", 22037, "news-by-theme", 1),
@@ -191,9 +182,7 @@ def test_teaser_counts_attach_to_the_teased_article_by_url_or_title(archive):
         (3, 3562),
     ]
     # and once archived, a later teaser of it is attached as it is stored
-    archive.store_article(
-        make_article(related=[teaser("x", ROCKET, views=30000)], fetched_at=LATER)
-    )
+    archive.store_article(make_article(related=[teaser("x", ROCKET, views=30000)], fetched_at=LATER))
     assert rows(archive, "SELECT article_id FROM view_observations WHERE views = 30000") == [(2,)]
 
 
@@ -256,8 +245,7 @@ def test_crawl_run_records_arguments_counts_and_reason(archive):
     archive.finish_run(run_id, finished_at=LATER, stats=stats, finish_reason="finished")
     assert rows(
         archive,
-        "SELECT spider, args, started_at, finished_at, pages, items, failures, finish_reason"
-        " FROM crawl_runs",
+        "SELECT spider, args, started_at, finished_at, pages, items, failures, finish_reason FROM crawl_runs",
     ) == [
         (
             "unn",

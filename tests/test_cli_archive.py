@@ -108,8 +108,7 @@ def test_stats_counts_editions_days_languages_fill_rates_and_quarantine(db):
         ("ru", "undated"): 1,
     }
     languages = {
-        (r["edition"], r["lang_declared"], r["lang_detected"]): r["articles"]
-        for r in stats["languages"]
+        (r["edition"], r["lang_declared"], r["lang_detected"]): r["articles"] for r in stats["languages"]
     }
     assert languages == {("uk", "uk", "uk"): 2, ("en", "en", "en"): 1, ("ru", "ru", "uk"): 1}
     rates = {r["field"]: r["rate"] for r in stats["fill_rates"]}
@@ -117,9 +116,7 @@ def test_stats_counts_editions_days_languages_fill_rates_and_quarantine(db):
     assert rates["published_utc"] == 0.75
     assert rates["views"] == 0.75
     assert rates["lead"] == 0.0
-    assert stats["problems"] == [
-        {"field": "published", "reason": "no date on the page", "articles": 1}
-    ]
+    assert stats["problems"] == [{"field": "published", "reason": "no date on the page", "articles": 1}]
     assert stats["quarantine"] == [
         {"reason": "no title", "pages": 2},
         {"reason": "empty body", "pages": 1},

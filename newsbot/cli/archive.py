@@ -180,9 +180,7 @@ def stats(ctx: click.Context, fmt: str | None) -> None:
 
 
 @archive_group.command()
-@click.option(
-    "--by", type=click.Choice(["views"]), default="views", show_default=True, help="Rank by."
-)
+@click.option("--by", type=click.Choice(["views"]), default="views", show_default=True, help="Rank by.")
 @filter_options
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @output_options
@@ -251,9 +249,7 @@ def history(ctx: click.Context, url: str, fmt: str | None) -> None:
     show_default=True,
     help="One JSON object per line, or CSV.",
 )
-@click.option(
-    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout."
-)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filters: Any) -> None:
     """Stream archived articles as JSON lines or CSV, one at a time (any archive size)."""

@@ -1,0 +1,150 @@
+"""Measure language detection accuracy and speed on lingua-go test lines, beside langdetect."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _extdata() -> Path:
+    """Return ../shared/extdata next to the checkout (a worktree may sit one level deeper)."""
+    repo = Path(__file__).resolve().parents[1]
+    for folder in repo.parents:
+        if (folder / "shared" / "extdata").is_dir():
+            return folder / "shared" / "extdata"
+    return repo.parent / "shared" / "extdata"
+
+
+DATA = _extdata() / "lingua-go"
+SETS = ("sentences", "word-pairs", "single-words")
+
+
+def load(data: Path, languages: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """Return {set: [(label, line), ...]} for every set and language; label = file name."""
+    return {
+        name: [
+            (lang, line)
+            for lang in languages
+            for line in (data / name / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        for name in SETS
+    }
+
+
+def measure(detect: Callable[[str], str], rows: list[tuple[str, str]]) -> tuple[float, float]:
+    """Return (accuracy, texts per second) of `detect` over labelled rows."""
+    start = time.perf_counter()
+    answers = [detect(text) for _, text in rows]
+    elapsed = time.perf_counter() - start
+    correct = sum(answer == label for answer, (label, _) in zip(answers, rows, strict=True))
+    return correct / len(rows), len(rows) / elapsed
+
+
+def newsbot_detector(candidates: Sequence[str]) -> Callable[[str], str]:
+    from newsbot.text.language import detect_language
+
+    detect_language("warm up", candidates=candidates)
+    detect_language("розігрів і перевірка словника", candidates=candidates)
+    return lambda text: detect_language(text, candidates=candidates).lang
+
+
+def lingua_detector(candidates: Sequence[str], *, low: bool) -> Callable[[str], str]:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(c)) for c in candidates]
+    builder = LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models()
+    if low:
+        builder = builder.with_low_accuracy_mode()
+    detector = builder.build()
+
+    def detect(text: str) -> str:
+        found = detector.detect_language_of(text)
+        return found.iso_code_639_1.name.lower() if found else "und"
+
+    return detect
+
+
+def langdetect_plain() -> Callable[[str], str]:
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    DetectorFactory.seed = 0
+
+    def run(text: str) -> str:
+        try:
+            return detect(text)
+        except LangDetectException:
+            return "und"
+
+    run("warm up")
+    return run
+
+
+def body_timing(body: str, candidates: Sequence[str], repeat: int) -> float:
+    """Return the median milliseconds to detect the language of `body`."""
+    from newsbot.text.language import detect_language
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        detect_language(body, candidates=candidates)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def body_of(data: Path, lang: str, budget: int = 3072) -> str:
+    """Return the first sentences of one language's file, cut to `budget` UTF-8 bytes."""
+    body = ""
+    for line in (data / "sentences" / f"{lang}.txt").read_text(encoding="utf-8").splitlines():
+        if len(body.encode()) >= budget:
+            break
+        body += line + "\n"
+    return body.encode()[:budget].decode(errors="ignore")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--candidates", default="uk,ru,en")
+    parser.add_argument("--no-langdetect", action="store_true", help="skip the slow baseline")
+    parser.add_argument("--lingua", action="store_true", help="also measure bare lingua")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"lingua-go test data not found at {args.data}", file=sys.stderr)
+        return 2
+    candidates = tuple(args.candidates.split(","))
+    sets = load(args.data, candidates)
+    detectors: list[tuple[str, Callable[[str], str]]] = [
+        (f"newsbot detect_language ({args.candidates})", newsbot_detector(candidates))
+    ]
+    if args.lingua:
+        detectors.append(
+            (f"lingua high accuracy ({args.candidates})", lingua_detector(candidates, low=False))
+        )
+        detectors.append(
+            (f"lingua low accuracy ({args.candidates})", lingua_detector(candidates, low=True))
+        )
+    if not args.no_langdetect:
+        detectors.append(("langdetect, all 55 languages, seeded", langdetect_plain()))
+    print(f"{'detector':48} {'set':13} {'accuracy':>9} {'texts/s':>9}")
+    for label, detect in detectors:
+        for name in SETS:
+            accuracy, rate = measure(detect, sets[name])
+            print(f"{label:48} {name:13} {accuracy:9.2%} {rate:9.0f}")
+    for lang in candidates:
+        ms = body_timing(body_of(args.data, lang), candidates, repeat=200)
+        print(f"newsbot detect_language, 3 KB {lang} body: median {ms:.3f} ms")
+    if {"uk", "ru"} <= set(candidates):
+        # The slow path: a Ukrainian body quoting Russian has letters of both, so the model decides.
+        quoted = body_of(args.data, "uk", budget=2800) + " " + body_of(args.data, "ru", budget=272)
+        ms = body_timing(quoted, candidates, repeat=200)
+        print(f"newsbot detect_language, 3 KB uk body quoting ru: median {ms:.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,520 @@
+"""UNN page objects: article pages in three layouts (chosen by markup), listings and RSS feeds.
+
+Layouts (see fixtures/unn/README.md for the markup each one is modelled on):
+- "next":   current unn.ua, Next.js with CSS-module class names ending in a build hash;
+- "y2024":  the 2024 unn.ua layout (server-rendered BEM classes; DD.MM.YY dates; "переглядiв");
+- "legacy": the old unn.com.ua layout (schema.org microdata; until about 2022).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
+from newsbot.pages.base import (
+    ClassIndex,
+    canonical_url,
+    class_prefix,
+    clean_text,
+    decode_html,
+    first,
+    first_text,
+    hreflang_alternates,
+    inner_html,
+    json_ld_article,
+    json_ld_authors,
+    language_hints,
+    meta_content,
+    text_of,
+)
+from newsbot.text.split import block_slug
+
+SITE = "unn"
+EXTRACTOR_VERSION = "unn-1"
+DOMAINS = ("unn.ua", "unn.com.ua")
+EDITIONS = ("uk", "en", "ru")
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # UNN article pages weigh 80-300 KB; anything past this is junk
+
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_VIEW_WORD = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
+
+
+def edition_from_url(url: str) -> str | None:
+    """Return the edition ("uk", "en", "ru") a UNN URL belongs to, or None if not an article path.
+
+    unn.ua serves Ukrainian without a prefix (/news/...); unn.com.ua prefixed every edition
+    (/uk/news/..., /ru/news/...).
+    """
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if parts and parts[0] in EDITIONS:
+        return parts[0]
+    if parts and parts[0] == "news":
+        return "uk"
+    return None
+
+
+_ARTICLE_PATH = re.compile(r"^(?:/(?:uk|en|ru))?/news/(?!tag/)[^/?#]+/?$")
+
+
+def is_article_url(url: str) -> bool:
+    """Tell whether a UNN URL points at an article (not a listing, feed or tag page)."""
+    return is_unn_url(url) and bool(_ARTICLE_PATH.match(urlsplit(url).path))
+
+
+def is_unn_url(url: str) -> bool:
+    """Tell whether a URL is on one of UNN's domains."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in DOMAINS)
+
+
+def _binary_share(text: str) -> float:
+    """Return the share of control and replacement characters: ~0 for HTML, ~10%+ for binary."""
+    return len(_BINARY.findall(text)) / len(text) if text else 1.0
+
+
+class _ArticlePage:
+    """Fields every layout shares (head metadata, JSON-LD); layouts override the visible ones."""
+
+    layout: ClassVar[str]
+    marker: ClassVar[str]  # a string every page of the layout contains: a cheap first test
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        self.sel = sel
+        self.url = url
+        self.json_ld = json_ld_article(sel)
+
+    @classmethod
+    def matches(cls, sel: Selector) -> bool:
+        raise NotImplementedError
+
+    # --- fields shared by every layout -------------------------------------------------------
+    def canonical(self) -> str:
+        return canonical_url(self.sel, self.url)
+
+    def alternates(self) -> dict[str, str]:
+        return hreflang_alternates(self.sel, self.url)
+
+    def lang_hints(self) -> dict[str, str]:
+        return language_hints(self.sel, self.json_ld)
+
+    def _json_ld_text(self, key: str) -> str | None:
+        value = self.json_ld.get(key)
+        # UNN double-escapes entities inside JSON-LD strings ("&quot;с подачи Додона&quot;")
+        return clean_text(html.unescape(value)) or None if isinstance(value, str) else None
+
+    def title(self) -> str:
+        return self._json_ld_text("headline") or meta_content(self.sel, "og:title") or ""
+
+    def lead(self) -> str | None:
+        return None
+
+    def authors(self) -> list[str]:
+        return json_ld_authors(self.json_ld)
+
+    def body(self) -> Selector | None:
+        raise NotImplementedError
+
+    def published(self) -> tuple[str | None, str | None]:
+        """Return (visible text, machine-readable value) of the publication time."""
+        machine = self._json_ld_text("datePublished") or meta_content(self.sel, "article:published_time")
+        return None, machine
+
+    def modified(self) -> tuple[str | None, str | None]:
+        machine = self._json_ld_text("dateModified") or meta_content(self.sel, "article:modified_time")
+        return None, machine
+
+    def views_raw(self) -> str | None:
+        return None
+
+    def tags(self) -> list[str]:
+        return [clean_text(t) for t in self.sel.xpath("//meta[@property='article:tag']/@content").getall()]
+
+    def rubric(self) -> str | None:
+        return meta_content(self.sel, "article:section")
+
+    def teasers(self) -> list[Teaser]:
+        return []
+
+    def _abs(self, href: str | None) -> str | None:
+        return urljoin(self.url, href.strip()) if href and href.strip() else None
+
+
+class NextArticlePage(_ArticlePage):
+    """Current unn.ua (Next.js): match CSS-module classes on their prefix, never on the hash."""
+
+    layout = "next"
+    marker = "single-news-card_"
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        super().__init__(sel, url)
+        self.classes = ClassIndex(sel)
+
+    @classmethod
+    def matches(cls, sel: Selector) -> bool:
+        return bool(sel.xpath(f"//*[{class_prefix('single-news-card_body__')}]"))
+
+    def title(self) -> str:
+        return first_text(self.classes.all("single-news-card_newsTitle__")) or super().title()
+
+    def lead(self) -> str | None:
+        paragraphs = [p for a in self.classes.all("single-news-card_announce__") for p in a.xpath(".//p")]
+        return clean_text(" ".join(text_of(p) for p in paragraphs)) or None
+
+    def authors(self) -> list[str]:
+        names = [text_of(a) for a in self.classes.all("single-news-card_author__")]
+        return [n for n in names if n] or super().authors()
+
+    def body(self) -> Selector | None:
+        return first(self.classes.all("single-news-card_body__"))
+
+    def _info_items(self) -> list[str]:
+        # Date and views share one class: "November 13, 09:46 PM" and "35469<!-- --> <!-- -->views"
+        # (React's comment markers split the number from the word; see fixtures/unn/en-next-*).
+        items = self.classes.all("single-news-card_tagDateInfoItem__")
+        return [text_of(i) for i in items]
+
+    def published(self) -> tuple[str | None, str | None]:
+        visible = next((t for t in self._info_items() if t and not _VIEW_WORD.search(t)), None)
+        return visible, super().published()[1]
+
+    def views_raw(self) -> str | None:
+        return next((t for t in self._info_items() if _VIEW_WORD.search(t)), None)
+
+    def tags(self) -> list[str]:
+        tags = [text_of(t) for t in self.classes.all("single-news-card_tag__")]
+        return [t for t in tags if t] or super().tags()
+
+    def rubric(self) -> str | None:
+        return first_text(self.classes.all("breadcrumbs_item__")[-1:]) or super().rubric()
+
+    def teasers(self) -> list[Teaser]:
+        out: list[Teaser] = []
+        for block in self.classes.all("news-block_root__", tag="section"):
+            slug = block_slug(first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or "")
+            for card in block.xpath(f".//a[{class_prefix('news-card_root__')}]"):
+                out.append(self._card_teaser(card, slug))
+        return out
+
+    def _card_teaser(self, card: Selector, slug: str) -> Teaser:
+        date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
+        views = card.xpath(f".//*[{class_prefix('news-card_views__')}]")
+        title, labels = card_title(card)
+        return Teaser(
+            title=title,
+            block=slug,
+            url=self._abs(card.attrib.get("href")),
+            published_raw=first_text(date),
+            views_raw=first_text(views),
+            labels=labels,
+        )
+
+
+class Y2024ArticlePage(_ArticlePage):
+    """The 2024 unn.ua layout, rebuilt from the seed text (fixtures/unn/en-2024-china-lavrov)."""
+
+    layout = "y2024"
+
+    marker = "article-page__text"
+
+    @classmethod
+    def matches(cls, sel: Selector) -> bool:
+        return bool(
+            sel.xpath(
+                "//article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]"
+            )
+        )
+
+    def title(self) -> str:
+        return first_text(self.sel.css("h1.article-page__title")) or super().title()
+
+    def lead(self) -> str | None:
+        return first_text(self.sel.css(".article-page__lead"))
+
+    def authors(self) -> list[str]:
+        names = [text_of(a) for a in self.sel.css(".article-page__author")]
+        return [n for n in names if n] or super().authors()
+
+    def body(self) -> Selector | None:
+        return first(self.sel.css("div.article-page__text"))
+
+    def published(self) -> tuple[str | None, str | None]:
+        node = self.sel.css("time.article-page__date")
+        if not node:
+            return super().published()
+        machine = node[0].attrib.get("datetime") or super().published()[1]
+        return text_of(node[0]) or None, machine
+
+    def views_raw(self) -> str | None:
+        return first_text(self.sel.css(".article-page__views"))
+
+    def tags(self) -> list[str]:
+        return [t for t in (text_of(a) for a in self.sel.css(".article-page__tags a")) if t]
+
+    def rubric(self) -> str | None:
+        return first_text(self.sel.css(".article-page__rubric")) or super().rubric()
+
+    def teasers(self) -> list[Teaser]:
+        out: list[Teaser] = []
+        for block in self.sel.css("section.teaser-block"):
+            slug = block_slug(first_text(block.css(".teaser-block__title")) or "")
+            for card in block.css(".teaser"):
+                link = card.css("a.teaser__link")
+                date = card.css(".teaser__date")
+                views = card.css(".teaser__views")
+                out.append(
+                    Teaser(
+                        title=first_text(link) or text_of(card),
+                        block=slug,
+                        url=self._abs(link.attrib.get("href")),
+                        published_raw=first_text(date),
+                        views_raw=first_text(views),
+                    )
+                )
+        return out
+
+
+class LegacyArticlePage(_ArticlePage):
+    """The old unn.com.ua layout: schema.org microdata (see ../shared/extdata/unn/)."""
+
+    layout = "legacy"
+
+    marker = "b-news-"
+
+    @classmethod
+    def matches(cls, sel: Selector) -> bool:
+        return bool(
+            sel.xpath("//div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]")
+        )
+
+    def title(self) -> str:
+        query = "//h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1"
+        return first_text(self.sel.xpath(query)) or super().title()
+
+    def authors(self) -> list[str]:
+        names = self.sel.xpath("//span[@itemprop='author']//span[@itemprop='name']")
+        found = [text_of(n) for n in names if text_of(n)]
+        return found or super().authors()
+
+    def body(self) -> Selector | None:
+        return first(self.sel.xpath("//div[contains(@class, 'b-news-text')]"))
+
+    def published(self) -> tuple[str | None, str | None]:
+        node = self.sel.xpath("//span[contains(@class, 'datelink')]")
+        if not node:
+            return super().published()
+        return text_of(node[0]) or None, node[0].attrib.get("content") or super().published()[1]
+
+    def views_raw(self) -> str | None:
+        return first_text(self.sel.xpath("//span[@class='view']"))
+
+    def tags(self) -> list[str]:
+        return [
+            t for t in (text_of(a) for a in self.sel.xpath("//div[contains(@class,'b-news-tags')]//a")) if t
+        ]
+
+    def rubric(self) -> str | None:
+        return first_text(self.sel.xpath("//span[@itemprop='articleSection']")) or super().rubric()
+
+    def teasers(self) -> list[Teaser]:
+        # "Свежие новости раздела": per-day lists whose items carry only a clock time, so each
+        # time is joined to its day header ("Четверг, 3 декабря 2020, 19:01").
+        out: list[Teaser] = []
+        for block in self.sel.xpath("//div[contains(@class,'b-more-news')]"):
+            heading = block.xpath("./div[contains(@class,'b-block-name')]")
+            slug = block_slug(text_of(heading[0])) if heading else "latest"
+            day = ""
+            for node in block.xpath(
+                ".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]"
+            ):
+                if "h-news-feed" not in (node.attrib.get("class") or ""):
+                    day = text_of(node)
+                    continue
+                for item in node.xpath(".//li"):
+                    link = item.xpath(".//h3/a")
+                    if link:
+                        out.append(self._latest_teaser(item, link[0], slug, day))
+        return out
+
+    def _latest_teaser(self, item: Selector, link: Selector, slug: str, day: str) -> Teaser:
+        clock = clean_text(item.xpath("./span[@class='date']/text()").get())
+        labels = [name.title() for name in ("photo", "video") if item.xpath(f".//span[@class='{name}']")]
+        return Teaser(
+            title=text_of(link),
+            block=slug,
+            url=self._abs(link.attrib.get("href")),
+            published_raw=(f"{day}, {clock}" if day and clock else clock) or None,
+            labels=labels,
+        )
+
+
+def card_title(card: Selector) -> tuple[str, list[str]]:
+    """Return a Next.js news card's title and its labels ("Photo", "Exclusive", ...).
+
+    Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text read
+    glues them to the title; they are taken out as elements (fixtures/unn/en-next-*).
+    """
+    label = class_prefix("news-card_label__")
+    title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
+    text = (
+        clean_text(" ".join(title[0].xpath(f".//text()[not(ancestor::*[{label}])]").getall()))
+        if title
+        else text_of(card)
+    )
+    nodes = card.xpath(f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{label}]")
+    return text, [t for t in (text_of(n) for n in nodes) if t]
+
+
+LAYOUTS: tuple[type[_ArticlePage], ...] = (NextArticlePage, Y2024ArticlePage, LegacyArticlePage)
+
+
+def detect_layout(sel: Selector, text: str | None = None) -> type[_ArticlePage] | None:
+    """Return the page-object class whose markup the page carries, or None.
+
+    With the page's text, layouts whose marker string is absent are ruled out without a query.
+    """
+    return next((cls for cls in LAYOUTS if (text is None or cls.marker in text) and cls.matches(sel)), None)
+
+
+def parse_article(
+    body: bytes,
+    url: str,
+    *,
+    fetched_at: datetime,
+    headers: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Article | QuarantinedPage:
+    """Extract one UNN article page, or explain why it cannot be one."""
+    page = RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
+    if len(body) > MAX_PAGE_BYTES:
+        return QuarantinedPage(url, f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})", page)
+    text = decode_html(body, headers)
+    binary = _binary_share(text[:4096])
+    if binary > 0.02:
+        return QuarantinedPage(url, f"not HTML: {binary:.0%} control or undecodable characters", page)
+    sel = Selector(text=text)
+    layout = detect_layout(sel, text)
+    if layout is None:
+        return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
+    obj = layout(sel, url)
+    title = obj.title()
+    body_node = obj.body()
+    if not title:
+        return QuarantinedPage(url, f"no title ({layout.layout} layout)", page)
+    if body_node is None or not text_of(body_node):
+        return QuarantinedPage(url, f"no body ({layout.layout} layout)", page)
+    canonical = obj.canonical()
+    published_raw, published_machine = obj.published()
+    modified_raw, modified_machine = obj.modified()
+    article = Article(
+        url=canonical,
+        site=SITE,
+        edition=edition_from_url(canonical) or edition_from_url(url) or "und",
+        layout=layout.layout,
+        extractor_version=EXTRACTOR_VERSION,
+        fetched_at=fetched_at,
+        title=title,
+        lead=obj.lead(),
+        authors=obj.authors(),
+        body_html=inner_html(body_node),
+        published_raw=published_raw,
+        published_machine=published_machine,
+        modified_raw=modified_raw,
+        modified_machine=modified_machine,
+        views_raw=obj.views_raw(),
+        tags=obj.tags(),
+        rubric=obj.rubric(),
+        alternates=obj.alternates(),
+        lang_hints=obj.lang_hints(),
+        related=obj.teasers(),
+        page=page,
+    )
+    if "</html>" not in text[-4096:].lower():
+        # Seen on dropped connections: the body may be cut short, so keep it but say so.
+        article.problems["page"] = "truncated: no closing </html>"
+    return article
+
+
+# --- discovery pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An article link found on a listing page or in a feed."""
+
+    url: str
+    title: str
+    published_raw: str | None = None
+
+
+class ListingPage:
+    """A news listing (/news, /en/news, /ru/news) in the current layout or the old one."""
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        self.sel = sel
+        self.url = url
+
+    def links(self) -> list[Link]:
+        out: list[Link] = []
+        for card in self.sel.xpath(f"//main//a[{class_prefix('news-card_root__')}]"):
+            date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
+            href = card.attrib.get("href")
+            if href:
+                out.append(Link(urljoin(self.url, href), card_title(card)[0], first_text(date)))
+        # Old unn.com.ua listing: div.h-news-feed li[data-sort] with span.date and h3 a.
+        for item in self.sel.xpath("//div[contains(@class,'h-news-feed')]//li[@data-sort]"):
+            href = item.xpath(".//h3/a/@href").get()
+            if href:
+                out.append(
+                    Link(
+                        urljoin(self.url, href),
+                        text_of(item.xpath(".//h3/a")[0]),
+                        clean_text(item.xpath(".//span[@class='date']/text()").get()) or None,
+                    )
+                )
+        return out
+
+    def next_page(self) -> str | None:
+        href = self.sel.xpath(
+            f"//a[@rel='next']/@href | //a[{class_prefix('pagination_next__')}]/@href"
+        ).get()
+        return urljoin(self.url, href) if href else None
+
+
+class RssFeed:
+    """An RSS 2.0 feed (https://unn.ua/rss/news_uk.xml and its en/ru siblings)."""
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        self.sel = sel
+        self.url = url
+
+    def links(self) -> list[Link]:
+        out: list[Link] = []
+        for item in self.sel.xpath("//item"):
+            link = clean_text(item.xpath("./link/text()").get())
+            if link:
+                out.append(
+                    Link(
+                        urljoin(self.url, link),
+                        clean_text(item.xpath("./title/text()").get()),
+                        clean_text(item.xpath("./pubDate/text()").get()) or None,
+                    )
+                )
+        return out
+
+
+def parse_listing(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> ListingPage:
+    """Wrap a listing page's bytes in its page object."""
+    return ListingPage(Selector(text=decode_html(body, headers)), url)
+
+
+def parse_feed(body: bytes, url: str) -> RssFeed:
+    """Wrap an RSS feed's bytes in its page object."""
+    return RssFeed(Selector(text=body.decode("utf-8", errors="replace"), type="xml"), url)

@@ -1,0 +1,186 @@
+"""Saved-page fixtures: the on-disk format, and a downloader middleware that replays them.
+
+Replay answers every request from fixture folders instead of the network, inside Scrapy's real
+engine, so a whole crawl (feed or listing -> article -> pipelines -> SQLite) runs offline. The
+fetch time of each response is the fixture's own `fetched_at`, never the wall clock.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from w3lib.url import canonicalize_url
+
+from newsbot.items import iso_utc
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+FETCHED_AT = "newsbot_fetched_at"  # request/response meta key: aware datetime of the fetch
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Fixture:
+    """One saved response: a folder holding body.html, meta.json and expected.json."""
+
+    path: Path
+    url: str
+    status: int
+    headers: dict[str, str]
+    fetched_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def body(self) -> bytes:
+        return (self.path / "body.html").read_bytes()
+
+    def expected(self) -> dict[str, Any] | None:
+        path = self.path / "expected.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def load_fixture(path: Path) -> Fixture:
+    """Read one fixture folder's meta.json."""
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    fetched_at = datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
+    return Fixture(
+        path=path,
+        url=meta["url"],
+        status=int(meta.get("status", 200)),
+        headers={str(k): str(v) for k, v in meta.get("headers", {}).items()},
+        fetched_at=fetched_at.astimezone(UTC),
+    )
+
+
+def load_fixtures(*dirs: Path | str) -> list[Fixture]:
+    """Return every fixture under the given folders (recursively), sorted by folder name."""
+    found: list[Fixture] = []
+    for root in dirs:
+        for meta in sorted(Path(root).rglob("meta.json")):
+            if (meta.parent / "body.html").exists():
+                found.append(load_fixture(meta.parent))
+    return found
+
+
+def save_fixture(
+    root: Path,
+    *,
+    url: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    fetched_at: datetime,
+    name: str | None = None,
+    expected: Mapping[str, Any] | None = None,
+    origin: str = "recorded with `newsbot fixture save`",
+) -> Path:
+    """Write a fixture folder and return its path; refuses to overwrite an existing one."""
+    folder = root / (name or fixture_name(url))
+    folder.mkdir(parents=True, exist_ok=False)
+    (folder / "body.html").write_bytes(body)
+    meta = {
+        "url": url,
+        "status": status,
+        "headers": dict(headers),
+        "fetched_at": iso_utc(fetched_at),
+        "origin": origin,
+    }
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if expected is not None:
+        text = json.dumps(dict(expected), ensure_ascii=False, indent=2) + "\n"
+        (folder / "expected.json").write_text(text, "utf-8")
+    return folder
+
+
+def fixture_name(url: str) -> str:
+    """Derive a folder name from a URL: its path as a lowercase slug, at most 80 characters."""
+    tail = url.split("://", 1)[-1].split("/", 1)[-1]
+    return (_SLUG.sub("-", tail.lower()).strip("-") or "index")[:80]
+
+
+class FixtureIndex:
+    """Fixtures by canonical URL; several fetches of one URL are kept in time order."""
+
+    def __init__(self, fixtures: Iterable[Fixture]) -> None:
+        self._by_url: dict[str, list[Fixture]] = {}
+        for fixture in fixtures:
+            self._by_url.setdefault(canonicalize_url(fixture.url), []).append(fixture)
+        for versions in self._by_url.values():
+            versions.sort(key=lambda f: f.fetched_at)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_url.values())
+
+    def urls(self) -> list[str]:
+        return [versions[-1].url for versions in self._by_url.values()]
+
+    def lookup(self, url: str, at: datetime | None = None) -> Fixture | None:
+        """Return the newest fetch of `url` not after `at` (the newest of all when `at` is None)."""
+        versions = self._by_url.get(canonicalize_url(url))
+        if not versions:
+            return None
+        if at is None:
+            return versions[-1]
+        i = bisect.bisect_right([f.fetched_at for f in versions], at)
+        return versions[i - 1] if i else None
+
+
+class ReplayMiddleware:
+    """Answer requests from fixture folders (NEWSBOT_REPLAY_DIRS); unknown URLs get a 404.
+
+    NEWSBOT_REPLAY_AT (ISO 8601) sets the replay clock: each URL is served as it was at that moment,
+    which is how tests replay the same site at several points in time.
+    """
+
+    def __init__(self, index: FixtureIndex, at: datetime | None, crawler: Crawler) -> None:
+        self.index = index
+        self.at = at
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
+        from scrapy.exceptions import NotConfigured
+
+        dirs = crawler.settings.getlist("NEWSBOT_REPLAY_DIRS")
+        if not dirs:
+            raise NotConfigured
+        at_text = crawler.settings.get("NEWSBOT_REPLAY_AT")
+        at = datetime.fromisoformat(at_text.replace("Z", "+00:00")) if at_text else None
+        return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler)
+
+    def process_request(self, request: Request) -> Response:
+        from scrapy.http import Headers
+        from scrapy.responsetypes import responsetypes
+
+        fixture = self.index.lookup(request.url, self.at)
+        assert self.stats is not None
+        if fixture is None:
+            self.stats.inc_value("newsbot/replay/miss")
+            return responsetypes.from_args(url=request.url)(
+                url=request.url, status=404, body=b"", request=request, flags=["replay"]
+            )
+        self.stats.inc_value("newsbot/replay/hit")
+        headers = Headers(fixture.headers)
+        body = fixture.body()
+        cls = responsetypes.from_args(headers=headers, url=fixture.url, body=body)
+        request.meta[FETCHED_AT] = fixture.fetched_at
+        return cls(
+            url=request.url,
+            status=fixture.status,
+            headers=headers,
+            body=body,
+            request=request,
+            flags=["replay"],
+        )

@@ -1,0 +1,333 @@
+"""Tell the language of a text, or the language a page declares: deterministic, uk and ru apart."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+UNDETERMINED = "und"
+DEFAULT_CANDIDATES: tuple[str, ...] = ("uk", "ru", "en")
+
+# Bounds that keep the time per text bounded, whatever its length. Letter evidence is cheap
+# (C-level string operations), so it looks at much more than the statistical model does.
+LETTER_SAMPLE_CHARS = 20_000
+MODEL_SAMPLE_CHARS = 500
+# lingua's documentation: its low-accuracy mode (trigrams only) is as good as the high-accuracy
+# one on texts longer than about 120 characters, and several times faster.
+HIGH_ACCURACY_MAX_CHARS = 120
+MIN_LETTERS = 2  # a single letter ("я", "a") says nothing about the language
+
+# Alphabets of the Cyrillic languages the letter cues know: standard orthography, lowercase.
+# A letter outside a language's alphabet rules that language out: і ї є ґ are Ukrainian, not
+# Russian; ы э ъ ё are Russian, not Ukrainian; ў is Belarusian only; Bulgarian has none of
+# ы э ё і but writes ъ as a vowel.
+_CYRILLIC_ALPHABETS: dict[str, frozenset[str]] = {
+    "uk": frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"),
+    "ru": frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+    "be": frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя"),
+    "bg": frozenset("абвгдежзийклмнопрстуфхцчшщъьюя"),
+}
+
+_ALPHABET_LETTERS = frozenset().union(*_CYRILLIC_ALPHABETS.values())
+
+# Latin letters that look like Cyrillic ones. Inside a Cyrillic word they are typing slips:
+# UNN writes "переглядiв" with a Latin "i" (seed 000_8530ec2091bce858).
+_HOMOGLYPHS = str.maketrans("aceiopxyk", "асеіорхук")
+_MIXED_SCRIPT = re.compile(r"[\u0400-\u04ff][a-z]|[a-z][\u0400-\u04ff]")
+_WORD = re.compile(r"\w+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]")
+# Letters that are neither basic Latin nor Cyrillic: accented Latin, Greek, Han, Arabic, ...
+_OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
+# Counting with str.count (a C loop per letter) is several times faster than a regex scan.
+_CYRILLIC_LOWER = (*(chr(code) for code in range(0x430, 0x460)), "ґ")
+_LATIN_LOWER = tuple("abcdefghijklmnopqrstuvwxyz")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff'’ʼ]+")
+
+# Languages whose word forms a morphological dictionary can check (pymorphy3's OpenCorpora and
+# VESUM-based dictionaries, independent of any evaluation data).
+_DICTIONARY_LANGUAGES = frozenset({"uk", "ru"})
+
+# Values seen in the wild that are not the ISO 639-1 code of the language they mean.
+_CODE_ALIASES = {"ua": "uk"}
+
+# How much each declaration is trusted: the URL edition is the site's own routing; markup
+# hints are often template defaults (the real 2020 UNN Russian page says og:locale uk_UA).
+_DECLARED_CONFIDENCE = {"url": 1.0, "html-lang": 0.9, "og:locale": 0.8, "json-ld": 0.8}
+_HINT_ORDER = (("html", "html-lang"), ("og:locale", "og:locale"), ("json-ld", "json-ld"))
+
+
+@dataclass(frozen=True, slots=True)
+class LangResult:
+    """A language decision: ISO 639-1 code or "und", how sure, and what decided it."""
+
+    lang: str
+    confidence: float
+    method: str
+    reason: str | None = None
+
+
+def undetermined(reason: str, method: str = "none") -> LangResult:
+    """Return the "und" result with the reason why no language could be told."""
+    return LangResult(UNDETERMINED, 0.0, method, reason)
+
+
+def detect_language(text: str, *, candidates: Sequence[str] = DEFAULT_CANDIDATES) -> LangResult:
+    """Return the language of `text` among `candidates` (ISO 639-1 codes).
+
+    Evidence in order: which script the letters are in, letters only some candidates use,
+    a morphological dictionary (uk, ru), then lingua's statistical model over a bounded sample.
+    Never raises: bad input gives "und" with a reason.
+    """
+    if not isinstance(text, str):
+        return undetermined(f"not text: {type(text).__name__}")
+    key = normalize_candidates(candidates)
+    if isinstance(key, str):
+        return undetermined(key)
+    return get_detector(key).detect(text)
+
+
+def normalize_candidates(candidates: Sequence[str] | str) -> tuple[str, ...] | str:
+    """Return the candidate codes lowercased, deduplicated and sorted, or a reason they are bad."""
+    if isinstance(candidates, str):
+        candidates = candidates.split(",")
+    codes: set[str] = set()
+    for raw in candidates:
+        code = str(raw).strip().lower()
+        code = _CODE_ALIASES.get(code, code)
+        if not code:
+            continue
+        if _lingua_language(code) is None:
+            return f"unknown candidate language: {raw!r}"
+        codes.add(code)
+    if not codes:
+        return "no candidate languages"
+    return tuple(sorted(codes))
+
+
+@functools.lru_cache(maxsize=16)
+def get_detector(candidates: tuple[str, ...]) -> LanguageDetector:
+    """Return the detector for a normalized candidate tuple, built once per process."""
+    return LanguageDetector(candidates)
+
+
+class LanguageDetector:
+    """A language detector restricted to a fixed candidate set; build it once, call it often."""
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        languages = {code: _lingua_language(code) for code in self.candidates}
+        self._languages: dict[Language, str] = {
+            lang: code for code, lang in languages.items() if lang is not None
+        }
+        cyrillic = set(Language.all_with_cyrillic_script())
+        latin = set(Language.all_with_latin_script())
+        self._cyrillic = tuple(c for c, lang in languages.items() if lang in cyrillic)
+        self._latin = tuple(c for c, lang in languages.items() if lang in latin)
+        self._other = tuple(c for c in self.candidates if c not in self._cyrillic + self._latin)
+        self._precise = None
+        self._fast = None
+        if len(self._languages) >= 2:
+            # Models are loaded here, once, not on the first text that needs them.
+            self._precise = (
+                LanguageDetectorBuilder.from_languages(*self._languages)
+                .with_preloaded_language_models()
+                .build()
+            )
+            self._fast = (
+                LanguageDetectorBuilder.from_languages(*self._languages)
+                .with_preloaded_language_models()
+                .with_low_accuracy_mode()
+                .build()
+            )
+        for code in _DICTIONARY_LANGUAGES.intersection(self.candidates):
+            _analyzer(code)
+
+    def detect(self, text: str) -> LangResult:
+        """Return the language of `text` among this detector's candidates."""
+        sample = bounded_sample(text, LETTER_SAMPLE_CHARS).lower()
+        n_cyrillic = sum(map(sample.count, _CYRILLIC_LOWER))
+        n_latin = sum(map(sample.count, _LATIN_LOWER))
+        if n_cyrillic and n_latin and _MIXED_SCRIPT.search(sample):
+            sample = _WORD.sub(_fix_homoglyphs, sample)
+            n_cyrillic = sum(map(sample.count, _CYRILLIC_LOWER))
+            n_latin = sum(map(sample.count, _LATIN_LOWER))
+        n_other = _count_other_letters(sample)
+        n_letters = n_cyrillic + n_latin + n_other
+        if n_letters == 0:
+            return undetermined("no letters")
+        if n_letters < MIN_LETTERS:
+            return undetermined("too short to tell")
+        scripts = sorted(
+            (
+                (n_cyrillic, "cyrillic", self._cyrillic),
+                (n_latin, "latin", self._latin),
+                (n_other, "other", self._other),
+            ),
+            key=lambda entry: -entry[0],
+        )
+        count, script, open_codes = scripts[0]
+        if not open_codes:
+            return undetermined(f"no candidate language is written in {script} script")
+        if len(open_codes) == 1:
+            return LangResult(open_codes[0], round(count / n_letters, 3), "letters")
+        if script == "cyrillic":
+            decided, open_codes = self._letter_cues(sample, open_codes)
+            if decided is not None:
+                return decided
+        sample = bounded_sample(sample, MODEL_SAMPLE_CHARS)
+        short = len(sample) <= HIGH_ACCURACY_MAX_CHARS
+        if short and _DICTIONARY_LANGUAGES.issuperset(open_codes):
+            decided = _dictionary_vote(sample, open_codes)
+            if decided is not None:
+                return decided
+        return self._model(sample, open_codes, precise=short)
+
+    def _letter_cues(self, sample: str, codes: tuple[str, ...]) -> tuple[LangResult | None, tuple[str, ...]]:
+        """Rule out languages whose alphabet lacks letters the text uses.
+
+        Return a decision when exactly one language is left, else the languages still open (all
+        of them when none is left: mixed text, e.g. a Ukrainian story quoting Russian).
+        """
+        used = {letter for letter in _ALPHABET_LETTERS if letter in sample}
+        foreign = {
+            code: used - _CYRILLIC_ALPHABETS[code] if code in _CYRILLIC_ALPHABETS else set() for code in codes
+        }
+        clean = tuple(code for code in codes if not foreign[code])
+        if len(clean) == 1:
+            # Confidence grows with how often the ruling-out letters occur: 1 -> 0.75, 3 -> 0.94.
+            evidence = min(
+                sum(sample.count(letter) for letter in foreign[code]) for code in codes if code != clean[0]
+            )
+            return LangResult(clean[0], round(1 - 0.5 ** (evidence + 1), 3), "letters"), clean
+        return None, clean or codes
+
+    def _model(self, sample: str, codes: tuple[str, ...], *, precise: bool) -> LangResult:
+        """Let lingua decide among `codes` on a bounded sample."""
+        detector = self._precise if precise else self._fast
+        if detector is None:
+            return undetermined("no statistical model for these candidates", "model")
+        scores = {code: 0.0 for code in codes}
+        for value in detector.compute_language_confidence_values(sample):
+            code = self._languages.get(value.language)
+            if code in scores:
+                scores[code] = value.value
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        total = sum(scores.values())
+        (best, top), (_, second) = ranked[0], ranked[1]
+        if total <= 0 or top == second:
+            return undetermined(f"too short to tell between {', '.join(codes)}", "model")
+        return LangResult(best, round(top / total, 3), "model")
+
+
+def bounded_sample(text: str, limit: int) -> str:
+    """Return `text`, or for a longer one three slices (start, middle, end) about `limit` long."""
+    if len(text) <= limit:
+        return text
+    third = limit // 3
+    middle = (len(text) - third) // 2
+    # Cut the inner ends at whitespace so no slice starts or ends with half a word.
+    head = _trim_to_words(text[:third], start=False)
+    body = _trim_to_words(text[middle : middle + third])
+    tail = _trim_to_words(text[-third:], end=False)
+    return " ".join((head, body, tail))
+
+
+def _trim_to_words(part: str, *, start: bool = True, end: bool = True) -> str:
+    first = part.find(" ") + 1 if start else 0
+    last = part.rfind(" ") if end else len(part)
+    return part[first:last] if last > first else part
+
+
+def _count_other_letters(text: str) -> int:
+    # Every character of cp1251 is ASCII, Cyrillic or punctuation: when the text encodes to it
+    # without loss (the usual case), there is no other letter and no regex scan is needed.
+    if text.isascii() or "?" not in text.encode("cp1251", errors="replace").decode("cp1251"):
+        return 0
+    return len(_OTHER_LETTER.findall(text))
+
+
+def _fix_homoglyphs(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if _MIXED_SCRIPT.search(word) and len(_CYRILLIC.findall(word)) >= len(_LATIN.findall(word)):
+        return word.translate(_HOMOGLYPHS)
+    return word
+
+
+def _dictionary_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
+    """Return the language whose dictionary knows strictly the most words, if one does."""
+    analyzers = {code: _analyzer(code) for code in codes}
+    if any(analyzer is None for analyzer in analyzers.values()):
+        return None
+    words = {w.strip("'’ʼ").replace("’", "'").replace("ʼ", "'") for w in _CYRILLIC_WORD.findall(sample)}
+    words.discard("")
+    if not words:
+        return None
+    known = {code: sum(1 for w in words if analyzers[code].word_is_known(w)) for code in codes}
+    ranked = sorted(known.values(), reverse=True)
+    if ranked[0] == ranked[1]:
+        return None
+    best = max(known, key=known.__getitem__)
+    confidence = (known[best] + 1) / (sum(known.values()) + len(codes))
+    return LangResult(best, round(confidence, 3), "dictionary")
+
+
+@functools.lru_cache(maxsize=8)
+def _analyzer(code: str) -> Any:
+    """Return pymorphy3's analyzer for `code`, or None when it or its dictionary is missing."""
+    try:
+        import pymorphy3
+    except ImportError:
+        return None
+    try:
+        return pymorphy3.MorphAnalyzer(lang=code)
+    except (ValueError, OSError, LookupError):
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _lingua_language(code: str) -> Language | None:
+    try:
+        return Language.from_iso_code_639_1(IsoCode639_1.from_str(code))
+    except (ValueError, KeyError):
+        return None
+
+
+def declared_language(*, edition: str | None, hints: Mapping[str, str]) -> LangResult:
+    """Return the language a page declares: URL edition, <html lang>, og:locale, JSON-LD.
+
+    The first usable declaration wins; unusable ones are named in the reason of an "und" result.
+    """
+    problems: list[str] = []
+    evidence = [(edition, "url")]
+    if isinstance(hints, Mapping):
+        evidence += [(hints.get(key), method) for key, method in _HINT_ORDER]
+    for value, method in evidence:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        code = language_code(value)
+        if code is None:
+            problems.append(f"{method} {value!r} is not a language")
+            continue
+        return LangResult(code, _DECLARED_CONFIDENCE[method], method)
+    return undetermined("; ".join(problems) or "no declared language")
+
+
+def language_code(value: object) -> str | None:
+    """Return the ISO 639-1 code in a tag like "ru", "ru-RU", "uk_UA" or a name like "Russian"."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    primary = re.split(r"[-_]", text, maxsplit=1)[0]
+    primary = _CODE_ALIASES.get(primary, primary)
+    if re.fullmatch(r"[a-z]{2}", primary) and _lingua_language(primary) is not None:
+        return primary
+    try:
+        return Language.from_str(text).iso_code_639_1.name.lower()
+    except (ValueError, KeyError):
+        return None
