@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from archive import store
 from archive.migrations import MIGRATION_SET, migrations
-from newsbot.items import Article, QuarantinedPage
+from newsbot.items import Article, QuarantinedPage, RawPage
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before giving up
@@ -142,6 +142,23 @@ class Archive:
         """Store one sighting of an article; return "new", "changed" or "unchanged"."""
         with self.db.atomic():
             return store.store_article(self.conn, article, run_id)
+
+    def store_reparsed(self, article: Article, raw_page_id: int) -> tuple[str, list[str]]:
+        """Store an article re-extracted from the stored raw page `raw_page_id`.
+
+        Return the outcome ("new", "changed", "unchanged") and the fields that changed.
+        """
+        with self.db.atomic():
+            outcome = store.store_article(self.conn, article, reparsed_from=raw_page_id)
+            return outcome, store.latest_change(self.conn, article.url) if outcome == store.CHANGED else []
+
+    def stored_pages(self, *, url: str | None = None, edition: str | None = None) -> list[tuple[str, int]]:
+        """Return (article URL, raw page id) of every archived article's current version."""
+        return store.stored_pages(self.conn, url=url, edition=edition)
+
+    def load_raw_page(self, raw_page_id: int) -> RawPage:
+        """Return a stored raw page with its body decompressed."""
+        return store.load_raw_page(self.conn, raw_page_id)
 
     def store_quarantine(self, page: QuarantinedPage, run_id: int | None = None) -> None:
         """Keep a page that could not become an article, with its reason and bytes."""

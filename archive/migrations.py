@@ -249,3 +249,10 @@ def m003_query_indexes(db: Database) -> None:
           WHERE article_id IS NULL AND url IS NULL;
         """
     )
+
+
+@migrations()
+def m004_version_cause(db: Database) -> None:
+    """Say why each version was recorded: a crawl fetched it, or `reparse` re-extracted it."""
+    db["article_versions"].add_column("cause", str)
+    db.execute("UPDATE article_versions SET cause = 'crawl'")

@@ -198,6 +198,11 @@ def _article(db: Database, url: str) -> dict[str, Any]:
     return found[0]
 
 
+def article_title(db: Database, url: str) -> str:
+    """Return the title of the archived article at `url`."""
+    return _article(db, url)["title"]
+
+
 def views_series(db: Database, url: str) -> list[dict[str, Any]]:
     """Return the view counts of one article over time: its own page and teasers elsewhere."""
     article = _article(db, url)
@@ -249,7 +254,7 @@ def history(db: Database, url: str) -> list[dict[str, Any]]:
     article = _article(db, url)
     versions = _rows(
         db,
-        "SELECT version, seen_at, extractor_version, changed, before, after"
+        "SELECT version, seen_at, cause, extractor_version, changed, before, after"
         " FROM article_versions WHERE article_id = :id ORDER BY version",
         article,
     )

@@ -35,7 +35,10 @@ CONTENT_FIELDS = (
 # 2.1 KB for a 5 KB page) at less than half the CPU time.
 ZLIB_LEVEL = 1
 INLINE = "inline"  # links.kind of a read-also link inside the body
-OWN_PAGE = "page"  # view_observations.source of a count read on the article's own page
+OWN_PAGE = "page"
+# article_versions.cause: a fetch by a crawl, or a re-extraction of a stored raw page.
+CRAWL = "crawl"
+REPARSE = "reparse"  # view_observations.source of a count read on the article's own page
 
 
 def _json(value: Any) -> str | None:
@@ -170,12 +173,13 @@ def _insert_version(
     raw_page_id: int | None,
     run_id: int | None,
     change: tuple[list[str], dict[str, Any], dict[str, Any]] | None = None,
+    cause: str = CRAWL,
 ) -> None:
     changed, before, after = change or (None, None, None)
     conn.execute(
         "INSERT INTO article_versions (article_id, version, seen_at, content_hash,"
-        " extractor_version, changed, before, after, raw_page_id, run_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " extractor_version, changed, before, after, raw_page_id, run_id, cause)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             version,
@@ -187,6 +191,7 @@ def _insert_version(
             _json(after),
             raw_page_id,
             run_id,
+            cause,
         ),
     )
 
@@ -336,12 +341,20 @@ def _link_editions(
     conn.execute("UPDATE editions SET article_id = ? WHERE url = ?", (article_id, article.url))
 
 
-def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None = None) -> str:
+def store_article(
+    conn: sqlite3.Connection,
+    article: Article,
+    run_id: int | None = None,
+    *,
+    reparsed_from: int | None = None,
+) -> str:
     """Write one sighting of an article; return "new", "changed" or "unchanged".
 
     Keyed on the canonical URL: storing the same page twice adds nothing. The raw page is kept
     for each new version (an unchanged recrawl differs only in counters and teasers, which are
-    recorded as view observations and teaser links).
+    recorded as view observations and teaser links). `reparsed_from` is the id of the stored raw
+    page the article was re-extracted from: its bytes are not stored again, and the derived
+    fields are refreshed even though the page is older than the latest sighting.
     """
     content = extracted_content(article)
     digest = content_hash(content)
@@ -351,8 +364,9 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
         "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles WHERE url = ?",
         (article.url,),
     ).fetchone()
+    cause = CRAWL if reparsed_from is None else REPARSE
     if row is None:
-        raw_page_id = _insert_raw_page(conn, article.page, run_id)
+        raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
         columns = {
             "url": article.url,
             **_metadata_columns(article),
@@ -368,7 +382,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
         marks = ", ".join(f":{name}" for name in columns)
         article_id = conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", columns).lastrowid
         assert article_id is not None
-        _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id)
+        _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id, cause=cause)
         _replace_links(conn, article_id, article, archived, inline=True)
         _resolve_arrival(conn, article_id, article.url, article.title)
         outcome = NEW
@@ -378,7 +392,7 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
             "first_seen": min(first_seen, fetched_at),
             "last_seen": max(last_seen, fetched_at),
         }
-        if fetched_at >= last_seen:
+        if fetched_at >= last_seen or reparsed_from is not None:
             columns.update(_metadata_columns(article))
         if views_at is None or fetched_at >= views_at:
             columns.update(_views_columns(article, fetched_at))
@@ -387,13 +401,13 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
             outcome = UNCHANGED
         else:
             change = diff_content(_stored_content(conn, article_id), content)
-            raw_page_id = _insert_raw_page(conn, article.page, run_id)
+            raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
             version += 1
             columns.update(_content_columns(content))
             columns.update(version=version, content_hash=digest, raw_page_id=raw_page_id)
             columns.update(extractor_version=article.extractor_version)
             _update_article(conn, article_id, columns)
-            _insert_version(conn, article_id, version, article, digest, raw_page_id, run_id, change)
+            _insert_version(conn, article_id, version, article, digest, raw_page_id, run_id, change, cause)
             _replace_links(conn, article_id, article, archived, inline=True)
             _resolve_arrival(conn, article_id, article.url, article.title)
             outcome = CHANGED
@@ -401,6 +415,45 @@ def store_article(conn: sqlite3.Connection, article: Article, run_id: int | None
     _replace_view_observations(conn, article_id, article, archived, run_id)
     _link_editions(conn, article_id, article, archived)
     return outcome
+
+
+def latest_change(conn: sqlite3.Connection, url: str) -> list[str]:
+    """Return the fields that changed in the article's latest version (empty for the first)."""
+    row = conn.execute(
+        "SELECT v.changed FROM articles a JOIN article_versions v"
+        " ON v.article_id = a.id AND v.version = a.version WHERE a.url = ?",
+        (url,),
+    ).fetchone()
+    return json.loads(row[0]) if row and row[0] else []
+
+
+def stored_pages(
+    conn: sqlite3.Connection, *, url: str | None = None, edition: str | None = None
+) -> list[tuple[str, int]]:
+    """Return (article URL, raw page id) of each archived article's current version, in id order."""
+    return conn.execute(
+        "SELECT url, raw_page_id FROM articles"
+        " WHERE raw_page_id IS NOT NULL AND (:url IS NULL OR url = :url)"
+        " AND (:edition IS NULL OR edition = :edition) ORDER BY id",
+        {"url": url, "edition": edition},
+    ).fetchall()
+
+
+def load_raw_page(conn: sqlite3.Connection, raw_page_id: int) -> RawPage:
+    """Return a stored raw page with its body decompressed."""
+    url, status, headers, encoding, body, fetched_at = conn.execute(
+        "SELECT url, status, headers, encoding, body, fetched_at FROM raw_pages WHERE id = ?",
+        (raw_page_id,),
+    ).fetchone()
+    if encoding != "zlib":
+        raise ValueError(f"raw page {raw_page_id}: unknown body encoding {encoding!r}")
+    return RawPage(
+        url=url,
+        status=status,
+        headers=json.loads(headers or "{}"),
+        body=zlib.decompress(body),
+        fetched_at=datetime.fromisoformat(fetched_at.replace("Z", "+00:00")),
+    )
 
 
 def store_quarantine(conn: sqlite3.Connection, page: QuarantinedPage, run_id: int | None = None) -> None:

@@ -11,9 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from archive_factories import BIDEN, EN, RU, UK, build_archive
+from archive_factories import BIDEN, EN, RU, UK, build_archive, make_article, quarantined
 from click.testing import CliRunner
 
+from archive.db import open_archive
 from newsbot.cli import main
 
 TESTS = Path(__file__).resolve().parent
@@ -271,3 +272,73 @@ def test_a_reader_gets_a_consistent_answer_while_a_writer_holds_a_transaction(db
         assert writer.stdout.readline().strip() == "committed"  # the reader blocked nothing
     assert writer.returncode == 0
     assert run_json(path, "stats")["articles"] == 5
+
+
+# --- reparse --------------------------------------------------------------------------------
+
+FIXTURE = TESTS.parent / "fixtures" / "unn" / "en-y2024-china-lavrov"
+
+
+def stored_as_an_older_extractor_saw_it(path):
+    """Archive the fixture page as if an older extractor had read a wrong title and no lead."""
+    from newsbot.pages import parse_page
+    from newsbot.process import enrich_article
+    from newsbot.replay import load_fixture
+
+    fixture = load_fixture(FIXTURE)
+    article = enrich_article(
+        parse_page(fixture.body(), fixture.url, fetched_at=fixture.fetched_at, headers=fixture.headers)
+    )
+    right = (article.url, article.title, article.lead, article.extractor_version)
+    article.title = "Chinese foreign minister meets with Lavrov02.04.24, 19:59"
+    article.lead = None
+    article.extractor_version = "unn-0"
+    archive = open_archive(path)
+    archive.store_article(article)
+    archive.store_quarantine(quarantined("https://unn.ua/news/broken", "no title"))
+    archive.close()
+    return right
+
+
+def test_reparse_re_extracts_stored_pages_and_records_what_changed(tmp_path):
+    path = tmp_path / "archive.db"
+    url, title, lead, extractor_version = stored_as_an_older_extractor_saw_it(path)
+    assert lead, "the fixture page has a lead for the re-extraction to restore"
+
+    rows = run_json(path, "reparse")
+    assert rows == [{"url": url, "outcome": "changed", "changed": "title, lead", "reason": None}]
+    versions = run_json(path, "history", url)
+    assert [(v["version"], v["cause"], v["extractor_version"]) for v in versions] == [
+        (1, "crawl", "unn-0"),
+        (2, "reparse", extractor_version),
+    ]
+    assert versions[1]["after"] == {"title": title, "lead": lead}
+    exported = json.loads(run(path, "export").output)
+    assert (exported["title"], exported["extractor_version"]) == (title, extractor_version)
+
+    # the same extractor again finds nothing new; the table output ends with the counts
+    assert run(path, "reparse").output.strip().endswith("1 unchanged")
+    assert run_json(path, "stats")["articles"] == 1
+
+
+def test_reparse_reports_a_page_that_no_longer_parses_and_keeps_the_article(tmp_path):
+    path = tmp_path / "archive.db"
+    archive = open_archive(path)
+    article = make_article()
+    article.page.body = b"\x00\x01 not html at all"
+    archive.store_article(article)
+    archive.close()
+    (row,) = run_json(path, "reparse")
+    assert row["outcome"] == "unparseable"
+    assert row["reason"]
+    assert run_json(path, "stats")["articles"] == 1
+
+
+def test_reparse_of_an_unknown_url_is_a_one_line_error(tmp_path):
+    path = tmp_path / "archive.db"
+    stored_as_an_older_extractor_saw_it(path)
+    result = run(path, "reparse", "--url", "https://unn.ua/news/nowhere", code=1)
+    assert (
+        result.output.strip()
+        == "Error: no archived article with a stored page at https://unn.ua/news/nowhere"
+    )

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
+from newsbot.items import QuarantinedPage
 
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 CELL_WIDTH = 60  # widest cell in table output; longer values end in "…"
@@ -74,9 +76,9 @@ def _filters(lang: str | None, edition: str | None, since: datetime | None, unti
     }
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, width: int = CELL_WIDTH) -> str:
     text = "" if value is None else str(value).replace("\n", " ")
-    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def emit(rows: Sequence[Mapping[str, Any]], fmt: str | None, title: str | None = None) -> None:
@@ -93,7 +95,11 @@ def emit(rows: Sequence[Mapping[str, Any]], fmt: str | None, title: str | None =
         click.echo("(none)")
         return
     names = list(rows[0])
-    cells = [[_cell(row[name]) for name in names] for row in rows]
+    # URLs are printed whole: they are what the next command (views, links, history) takes.
+    widths_allowed = [10_000 if name.endswith("url") or name == "seen_on" else CELL_WIDTH for name in names]
+    cells = [
+        [_cell(row[name], width) for name, width in zip(names, widths_allowed, strict=True)] for row in rows
+    ]
     widths = [max(len(name), *(len(row[i]) for row in cells)) for i, name in enumerate(names)]
     click.echo("  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True)))
     click.echo("  ".join("-" * width for width in widths))
@@ -227,7 +233,7 @@ def history(ctx: click.Context, url: str, fmt: str | None) -> None:
         return
     for version in versions:
         click.secho(
-            f"version {version['version']}  seen {version['seen_at']}"
+            f"version {version['version']}  seen {version['seen_at']}  ({version['cause']})"
             f"  extractor {version['extractor_version']}",
             bold=True,
         )
@@ -265,6 +271,86 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filte
 
 
 @archive_group.command()
+@click.option("--url", help="Only the article at this URL.")
+@click.option("--edition", help="Only this edition (uk, en, ru).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many articles.")
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Articles per commit."
+)
+@output_options
+@click.pass_context
+def reparse(
+    ctx: click.Context,
+    url: str | None,
+    edition: str | None,
+    limit: int | None,
+    batch_size: int,
+    fmt: str | None,
+) -> None:
+    """Re-extract the stored raw pages with the current extractor; record what changed.
+
+    Each article's current raw page goes through the page objects and the split, timestamp and
+    language stages again (with the project's settings). A new content hash adds a version
+    (cause "reparse") saying which fields changed; derived fields such as the language and UTC
+    instants are refreshed either way. Writes to the archive.
+    """
+    from scrapy.settings import Settings
+
+    from newsbot.pages import parse_page
+    from newsbot.process import enrich_article
+
+    settings = Settings()
+    settings.setmodule("newsbot.settings")
+    results: list[dict[str, Any]] = []
+    with opened(ctx, readonly=False) as archive:
+        targets = archive.stored_pages(url=url, edition=edition)[:limit]
+        if url and not targets:
+            raise CommandError(f"no archived article with a stored page at {url}")
+        for start in range(0, len(targets), batch_size):
+            with archive.transaction():
+                for article_url, raw_page_id in targets[start : start + batch_size]:
+                    results.append(
+                        _reparse_one(archive, article_url, raw_page_id, parse_page, enrich_article, settings)
+                    )
+    outcomes = Counter(row["outcome"] for row in results)
+    if fmt:
+        emit(results, fmt)
+        return
+    emit([row for row in results if row["outcome"] != "unchanged"], None, title="changes")
+    click.echo(
+        ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) or "nothing to reparse"
+    )
+
+
+def _reparse_one(
+    archive: Archive,
+    article_url: str,
+    raw_page_id: int,
+    parse_page: Callable[..., Any],
+    enrich_article: Callable[..., Any],
+    settings: Any,
+) -> dict[str, Any]:
+    """Re-extract one stored page and store the result; return what happened to it."""
+    result = {"url": article_url, "outcome": "", "changed": None, "reason": None}
+    try:
+        page = archive.load_raw_page(raw_page_id)
+        parsed = parse_page(
+            page.body, page.url, fetched_at=page.fetched_at, headers=page.headers, status=page.status
+        )
+        if isinstance(parsed, QuarantinedPage):
+            # Kept as it is: the archived article stays, the report says why it no longer parses.
+            result.update(outcome="unparseable", reason=parsed.reason)
+            return result
+        article = enrich_article(parsed, settings)
+        article.url = article_url  # the archive's key, even if canonicalisation has changed since
+        result["outcome"], changed = archive.store_reparsed(article, raw_page_id)
+        result["changed"] = ", ".join(changed) or None
+    except Exception as error:  # one bad page must not stop the rest
+        result.update(outcome="failed", reason=f"{type(error).__name__}: {error}")
+    return result
+
+
+@archive_group.command()
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Create the archive, or bring an older one up to the current schema."""
@@ -298,8 +384,8 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     except ImportError:
         raise CommandError("charts need matplotlib: pip install 'newsbot[chart]'") from None
     with opened(ctx) as archive:
-        title = archive.db.execute("SELECT title FROM articles WHERE url = ?", [url]).fetchone()
         rows = queries.views_series(archive.db, url)
+        title = queries.article_title(archive.db, url)
     if not rows:
         raise CommandError(f"no view counts recorded for {url}")
     figure, axes = pyplot.subplots(figsize=(9, 4.5))
@@ -311,7 +397,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
             marker="o",
             label="own page" if source == queries.OWN_PAGE else f"teaser: {source}",
         )
-    axes.set_title(_cell(title[0] if title else url))
+    axes.set_title(_cell(title))
     axes.set_xlabel("observed at (UTC)")
     axes.set_ylabel("views")
     axes.legend()
