@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -214,10 +214,15 @@ def _replace_links(
     archived: Mapping[str, int],
     *,
     inline: bool,
+    fresh: bool = False,
 ) -> None:
-    """Rewrite the article's inline links (inline=True) or its teaser links (inline=False)."""
+    """Rewrite the article's inline links (inline=True) or its teaser links (inline=False).
+
+    `fresh` says the article was just inserted, so it has no links to delete yet.
+    """
     if inline:
-        conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE))
+        if not fresh:
+            conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE))
         rows = [
             (
                 article_id,
@@ -236,7 +241,8 @@ def _replace_links(
             for link in article.cross_links
         ]
     else:
-        conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind != ?", (article_id, INLINE))
+        if not fresh:
+            conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind != ?", (article_id, INLINE))
         positions: dict[str, int] = {}
         rows = []
         for teaser in article.related:
@@ -271,13 +277,16 @@ def _replace_view_observations(
     article: Article,
     archived: Mapping[str, int],
     run_id: int | None,
+    *,
+    fresh: bool = False,
 ) -> None:
     """Record the counts read on this fetch of the page; a repeated fetch replaces its own rows."""
     observed_at = iso_utc(article.fetched_at)
-    conn.execute(
-        "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
-        (article_id, observed_at),
-    )
+    if not fresh:
+        conn.execute(
+            "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
+            (article_id, observed_at),
+        )
     rows = []
     if article.views is not None:
         rows.append((article_id, article.url, article.title, article.views, OWN_PAGE))
@@ -318,8 +327,10 @@ def _link_editions(
         if url and code.lower() != "x-default":
             urls.setdefault(url, code[:2].lower())
     marks = ", ".join("?" * len(urls))
-    known = conn.execute(f"SELECT url, story_id FROM editions WHERE url IN ({marks})", tuple(urls)).fetchall()
-    story_ids = sorted({story_id for _, story_id in known})
+    known = conn.execute(
+        f"SELECT url, story_id, article_id FROM editions WHERE url IN ({marks})", tuple(urls)
+    ).fetchall()
+    story_ids = sorted({story_id for _, story_id, _ in known})
     if story_ids:
         story_id = story_ids[0]
         for other in story_ids[1:]:
@@ -329,16 +340,14 @@ def _link_editions(
         story_id = conn.execute(
             "INSERT INTO stories (first_seen) VALUES (?)", (iso_utc(article.fetched_at),)
         ).lastrowid
-    known_urls = {url for url, _ in known}
-    conn.executemany(
-        "UPDATE editions SET story_id = ? WHERE url = ?",
-        [(story_id, url) for url in known_urls],
-    )
+    archived = {**archived, article.url: article_id}
+    known_ids = {url: known_id for url, _, known_id in known}
     conn.executemany(
         "INSERT INTO editions (url, story_id, lang, article_id) VALUES (?, ?, ?, ?)",
-        [(url, story_id, lang, archived.get(url)) for url, lang in urls.items() if url not in known_urls],
+        [(url, story_id, lang, archived.get(url)) for url, lang in urls.items() if url not in known_ids],
     )
-    conn.execute("UPDATE editions SET article_id = ? WHERE url = ?", (article_id, article.url))
+    if article.url in known_ids and known_ids[article.url] != article_id:
+        conn.execute("UPDATE editions SET article_id = ? WHERE url = ?", (article_id, article.url))
 
 
 def store_article(
@@ -347,8 +356,11 @@ def store_article(
     run_id: int | None = None,
     *,
     reparsed_from: int | None = None,
-) -> str:
-    """Write one sighting of an article; return "new", "changed" or "unchanged".
+) -> tuple[str, int]:
+    """Write one sighting of an article; return "new", "changed" or "unchanged", and its id.
+
+    A new article is not yet in the full-text index: the caller indexes the new ids of a batch
+    with index_articles() before committing (one index write per batch instead of one per row).
 
     Keyed on the canonical URL: storing the same page twice adds nothing. The raw page is kept
     for each new version (an unchanged recrawl differs only in counters and teasers, which are
@@ -383,7 +395,7 @@ def store_article(
         article_id = conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", columns).lastrowid
         assert article_id is not None
         _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id, cause=cause)
-        _replace_links(conn, article_id, article, archived, inline=True)
+        _replace_links(conn, article_id, article, archived, inline=True, fresh=True)
         _resolve_arrival(conn, article_id, article.url, article.title)
         outcome = NEW
     else:
@@ -411,10 +423,26 @@ def store_article(
             _replace_links(conn, article_id, article, archived, inline=True)
             _resolve_arrival(conn, article_id, article.url, article.title)
             outcome = CHANGED
-    _replace_links(conn, article_id, article, archived, inline=False)
-    _replace_view_observations(conn, article_id, article, archived, run_id)
+    fresh = outcome == NEW
+    _replace_links(conn, article_id, article, archived, inline=False, fresh=fresh)
+    _replace_view_observations(conn, article_id, article, archived, run_id, fresh=fresh)
     _link_editions(conn, article_id, article, archived)
-    return outcome
+    return outcome, article_id
+
+
+def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
+    """Add new articles to the full-text index in one statement.
+
+    FTS5 writes its pending terms to disk at every statement that opens a savepoint, so indexing
+    row by row through a trigger costs about three times as much as indexing a batch at once.
+    Updates and deletes stay with the triggers (see migrations m002 and m005).
+    """
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, lead, text)"
+        " SELECT id, title, lead, text FROM articles"
+        " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(list(article_ids)),),
+    )
 
 
 def latest_change(conn: sqlite3.Connection, url: str) -> list[str]:

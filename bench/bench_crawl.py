@@ -35,8 +35,15 @@ def build_replay_dir(target: Path, pages: int) -> list[str]:
         fixture = articles[i % len(articles)]
         url = f"{fixture.url.rstrip('/')}-copy{i:05d}"
         body = fixture.body().replace(fixture.url.encode(), url.encode())
-        save_fixture(target, url=url, status=fixture.status, headers=fixture.headers, body=body,
-                     fetched_at=fixture.fetched_at, name=f"p{i:05d}")
+        save_fixture(
+            target,
+            url=url,
+            status=fixture.status,
+            headers=fixture.headers,
+            body=body,
+            fetched_at=fixture.fetched_at,
+            name=f"p{i:05d}",
+        )
         urls.append(url)
     return urls
 
@@ -53,24 +60,37 @@ def worker(replay_dir: str, urls_file: str, db: str, pipelines: bool) -> None:
     outcome = run_spider("unn", {"urls": ",".join(urls), "discover": "none"}, overrides)
     elapsed = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({
-        "pages": outcome.count("newsbot/replay/hit"),
-        "items": outcome.count("item_scraped_count"),
-        "stored": outcome.count("newsbot/articles_new"),
-        "seconds": elapsed,
-        "peak_mib": peak_kib / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "pages": outcome.count("newsbot/replay/hit"),
+                "items": outcome.count("item_scraped_count"),
+                "stored": outcome.count("newsbot/articles_new"),
+                "seconds": elapsed,
+                "peak_mib": peak_kib / 1024,
+            }
+        )
+    )
 
 
 def run(replay_dir: Path, urls_file: Path, db: Path, pipelines: bool) -> dict:
-    command = [sys.executable, __file__, "--worker", str(replay_dir), str(urls_file), str(db),
-               "on" if pipelines else "off"]
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        str(replay_dir),
+        str(urls_file),
+        str(db),
+        "on" if pipelines else "off",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=2000, help="article pages to replay (default 2000)")
     parser.add_argument("--repeat", type=int, default=1, help="alternate on/off runs this many times")
     args = parser.parse_args()
@@ -80,17 +100,21 @@ def main() -> None:
         urls = build_replay_dir(tmpdir / "replay", args.pages)
         urls_file = tmpdir / "urls.txt"
         urls_file.write_text("\n".join(urls))
-        print(f"replaying {len(urls)} article pages (copies of the fixtures) per crawl; "
-              f"Python {sys.version.split()[0]}")
+        print(
+            f"replaying {len(urls)} article pages (copies of the fixtures) per crawl; "
+            f"Python {sys.version.split()[0]}"
+        )
         rows = []
         for i in range(args.repeat):
             for pipelines in (True, False):
                 figures = run(tmpdir / "replay", urls_file, tmpdir / f"archive-{i}-{pipelines}.db", pipelines)
                 figures["pipelines"] = "on" if pipelines else "off"
                 rows.append(figures)
-                print(f"  pipelines {figures['pipelines']:3}: {figures['pages']} pages in "
-                      f"{figures['seconds']:.2f} s = {figures['pages'] / figures['seconds']:.0f} pages/s, "
-                      f"{figures['stored']} articles stored, peak RSS {figures['peak_mib']:.0f} MiB")
+                print(
+                    f"  pipelines {figures['pipelines']:3}: {figures['pages']} pages in "
+                    f"{figures['seconds']:.2f} s = {figures['pages'] / figures['seconds']:.0f} pages/s, "
+                    f"{figures['stored']} articles stored, peak RSS {figures['peak_mib']:.0f} MiB"
+                )
         on = [r["pages"] / r["seconds"] for r in rows if r["pipelines"] == "on"]
         off = [r["pages"] / r["seconds"] for r in rows if r["pipelines"] == "off"]
         ratio = (sum(on) / len(on)) / (sum(off) / len(off))
