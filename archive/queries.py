@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from archive.store import OWN_PAGE as OWN_PAGE
 from newsbot.items import iso_utc
 
-# Fields whose fill rate `stats` reports: column name -> what it holds.
+# Columns whose fill rate (share of articles with a value) `stats` reports.
 FILL_FIELDS = (
     "title",
     "lead",

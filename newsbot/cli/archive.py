@@ -57,10 +57,16 @@ def filter_options(command: Callable) -> Callable:
     """Add --lang, --edition, --since and --until."""
     for option in reversed(
         [
-            click.option("--lang", help="Only articles in this language (uk, en, ru)."),
+            click.option(
+                "--lang", help="Only articles in this language (detected, else declared): uk, en, ru."
+            ),
             click.option("--edition", help="Only this edition of the site (uk, en, ru)."),
-            click.option("--since", type=DATE, help="Published on or after (YYYY-MM-DD, UTC)."),
-            click.option("--until", type=DATE, help="Published on or before (a date: that day)."),
+            click.option(
+                "--since", type=DATE, metavar="DATE", help="Published on or after (YYYY-MM-DD, UTC)."
+            ),
+            click.option(
+                "--until", type=DATE, metavar="DATE", help="Published on or before (a date: that whole day)."
+            ),
         ]
     ):
         command = option(command)
