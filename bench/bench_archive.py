@@ -51,9 +51,11 @@ class Corpus:
         words: list[str] = []
         size = 0
         while size < n_bytes:
-            word = self.rng.choices(self.words[lang], cum_weights=self.cumulative, k=1)[0]
-            words.append(word)
-            size += len(word.encode()) + 1
+            for word in self.rng.choices(self.words[lang], cum_weights=self.cumulative, k=32):
+                words.append(word)
+                size += len(word.encode()) + 1
+                if size >= n_bytes:
+                    break
         return " ".join(words).capitalize()
 
     def text(self, lang: str, n_words: int) -> str:

@@ -4,7 +4,10 @@ The article fixtures are copied into a temporary replay folder under distinct UR
 at least --pages of them (each copy's canonical URL is rewritten, so the archive stores every copy
 as its own article). The same crawl then runs twice in fresh processes, each into a fresh archive:
 once with newsbot's pipelines (split, timestamps, language, archive) and once with every newsbot
-pipeline switched off, so the ratio of the two shows what the pipelines cost.
+pipeline switched off, so the ratio of the two shows what the pipelines cost. Pages per second
+are printed twice: while crawling (Scrapy's elapsed_time_seconds, engine open to close) and for
+the whole process, which adds start-up (imports, building the language models: a fixed cost of a
+few seconds that does not grow with the crawl).
 
     python bench/bench_crawl.py [--pages 2000] [--repeat 1]
 """
@@ -66,7 +69,8 @@ def worker(replay_dir: str, urls_file: str, db: str, pipelines: bool) -> None:
                 "pages": outcome.count("newsbot/replay/hit"),
                 "items": outcome.count("item_scraped_count"),
                 "stored": outcome.count("newsbot/articles_new"),
-                "seconds": elapsed,
+                "seconds": elapsed,  # the whole process: start-up (models, imports) included
+                "crawl_seconds": outcome.stats["elapsed_time_seconds"],  # engine open -> close only
                 "peak_mib": peak_kib / 1024,
             }
         )
@@ -111,14 +115,18 @@ def main() -> None:
                 figures["pipelines"] = "on" if pipelines else "off"
                 rows.append(figures)
                 print(
-                    f"  pipelines {figures['pipelines']:3}: {figures['pages']} pages in "
-                    f"{figures['seconds']:.2f} s = {figures['pages'] / figures['seconds']:.0f} pages/s, "
-                    f"{figures['stored']} articles stored, peak RSS {figures['peak_mib']:.0f} MiB"
+                    f"  pipelines {figures['pipelines']:3}: {figures['pages']} pages, "
+                    f"{figures['pages'] / figures['crawl_seconds']:.0f} pages/s while crawling "
+                    f"({figures['crawl_seconds']:.2f} s), "
+                    f"{figures['pages'] / figures['seconds']:.0f} pages/s "
+                    f"with start-up ({figures['seconds']:.2f} s), {figures['stored']} articles stored, "
+                    f"peak RSS {figures['peak_mib']:.0f} MiB"
                 )
-        on = [r["pages"] / r["seconds"] for r in rows if r["pipelines"] == "on"]
-        off = [r["pages"] / r["seconds"] for r in rows if r["pipelines"] == "off"]
-        ratio = (sum(on) / len(on)) / (sum(off) / len(off))
-        print(f"with pipelines / without: {ratio:.2f} (target for this stage: at least 0.50)")
+        for label, key in (("while crawling", "crawl_seconds"), ("with start-up", "seconds")):
+            on = [r["pages"] / r[key] for r in rows if r["pipelines"] == "on"]
+            off = [r["pages"] / r[key] for r in rows if r["pipelines"] == "off"]
+            ratio = (sum(on) / len(on)) / (sum(off) / len(off))
+            print(f"with pipelines / without, {label}: {ratio:.2f} (target for this stage: at least 0.50)")
 
 
 if __name__ == "__main__":

@@ -125,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         detectors.append(
             (f"lingua high accuracy ({args.candidates})", lingua_detector(candidates, low=False))
         )
-        detectors.append((f"lingua low accuracy ({args.candidates})", lingua_detector(candidates, low=True)))
+        detectors.append(
+            (f"lingua low accuracy ({args.candidates})", lingua_detector(candidates, low=True))
+        )
     if not args.no_langdetect:
         detectors.append(("langdetect, all 55 languages, seeded", langdetect_plain()))
     print(f"{'detector':48} {'set':13} {'accuracy':>9} {'texts/s':>9}")

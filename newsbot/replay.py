@@ -10,9 +10,10 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,13 +142,19 @@ class ReplayMiddleware:
     """Answer requests from fixture folders (NEWSBOT_REPLAY_DIRS); unknown URLs get a 404.
 
     NEWSBOT_REPLAY_AT (ISO 8601) sets the replay clock: each URL is served as it was at that moment,
-    which is how tests replay the same site at several points in time.
+    which is how tests replay the same site at several points in time. A conditional request whose
+    If-None-Match / If-Modified-Since matches the fixture's ETag / Last-Modified gets a 304, as a
+    server would; its fetch time is the replay clock. NEWSBOT_REPLAY_DELAY (seconds) holds each
+    response back, to make a replayed crawl last long enough to interrupt it.
     """
 
-    def __init__(self, index: FixtureIndex, at: datetime | None, crawler: Crawler) -> None:
+    def __init__(
+        self, index: FixtureIndex, at: datetime | None, crawler: Crawler, delay: float = 0.0
+    ) -> None:
         self.index = index
         self.at = at
         self.stats = crawler.stats
+        self.delay = max(0.0, delay)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
@@ -158,9 +165,22 @@ class ReplayMiddleware:
             raise NotConfigured
         at_text = crawler.settings.get("NEWSBOT_REPLAY_AT")
         at = datetime.fromisoformat(at_text.replace("Z", "+00:00")) if at_text else None
-        return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler)
+        delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", 0.0)
+        return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler, delay)
 
-    def process_request(self, request: Request) -> Response:
+    def process_request(self, request: Request) -> Response | Coroutine[Any, Any, Response]:
+        response = self._answer(request)
+        return self._later(response) if self.delay else response
+
+    async def _later(self, response: Response) -> Response:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        await maybe_deferred_to_future(deferLater(reactor, self.delay, lambda: None))
+        return response
+
+    def _answer(self, request: Request) -> Response:
         from scrapy.http import Headers
         from scrapy.responsetypes import responsetypes
 
@@ -171,8 +191,14 @@ class ReplayMiddleware:
             return responsetypes.from_args(url=request.url)(
                 url=request.url, status=404, body=b"", request=request, flags=["replay"]
             )
-        self.stats.inc_value("newsbot/replay/hit")
         headers = Headers(fixture.headers)
+        if not_modified(_header(request, "If-None-Match"), _header(request, "If-Modified-Since"), fixture):
+            self.stats.inc_value("newsbot/replay/not_modified")
+            request.meta[FETCHED_AT] = self.at or fixture.fetched_at
+            return responsetypes.from_args(url=request.url)(
+                url=request.url, status=304, headers=headers, body=b"", request=request, flags=["replay"]
+            )
+        self.stats.inc_value("newsbot/replay/hit")
         body = fixture.body()
         cls = responsetypes.from_args(headers=headers, url=fixture.url, body=body)
         request.meta[FETCHED_AT] = fixture.fetched_at
@@ -184,3 +210,33 @@ class ReplayMiddleware:
             request=request,
             flags=["replay"],
         )
+
+
+def not_modified(if_none_match: str | None, if_modified_since: str | None, fixture: Fixture) -> bool:
+    """Tell whether a server holding `fixture` would answer the conditional request with 304.
+
+    If-None-Match wins when both are sent (RFC 9110, 13.2.2); "W/" weak tags compare equal to
+    strong ones, as GET allows.
+    """
+    headers = {name.lower(): value for name, value in fixture.headers.items()}
+    if fixture.status != 200:
+        return False
+    if if_none_match:
+        etag = headers.get("etag")
+        if not etag:
+            return False
+        wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in wanted or etag.strip().removeprefix("W/") in wanted
+    if if_modified_since and headers.get("last-modified"):
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+            modified = parsedate_to_datetime(headers["last-modified"])
+        except (TypeError, ValueError):
+            return False
+        return modified <= since
+    return False
+
+
+def _header(request: Request, name: str) -> str | None:
+    value = request.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -11,11 +11,13 @@ from newsbot import __version__
 # (module, attribute) of every subcommand; each module owns one command or group.
 _COMMANDS: list[tuple[str, str]] = [
     ("newsbot.cli.archive", "archive_group"),  # newsbot archive: the analysts' queries
+    ("newsbot.cli.crawl", "crawl"),
     ("newsbot.cli.demo", "demo"),
     ("newsbot.cli.fixture", "fixture"),
     ("newsbot.cli.language", "detect_lang"),
     ("newsbot.cli.split", "split_command"),
     ("newsbot.cli.timestamps", "parse_time"),
+    ("newsbot.cli.worker", "worker"),
 ]
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -16,6 +18,16 @@ from newsbot.items import QuarantinedPage, RawPage
 from newsbot.pages import parse_page
 from newsbot.pages.unn import EDITIONS, Link, edition_from_url, parse_feed, parse_listing
 from newsbot.replay import FETCHED_AT
+from newsbot.revisit import (
+    DEFAULT_SCHEDULE,
+    NotModified,
+    PageStateStore,
+    build_state_store,
+    conditional_headers,
+    is_due,
+    parse_schedule,
+    revisit_now,
+)
 
 BASE = "https://unn.ua"
 FEEDS = {edition: f"{BASE}/rss/news_{edition}.xml" for edition in EDITIONS}
@@ -37,6 +49,9 @@ class UnnSpider(scrapy.Spider):
       discover      rss, listing, both or none (default "rss,listing"; none: only `urls`)
       max_pages     listing pages to follow per edition (default 3)
       urls          comma-separated article URLs to fetch as well (no discovery needed)
+
+    Every article URL, listed or given, goes through the revisit policy (newsbot.revisit): an
+    archived article is fetched again only when due, with conditional-request headers.
     """
 
     name = "unn"
@@ -77,6 +92,26 @@ class UnnSpider(scrapy.Spider):
         self.discover = _parse_discover(discover)
         self.urls = [u.strip() for u in (urls or "").split(",") if u.strip()]
         self._scheduled: set[str] = set()
+        self.page_state: PageStateStore | None = None  # None: fetch every URL (revisit policy off)
+        self.revisit_schedule = DEFAULT_SCHEDULE
+        self.revisit_now: datetime | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UnnSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if settings.getbool("NEWSBOT_REVISIT_ENABLED", True):
+            spider.revisit_schedule = parse_schedule(
+                settings.get("NEWSBOT_REVISIT_SCHEDULE", DEFAULT_SCHEDULE)
+            )
+            spider.page_state = build_state_store(settings)
+            crawler.signals.connect(spider._close_page_state, signal=signals.spider_closed)
+        return spider
+
+    def _close_page_state(self) -> None:
+        close = getattr(self.page_state, "close", None)
+        if close is not None:
+            close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for edition in self.editions:
@@ -91,8 +126,9 @@ class UnnSpider(scrapy.Spider):
     # --- discovery -------------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         for link in parse_feed(response.body, response.url).links():
-            if self._inside(self._when(link, response)):
-                yield from self._article_requests(link.url)
+            when = self._when(link, response)
+            if self._inside(when):
+                yield from self._article_requests(link.url, listed=when)
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         listing = parse_listing(response.body, response.url, _headers(response))
@@ -101,13 +137,17 @@ class UnnSpider(scrapy.Spider):
             when = self._when(link, response)
             past_since = past_since or (self.since is not None and when is not None and when < self.since)
             if self._inside(when):
-                yield from self._article_requests(link.url)
+                yield from self._article_requests(link.url, listed=when)
         next_page = listing.next_page()
         if next_page and page < self.max_pages and not past_since and not self._full():
             yield scrapy.Request(next_page, callback=self.parse_listing, cb_kwargs={"page": page + 1})
 
     # --- articles --------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self._count("newsbot/revisit/not_modified")
+            yield NotModified(response.url, response.meta[FETCHED_AT])
+            return
         yield parse_page(
             response.body,
             response.url,
@@ -139,14 +179,42 @@ class UnnSpider(scrapy.Spider):
             ),
         )
 
-    def _article_requests(self, url: str, *, check_edition: bool = True) -> Iterator[scrapy.Request]:
-        """Yield the request for an article URL unless it is a repeat, off-edition or over the limit."""
+    def _article_requests(
+        self, url: str, *, check_edition: bool = True, listed: datetime | None = None
+    ) -> Iterator[scrapy.Request]:
+        """Yield the request for an article URL unless it is a repeat, off-edition, over the limit
+        or, already archived, not due yet (`listed`: the date its feed or listing entry shows)."""
         if url in self._scheduled or self._full():
             return
         if check_edition and edition_from_url(url) not in self.editions:
             return
+        known = self.page_state.get(url) if self.page_state is not None else None
+        if known is not None and not is_due(
+            known, now=self._revisit_now(), schedule=self.revisit_schedule, listed_modified=listed
+        ):
+            self._count("newsbot/revisit/not_due")
+            return
+        self._count("newsbot/revisit/" + ("new" if known is None else "due"))
         self._scheduled.add(url)
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
+        headers = conditional_headers(known)
+        yield scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=headers,
+            # A 304 answers a conditional request: let it reach parse_article instead of HttpError.
+            meta={"handle_httpstatus_list": [304]} if headers else {},
+        )
+
+    def _revisit_now(self) -> datetime:
+        if self.revisit_now is None:
+            self.revisit_now = revisit_now(self.settings, self.crawler.stats.get_value("start_time"))
+        return self.revisit_now
+
+    def _count(self, key: str) -> None:
+        crawler = getattr(self, "crawler", None)  # absent when a test builds the spider alone
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key)
 
     def _full(self) -> bool:
         return self.max_articles is not None and len(self._scheduled) >= self.max_articles

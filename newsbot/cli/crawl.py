@@ -1,0 +1,191 @@
+"""`newsbot crawl SPIDER`: one scheduled crawl into an archive, under a lock, with an exit status for cron."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.db import ArchiveError, open_archive
+from newsbot.alarms import run_failures
+from newsbot.items import iso_utc
+from newsbot.lock import LockHeld, RunLock, lock_path
+from newsbot.revisit import parse_instant
+from newsbot.run import CrawlOutcome, project_settings, replay_overrides, run_spider
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL (sysexits.h): try again later
+
+
+def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"{what} must look like NAME=VALUE (got {value!r})")
+        pairs[name.strip()] = text
+    return pairs
+
+
+def _check_spider(name: str, args: dict[str, str], settings: Any) -> None:
+    """Build the spider once outside the crawl so a bad name or argument is a usage error."""
+    from scrapy.spiderloader import get_spider_loader
+
+    try:
+        spider_cls = get_spider_loader(settings).load(name)
+    except KeyError:
+        known = ", ".join(sorted(get_spider_loader(settings).list()))
+        raise click.UsageError(f"no spider named {name!r} (known: {known})") from None
+    try:
+        spider_cls(**args)
+    except (TypeError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _note(log_file: Path | None, message: str) -> None:
+    """Say something about the run before Scrapy's log exists: on stderr and in the log file."""
+    click.echo(message, err=True)
+    if log_file is not None:
+        with log_file.open("a", encoding="utf-8") as log:
+            log.write(f"{iso_utc(datetime.now(UTC))} [newsbot.crawl] WARNING: {message}\n")
+
+
+def summary(spider: str, outcome: CrawlOutcome, failures: list[str]) -> dict[str, Any]:
+    """Return the closing summary of a run: its id, counts and verdict."""
+    count = outcome.count
+    return {
+        "spider": spider,
+        "run_id": outcome.stats.get("newsbot/run_id"),
+        "finish_reason": outcome.finish_reason,
+        "pages": count("response_received_count"),
+        "new": count("newsbot/articles_new"),
+        "changed": count("newsbot/articles_changed"),
+        "unchanged": count("newsbot/articles_unchanged"),
+        "not_modified": count("newsbot/revisit/not_modified"),
+        "not_due": count("newsbot/revisit/not_due"),
+        "quarantined": count("newsbot/quarantined"),
+        "alarms": len(outcome.stats.get("newsbot/alarms") or []),
+        "ok": not failures,
+        "failures": failures,
+    }
+
+
+def summary_line(s: dict[str, Any]) -> str:
+    """Render the closing summary as one line."""
+    line = (
+        f"crawl {s['spider']} run {s['run_id']} {s['finish_reason']}: {s['pages']} pages,"
+        f" {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged,"
+        f" {s['not_modified']} not modified, {s['not_due']} not due, {s['quarantined']} quarantined,"
+        f" {s['alarms']} alarms"
+    )
+    return line + (" -> ok" if s["ok"] else " -> FAILED: " + "; ".join(s["failures"]))
+
+
+@click.command(context_settings={"max_content_width": 100})
+@click.argument("spider")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("archive.db"),
+    show_default=True,
+    help="SQLite archive to update; the lock is the file beside it named DB.lock.",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append Scrapy's log here (default: standard error).",
+)
+@click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
+@click.option("--arg", "-a", "args", multiple=True, metavar="NAME=VALUE", help="Spider argument (repeat).")
+@click.option("--set", "-s", "sets", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeat).")
+@click.option(
+    "--progress",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Log crawl progress (pages, items per minute) this often.",
+)
+@click.option(
+    "--replay",
+    "replay_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Answer requests from these fixture folders instead of the network (repeat).",
+)
+@click.option("--replay-at", metavar="ISO", help="Replay clock: serve each URL as it was at this instant.")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing summary as JSON.")
+def crawl(
+    spider: str,
+    db: Path,
+    log_file: Path | None,
+    log_level: str,
+    args: tuple[str, ...],
+    sets: tuple[str, ...],
+    progress: int,
+    replay_dirs: tuple[Path, ...],
+    replay_at: str | None,
+    as_json: bool,
+) -> None:
+    """Run one crawl of SPIDER into the archive, for cron, systemd timers and Scrapyd-less hosts.
+
+    Articles already archived are fetched again only when the revisit policy says they are due
+    (NEWSBOT_REVISIT_SCHEDULE). The run is recorded in the archive's crawl_runs table with its
+    fill rates per field and layout; a field whose fill rate drops well below its recent history
+    raises a layout alarm. A one-line summary goes to standard output, the log to --log-file.
+
+    \b
+    Exit status:
+      0   the run finished and nothing is wrong
+      1   the run failed: no page answered, error rate above NEWSBOT_MAX_ERROR_RATE,
+          a layout alarm, a crawl stopped early, or an unusable archive
+      2   usage error (unknown spider, bad argument or option)
+      75  another run holds the archive's lock (EX_TEMPFAIL: try again later)
+
+    \b
+    Example:
+      newsbot crawl unn --db archive.db --log-file crawl.log --arg lang=en --arg since=2025-11-13
+    """
+    spider_args = _pairs(args, "--arg")
+    overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
+    if replay_at and not replay_dirs:
+        raise click.UsageError("--replay-at needs --replay DIR")
+    if replay_at and parse_instant(replay_at) is None:
+        raise click.UsageError(
+            f"--replay-at must be an ISO 8601 instant like 2025-11-20T10:30:00Z (got {replay_at!r})"
+        )
+    if replay_dirs:
+        overrides = {**replay_overrides(list(replay_dirs), at=replay_at), **overrides}
+    overrides.update(NEWSBOT_ARCHIVE_PATH=str(db), LOG_LEVEL=log_level, LOGSTATS_INTERVAL=float(progress))
+    if log_file is not None:
+        overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
+    settings = project_settings(overrides)
+    _check_spider(spider, spider_args, settings)
+
+    lock = RunLock(lock_path(db))
+    try:
+        stale = lock.acquire()
+    except LockHeld as held:
+        click.echo(f"newsbot crawl: {held}", err=True)
+        sys.exit(EXIT_LOCKED)
+    try:
+        if stale is not None:
+            _note(log_file, f"taking over the stale lock {lock.path} of {stale.describe()} (that run died)")
+        try:
+            open_archive(db).close()  # refuse a foreign or newer file before crawling, and migrate
+        except ArchiveError as error:
+            click.echo(f"newsbot crawl: {error}", err=True)
+            sys.exit(EXIT_FAILED)
+        outcome = run_spider(spider, spider_args, overrides)
+    finally:
+        lock.release()
+    failures = run_failures(outcome.stats, max_error_rate=settings.getfloat("NEWSBOT_MAX_ERROR_RATE"))
+    result = summary(spider, outcome, failures)
+    click.echo(json.dumps(result, ensure_ascii=False) if as_json else summary_line(result))
+    sys.exit(EXIT_OK if not failures else EXIT_FAILED)

@@ -1,0 +1,471 @@
+"""Multi-machine mode: scrapy-redis settings, a forgetting dupefilter, and page state read from Redis."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from newsbot.items import Article, iso_utc
+from newsbot.revisit import KnownPage
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PREFIX = "newsbot"
+DEFAULT_IDLE_CLOSE = 30.0  # seconds a worker waits on an empty shared queue before it stops
+DEFAULT_DUPEFILTER_TTL = 1800  # seconds a run's request fingerprints live (from the run's first request)
+REDIS_UNAVAILABLE = "redis_unavailable"  # finish reason of a worker that lost its Redis
+WORKER_BEAT_EVERY = 10.0  # seconds between a worker's signs of life in the workers set
+WORKER_STALE_AFTER = 300.0  # a registration without a sign of life this long is a dead worker
+
+# Register a worker (KEYS[1] workers set, ARGV: score, member, ttl); when it is the only one,
+# delete the fingerprints (KEYS[2]) the previous run left. Returns 1 for the run's first worker.
+_JOIN_SCRIPT = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if redis.call('ZCARD', KEYS[1]) == 1 then
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+return 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RedisKeys:
+    """The Redis keys one newsbot deployment uses; `prefix` keeps two deployments apart."""
+
+    prefix: str = DEFAULT_PREFIX
+
+    @property
+    def items(self) -> str:
+        """List the workers push encoded items to (LPUSH) and the writer drains (from the right)."""
+        return f"{self.prefix}:items"
+
+    @property
+    def processing(self) -> str:
+        """List of the messages the writer holds; each leaves it only after its archive commit."""
+        return f"{self.prefix}:items:processing"
+
+    @property
+    def dead(self) -> str:
+        """List of messages the writer could not read or store, kept for a human to look at."""
+        return f"{self.prefix}:items:dead"
+
+    @property
+    def known(self) -> str:
+        """Hash url -> KnownPage JSON, mirrored from the archive by the writer."""
+        return f"{self.prefix}:known"
+
+    @property
+    def runs(self) -> str:
+        """Hash worker run key -> archive crawl_runs id, kept by the writer."""
+        return f"{self.prefix}:runs"
+
+    def requests(self) -> str:
+        """scrapy-redis request queue key pattern (`%(spider)s` is filled in by scrapy-redis)."""
+        return f"{self.prefix}:%(spider)s:requests"
+
+    def dupefilter(self) -> str:
+        """scrapy-redis dupefilter key pattern."""
+        return f"{self.prefix}:%(spider)s:dupefilter"
+
+    def workers(self, spider: str) -> str:
+        """Sorted set of the workers crawling `spider` now (score: when each registered)."""
+        return f"{self.prefix}:{spider}:workers"
+
+
+def redis_settings(url: str | None, *, prefix: str = DEFAULT_PREFIX) -> dict[str, Any]:
+    """Return the Scrapy settings that turn a crawl into a scrapy-redis worker ({} without a URL).
+
+    The item pipeline swap (archive -> Redis queue) is done by RedisAddon, since it edits the
+    project's ITEM_PIPELINES rather than replacing it.
+    """
+    if not url:
+        return {}
+    keys = RedisKeys(prefix)
+    return {
+        "REDIS_URL": url,
+        "SCHEDULER": "newsbot.distributed.RedisScheduler",
+        "DUPEFILTER_CLASS": "newsbot.distributed.ExpiringDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": keys.requests(),
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter(),
+        # Never flush the shared queue and fingerprints when one worker stops: others may still
+        # be crawling. RedisScheduler clears a finished run when the last worker leaves, and the
+        # dupefilter's TTL bounds what a crashed run leaves behind.
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_FLUSH_ON_START": False,
+        # scrapy-redis' SCHEDULER_IDLE_BEFORE_CLOSE is a blocking pop (it would freeze the
+        # reactor, and its PriorityQueue ignores it); RedisScheduler waits through spider_idle.
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
+    }
+
+
+class RedisAddon:
+    """Scrapy add-on: when NEWSBOT_REDIS_URL is set, make this crawl a scrapy-redis worker.
+
+    It applies redis_settings() and swaps the archive pipeline for RedisQueuePipeline, so
+    `scrapy crawl unn -s NEWSBOT_REDIS_URL=redis://...` is all a worker needs.
+    """
+
+    def update_settings(self, settings: Any) -> None:
+        url = settings.get("NEWSBOT_REDIS_URL")
+        if not url:
+            return
+        if Scheduler is object:
+            raise ImportError("NEWSBOT_REDIS_URL needs scrapy-redis: pip install 'newsbot[redis]'")
+        from newsbot.pipelines.archive import ArchivePipeline
+        from newsbot.pipelines.redis_queue import RedisQueuePipeline
+
+        prefix = settings.get("NEWSBOT_REDIS_PREFIX") or DEFAULT_PREFIX
+        for name, value in redis_settings(url, prefix=prefix).items():
+            settings.set(name, value, priority="addon")
+        pipelines = settings.getdict("ITEM_PIPELINES")
+        if any(_loads(path) is ArchivePipeline for path, order in pipelines.items() if order is not None):
+            settings.replace_in_component_priority_dict("ITEM_PIPELINES", ArchivePipeline, RedisQueuePipeline)
+        else:
+            settings.set_in_component_priority_dict("ITEM_PIPELINES", RedisQueuePipeline, 900)
+
+
+def _loads(path: Any) -> Any:
+    from scrapy.utils.misc import load_object
+
+    return load_object(path)
+
+
+try:
+    from scrapy_redis.dupefilter import RFPDupeFilter
+    from scrapy_redis.scheduler import Scheduler
+except ImportError:  # pragma: no cover - the `redis` extra is optional; RedisAddon says what to install
+    RFPDupeFilter = Scheduler = object  # type: ignore[assignment,misc]
+
+
+class ExpiringDupeFilter(RFPDupeFilter):
+    """scrapy-redis' shared dupefilter, but its fingerprints expire.
+
+    The key gets a TTL (NEWSBOT_REDIS_DUPEFILTER_TTL seconds) when the run's first fingerprint
+    creates it, so a request seen in one run is never filtered out of a later one: whether an
+    article is fetched again is the revisit policy's decision, not the dupefilter's.
+    """
+
+    def __init__(self, server: Any, key: str, debug: bool = False, ttl: int = DEFAULT_DUPEFILTER_TTL) -> None:
+        super().__init__(server, key, debug)
+        self.ttl = max(1, int(ttl))
+
+    @classmethod
+    def from_spider(cls, spider: Any) -> ExpiringDupeFilter:
+        dupefilter = super().from_spider(spider)
+        ttl = spider.settings.getint("NEWSBOT_REDIS_DUPEFILTER_TTL", DEFAULT_DUPEFILTER_TTL)
+        dupefilter.ttl = max(1, ttl)
+        return dupefilter
+
+    def request_seen(self, request: Any) -> bool:
+        fingerprint = self.request_fingerprint(request)
+        pipe = self.server.pipeline()
+        pipe.sadd(self.key, fingerprint)
+        pipe.expire(self.key, self.ttl, nx=True)  # only the run's first fingerprint sets the TTL
+        added, _ = pipe.execute()
+        return added == 0
+
+
+class RedisScheduler(Scheduler):
+    """scrapy-redis' scheduler, shared by all workers, with newsbot's rules for stopping.
+
+    - A worker stops once the shared queue has stayed empty for NEWSBOT_REDIS_IDLE_CLOSE seconds
+      (checked on Scrapy's idle heartbeat, every 5 s), so a job ends on its own.
+    - Workers register in a sorted set (score: last sign of life). A worker that finds no live
+      worker registered starts a new run: it clears the previous run's fingerprints (requests
+      an interrupted run left in the queue are resumed). The last worker to leave a finished
+      run (empty queue) clears them too. So no URL is remembered from one run to the next.
+    - A Redis that goes away stops the worker with one clear error and the finish reason
+      "redis_unavailable" instead of an endless stream of tracebacks.
+    """
+
+    crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedisScheduler:
+        from scrapy import signals
+
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        settings = crawler.settings
+        scheduler.url = settings.get("REDIS_URL", "")
+        scheduler.keys = RedisKeys(settings.get("NEWSBOT_REDIS_PREFIX") or DEFAULT_PREFIX)
+        scheduler.idle_close = settings.getfloat("NEWSBOT_REDIS_IDLE_CLOSE", DEFAULT_IDLE_CLOSE)
+        scheduler.worker_ttl = settings.getint("NEWSBOT_REDIS_DUPEFILTER_TTL", DEFAULT_DUPEFILTER_TTL)
+        scheduler.worker = worker_id()
+        scheduler.lost = False
+        scheduler.idle_since = None
+        crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        return scheduler
+
+    def open(self, spider: Any) -> None:
+        # scrapy-redis' own open() logs through Spider.log(), which Scrapy 2.19 deprecates.
+        from scrapy.utils.misc import load_object
+
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server,
+            spider=spider,
+            key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer,
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
+        self.workers_key = self.keys.workers(spider.name)
+        where = redact(self.url)
+        with self._redis("register this worker"):
+            self._prune_workers()
+            # Atomically: register, and if no one else is here, forget the last run's fingerprints
+            # before anyone seeds this run.
+            first = self.server.eval(
+                _JOIN_SCRIPT, 2, self.workers_key, self.df.key, time.time(), self.worker, self.worker_ttl
+            )
+            self.last_beat = time.monotonic()
+            if first and len(self.queue):
+                logger.info("resuming %d requests an interrupted run left in %s", len(self.queue), where)
+        logger.info("worker %s joined the shared queue %s at %s", self.worker, self.queue.key, where)
+
+    def close(self, reason: str) -> None:
+        if self.lost:
+            return
+        with self._redis("unregister this worker"):
+            self.server.zrem(self.workers_key, self.worker)
+            others = self._prune_workers()
+            if others == 0 and len(self.queue) == 0:
+                self.df.clear()  # the run is over: forget its fingerprints
+                logger.info("last worker out: cleared %s", self.df.key)
+
+    def _prune_workers(self) -> int:
+        """Drop registrations with no sign of life, and those of dead processes on this host."""
+        self.server.zremrangebyscore(self.workers_key, "-inf", time.time() - WORKER_STALE_AFTER)
+        dead = [
+            member
+            for member in (m.decode() for m in self.server.zrange(self.workers_key, 0, -1))
+            if is_dead_local_process(member)
+        ]
+        if dead:
+            self.server.zrem(self.workers_key, *dead)
+        return int(self.server.zcard(self.workers_key))
+
+    def _beat(self) -> None:
+        if time.monotonic() - self.last_beat >= WORKER_BEAT_EVERY:
+            self.server.zadd(self.workers_key, {self.worker: time.time()})
+            self.last_beat = time.monotonic()
+
+    # enqueue_request and next_request redo scrapy-redis' own too, whose stats calls pass the
+    # `spider` argument that Scrapy 2.19 deprecates.
+    def enqueue_request(self, request: Any) -> bool:
+        with self._redis("schedule a request"):
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+            self.idle_since = None
+            if self.stats is not None:
+                self.stats.inc_value("scheduler/enqueued/redis")
+            return True
+        return False
+
+    def next_request(self) -> Any:
+        with self._redis("take a request"):
+            self._beat()
+            request = self.queue.pop(0)
+            if request is not None:
+                self.idle_since = None
+                if self.stats is not None:
+                    self.stats.inc_value("scheduler/dequeued/redis")
+            return request
+        return None
+
+    def has_pending_requests(self) -> bool:
+        with self._redis("look at the shared queue"):
+            return super().has_pending_requests()
+        return False
+
+    def spider_idle(self) -> None:
+        """Keep an idle worker waiting for other workers' requests, up to the idle limit."""
+        from scrapy.exceptions import CloseSpider, DontCloseSpider
+
+        if self.lost:
+            raise CloseSpider(REDIS_UNAVAILABLE)
+        with self._redis("say this worker is alive"):
+            self._beat()
+        if self.lost:
+            raise CloseSpider(REDIS_UNAVAILABLE)
+        now = time.monotonic()
+        if self.idle_since is None:
+            self.idle_since = now
+        if now - self.idle_since < self.idle_close:
+            raise DontCloseSpider
+
+    def _redis(self, doing: str) -> _RedisGuard:
+        return _RedisGuard(self, doing)
+
+
+class _RedisGuard:
+    """Turn a Redis connection error into one logged line and a stopping worker."""
+
+    def __init__(self, scheduler: RedisScheduler, doing: str) -> None:
+        self.scheduler = scheduler
+        self.doing = doing
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, error: BaseException | None, tb: Any) -> bool:
+        import redis
+
+        if error is None or not isinstance(error, redis.RedisError):
+            return False
+        scheduler = self.scheduler
+        if not scheduler.lost:
+            scheduler.lost = True
+            logger.error(
+                "Redis at %s went away (could not %s: %s): this worker stops",
+                redact(scheduler.url),
+                self.doing,
+                error,
+            )
+            if scheduler.stats is not None:
+                scheduler.stats.set_value("newsbot/redis_error", f"{type(error).__name__}: {error}")
+        return True
+
+
+class RedisUnavailable(Exception):
+    """Redis cannot be reached; the message is one line for the user (password hidden)."""
+
+
+def connect(url: str) -> Any:
+    """Return a Redis client for `url`, checked with PING; RedisUnavailable when unreachable."""
+    import redis
+
+    try:
+        server = redis.Redis.from_url(url, socket_timeout=15, socket_connect_timeout=5)
+        server.ping()
+    except (redis.RedisError, ValueError) as error:
+        raise RedisUnavailable(f"cannot reach Redis at {redact(url)}: {error}") from None
+    return server
+
+
+def is_dead_local_process(name: str) -> bool:
+    """Tell whether a process named by worker_id() ran on this host and has exited."""
+    host, _, rest = name.partition(":")
+    pid = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
+
+
+def worker_id() -> str:
+    """Name this worker process: host, pid and a random tail (pids repeat across machines)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def redact(url: str) -> str:
+    """Hide the password in a Redis URL before it goes into a log line or an error message."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0] if ":" in credentials else ""
+    return f"{scheme}://{user}:***@{host}"
+
+
+# --- page state for the revisit policy --------------------------------------------------------------
+def known_page_of(article: Article) -> KnownPage:
+    """Return what the revisit policy needs to know about a just-stored article."""
+    headers = {k.lower(): v for k, v in (article.page.headers if article.page else {}).items()}
+    return KnownPage(
+        url=article.url,
+        published_utc=article.published_utc,
+        last_fetched_at=article.fetched_at,
+        etag=headers.get("etag") or None,
+        last_modified=headers.get("last-modified") or None,
+    )
+
+
+def newer_known_page(old: KnownPage | None, new: KnownPage) -> KnownPage:
+    """Merge two sightings of a page: the later fetch wins; a publication time is never forgotten."""
+    if old is None:
+        return new
+    later, earlier = (new, old) if new.last_fetched_at >= old.last_fetched_at else (old, new)
+    if later.published_utc is None and earlier.published_utc is not None:
+        return KnownPage(
+            later.url, earlier.published_utc, later.last_fetched_at, later.etag, later.last_modified
+        )
+    return later
+
+
+def encode_known(page: KnownPage) -> str:
+    """Serialise a KnownPage for the Redis hash (the URL is the hash field, not in the value)."""
+    return json.dumps(
+        {
+            "published_utc": iso_utc(page.published_utc) if page.published_utc else None,
+            "last_fetched_at": iso_utc(page.last_fetched_at),
+            "etag": page.etag,
+            "last_modified": page.last_modified,
+        },
+        ensure_ascii=False,
+    )
+
+
+def decode_known(url: str, raw: bytes | str | None) -> KnownPage | None:
+    """Read a KnownPage from its hash value; None when absent or unreadable (the page is then due)."""
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+        published = data.get("published_utc")
+        return KnownPage(
+            url=url,
+            published_utc=_utc(published) if published else None,
+            last_fetched_at=_utc(data["last_fetched_at"]),
+            etag=data.get("etag"),
+            last_modified=data.get("last_modified"),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        logger.warning("unreadable page state for %s in Redis (%s): treated as unknown", url, error)
+        return None
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"time without an offset: {text!r}")
+    return moment
+
+
+class RedisStateStore:
+    """PageStateStore for workers: reads the KnownPage hash the writer (`archive ingest`) keeps."""
+
+    def __init__(self, server: Any, keys: RedisKeys | None = None) -> None:
+        self.server = server
+        self.keys = keys or RedisKeys()
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | Any) -> RedisStateStore:
+        import redis
+
+        prefix = settings.get("NEWSBOT_REDIS_PREFIX") or DEFAULT_PREFIX
+        return cls(redis.Redis.from_url(settings.get("NEWSBOT_REDIS_URL")), RedisKeys(prefix))
+
+    def get(self, url: str) -> KnownPage | None:
+        return decode_known(url, self.server.hget(self.keys.known, url))
