@@ -13,10 +13,13 @@ from sqlite_utils import Database
 
 from archive import store
 from archive.migrations import MIGRATION_SET, migrations
-from newsbot.items import Article, QuarantinedPage
+from newsbot.items import Article, QuarantinedPage, RawPage
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before giving up
+# A writer's page cache in KiB (SQLite's default is 2 MiB). The indexes of a large archive then
+# stay in memory during a crawl: writing 20,000 articles ran 25% faster with it (bench_archive).
+WRITER_CACHE_KIB = 131_072
 
 
 class ArchiveError(Exception):
@@ -108,6 +111,7 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         migrations.apply(db)
     except BaseException:
         conn.close()
@@ -122,6 +126,9 @@ class Archive:
         self.db = db
         self.path = path
         self.readonly = readonly
+        # Articles inserted in the open transaction and not yet in the full-text index, by URL.
+        # They are indexed in one statement just before the outermost transaction commits.
+        self._unindexed: dict[str, int] = {}
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -129,9 +136,36 @@ class Archive:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Archive]:
-        """Run the writes inside the block as one transaction (a savepoint when nested)."""
-        with self.db.atomic():
-            yield self
+        """Run the writes inside the block as one transaction (a savepoint when nested).
+
+        The outermost block indexes its new articles for full-text search before it commits, so
+        no reader ever sees an article that search cannot find.
+        """
+        outermost = not self.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield self
+                if outermost:
+                    self._index_new_articles()
+        finally:
+            if outermost:
+                self._unindexed.clear()
+
+    def _index_new_articles(self) -> None:
+        if self._unindexed:
+            store.index_articles(self.conn, self._unindexed.values())
+            self._unindexed.clear()
+
+    def _store(self, article: Article, run_id: int | None, reparsed_from: int | None) -> str:
+        if article.url in self._unindexed:
+            # Changing an article inserted earlier in this batch: its update trigger removes the
+            # old terms from the index, so they must be there first.
+            self._index_new_articles()
+        with self.transaction():
+            outcome, article_id = store.store_article(self.conn, article, run_id, reparsed_from=reparsed_from)
+            if outcome == store.NEW:
+                self._unindexed[article.url] = article_id
+        return outcome
 
     def start_run(self, spider: str, args: Mapping[str, Any], started_at: datetime) -> int:
         """Record the start of a crawl run; return its id."""
@@ -140,8 +174,23 @@ class Archive:
 
     def store_article(self, article: Article, run_id: int | None = None) -> str:
         """Store one sighting of an article; return "new", "changed" or "unchanged"."""
-        with self.db.atomic():
-            return store.store_article(self.conn, article, run_id)
+        return self._store(article, run_id, None)
+
+    def store_reparsed(self, article: Article, raw_page_id: int) -> tuple[str, list[str]]:
+        """Store an article re-extracted from the stored raw page `raw_page_id`.
+
+        Return the outcome ("new", "changed", "unchanged") and the fields that changed.
+        """
+        outcome = self._store(article, None, raw_page_id)
+        return outcome, store.latest_change(self.conn, article.url) if outcome == store.CHANGED else []
+
+    def stored_pages(self, *, url: str | None = None, edition: str | None = None) -> list[tuple[str, int]]:
+        """Return (article URL, raw page id) of every archived article's current version."""
+        return store.stored_pages(self.conn, url=url, edition=edition)
+
+    def load_raw_page(self, raw_page_id: int) -> RawPage:
+        """Return a stored raw page with its body decompressed."""
+        return store.load_raw_page(self.conn, raw_page_id)
 
     def store_quarantine(self, page: QuarantinedPage, run_id: int | None = None) -> None:
         """Keep a page that could not become an article, with its reason and bytes."""

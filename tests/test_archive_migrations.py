@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from archive_factories import make_article
 from sqlite_utils import Database
 
 from archive.db import open_archive
@@ -78,3 +79,23 @@ def test_opening_applies_wal_and_foreign_keys(tmp_path):
     ]
     archive.close()
     assert pragmas == ["wal", 1, 1]  # synchronous 1 = NORMAL
+
+
+def test_articles_indexed_by_the_old_insert_trigger_stay_searchable_after_m005(tmp_path):
+    path = tmp_path / "a.db"
+    migrate_to(path, STEPS.index("m005_index_new_articles_per_batch"))
+    with sqlite3.connect(path) as conn:  # written as newsbot before m005 wrote: the trigger indexes it
+        conn.execute(
+            "INSERT INTO articles"
+            " (url, site, edition, title, text, first_seen, last_seen, content_hash) VALUES"
+            " ('https://unn.ua/news/1', 'unn', 'uk', 'Київ', 'Зустріч у Пекіні', 'x', 'x', 'h')"
+        )
+    conn.close()
+    archive = open_archive(path)
+    archive.store_article(make_article("https://unn.ua/news/2", paragraphs=["Пекін знову"]))
+    archive.conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+    found = archive.conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'пекін*' ORDER BY rowid"
+    ).fetchall()
+    archive.close()
+    assert found == [(1,), (2,)]

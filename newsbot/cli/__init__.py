@@ -10,6 +10,7 @@ from newsbot import __version__
 
 # (module, attribute) of every subcommand; each module owns one command or group.
 _COMMANDS: list[tuple[str, str]] = [
+    ("newsbot.cli.archive", "archive_group"),  # newsbot archive: the analysts' queries
     ("newsbot.cli.crawl", "crawl"),
     ("newsbot.cli.demo", "demo"),
     ("newsbot.cli.fixture", "fixture"),

@@ -1,0 +1,213 @@
+"""Benchmark the archive: write rate with FTS, search latency, stats time, bytes per article.
+
+Usage, from the repository root: python -m bench.bench_archive [--n 100000] [--batch 1000]
+
+Builds an archive of synthetic articles (3 KB of UTF-8 body text each by default, so about 3,000
+Latin or 1,600 Cyrillic characters, uk/ru/en mixed, with inline
+cross-links, teasers with view counts and hreflang editions) through Archive.store_article, in
+batches of --batch items per transaction as ArchivePipeline does, then prints figures. It asserts
+nothing: the targets (3,000 articles/s, search p95 < 20 ms, stats < 1 s) are read off by a human.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from archive import queries
+from archive.db import open_archive
+from newsbot.items import Article, CrossLink, RawPage, Teaser
+
+ALPHABETS = {
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "en": "abcdefghijklmnopqrstuvwxyz",
+}
+EDITIONS = ("uk", "en", "ru")
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def vocabulary(rng: random.Random, lang: str, size: int = 20_000) -> list[str]:
+    letters = ALPHABETS[lang]
+    return ["".join(rng.choices(letters, k=rng.randint(3, 11))) for _ in range(size)]
+
+
+class Corpus:
+    """Synthetic words with a Zipf-like frequency, per language."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        self.words = {lang: vocabulary(self.rng, lang) for lang in EDITIONS}
+        weights = [1 / (rank + 1) for rank in range(20_000)]
+        self.cumulative = list(_accumulate(weights))
+
+    def sized_text(self, lang: str, n_bytes: int) -> str:
+        """Return words of `lang` adding up to about `n_bytes` of UTF-8."""
+        words: list[str] = []
+        size = 0
+        while size < n_bytes:
+            for word in self.rng.choices(self.words[lang], cum_weights=self.cumulative, k=32):
+                words.append(word)
+                size += len(word.encode()) + 1
+                if size >= n_bytes:
+                    break
+        return " ".join(words).capitalize()
+
+    def text(self, lang: str, n_words: int) -> str:
+        return " ".join(
+            self.rng.choices(self.words[lang], cum_weights=self.cumulative, k=n_words)
+        ).capitalize()
+
+
+def _accumulate(values: list[float]):
+    total = 0.0
+    for value in values:
+        total += value
+        yield total
+
+
+def url_of(i: int) -> str:
+    edition = EDITIONS[i % 3]
+    prefix = "" if edition == "uk" else f"/{edition}"
+    return f"https://unn.ua{prefix}/news/{i // 3}-story"
+
+
+def make_article(corpus: Corpus, i: int, text_bytes: int = 3000) -> Article:
+    edition = EDITIONS[i % 3]
+    rng = corpus.rng
+    fetched_at = START + timedelta(minutes=i)
+    paragraphs = [corpus.sized_text(edition, text_bytes // 8) for _ in range(8)]
+    story = i // 3
+    alternates = {
+        code: f"https://unn.ua{'' if code == 'uk' else '/' + code}/news/{story}-story" for code in EDITIONS
+    }
+    cross_links = [
+        CrossLink(
+            title=corpus.text("uk", 8),
+            url=url_of(rng.randrange(max(i, 1))),
+            published_raw="02.04.24, 19:59",
+            position=rng.randrange(8),
+        )
+        for _ in range(2)
+    ]
+    related = [
+        Teaser(
+            title=corpus.text(edition, 8),
+            block="news-by-theme",
+            url=url_of(rng.randrange(max(i, 1))),
+            views=rng.randrange(100, 50_000),
+        )
+        for _ in range(4)
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return Article(
+        url=url_of(i),
+        site="unn",
+        edition=edition,
+        layout="next",
+        extractor_version="bench-1",
+        fetched_at=fetched_at,
+        title=corpus.text(edition, 9),
+        lead=corpus.text(edition, 25),
+        authors=["Bench Author"],
+        tags=[corpus.text(edition, 1)],
+        published_raw="09.04.24, 15:10",
+        alternates=alternates,
+        related=related,
+        paragraphs=paragraphs,
+        cross_links=cross_links,
+        views=rng.randrange(100, 50_000),
+        published_utc=fetched_at - timedelta(minutes=30),
+        published_precision="minute",
+        lang_declared=edition,
+        lang_detected=edition,
+        page=RawPage(
+            url=url_of(i),
+            status=200,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+            body=f"<html><body><h1>t</h1>{body}</body></html>".encode(),
+            fetched_at=fetched_at,
+        ),
+    )
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="articles to write")
+    parser.add_argument("--batch", type=int, default=1000, help="articles per transaction")
+    parser.add_argument("--db", type=Path, help="archive file (default: a temporary one)")
+    parser.add_argument("--text-bytes", type=int, default=3000, help="UTF-8 bytes of body text per article")
+    args = parser.parse_args()
+
+    workdir = tempfile.TemporaryDirectory()
+    path = args.db or Path(workdir.name) / "bench.db"
+    corpus = Corpus()
+    print(f"generating {args.n} articles ...", flush=True)
+    articles = [make_article(corpus, i, args.text_bytes) for i in range(args.n)]
+
+    archive = open_archive(path)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for start in range(0, args.n, args.batch):
+        with archive.transaction():
+            for article in articles[start : start + args.batch]:
+                archive.store_article(article)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(
+        f"write: {args.n} articles in {elapsed:.1f} s = {args.n / elapsed:,.0f} articles/s"
+        f" (CPU {cpu:.1f} s = {args.n / cpu:,.0f} articles per CPU second; the machine is shared)"
+    )
+
+    started = time.perf_counter()
+    with archive.transaction():
+        outcomes = [archive.store_article(article) for article in articles[: min(args.n, 5000)]]
+    elapsed = time.perf_counter() - started
+    print(
+        f"re-store unchanged: {len(outcomes)} in {elapsed:.2f} s ="
+        f" {len(outcomes) / elapsed:,.0f} articles/s ({outcomes.count('unchanged')} unchanged)"
+    )
+    archive.close()
+
+    archive = open_archive(path, readonly=True)
+    rng = random.Random(11)
+    terms = []
+    for _ in range(100):
+        lang = rng.choice(EDITIONS)
+        word = rng.choice(corpus.words[lang][50:5000])
+        kind = rng.randrange(3)
+        if kind == 0:
+            terms.append(word)
+        elif kind == 1:
+            terms.append(f"{word[:4]}*")
+        else:
+            terms.append(f"{word} {rng.choice(corpus.words[lang][:2000])}")
+    latencies = []
+    hits = 0
+    for term in terms:
+        started = time.perf_counter()
+        hits += len(queries.search(archive.db, term, limit=20))
+        latencies.append((time.perf_counter() - started) * 1000)
+    print(
+        f"search: 100 queries, p50 {statistics.median(latencies):.1f} ms,"
+        f" p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+        f" ({hits} results)"
+    )
+    started = time.perf_counter()
+    queries.stats(archive.db)
+    print(f"stats: {time.perf_counter() - started:.2f} s")
+    archive.close()
+    size = path.stat().st_size
+    print(f"file: {size / 1e6:.1f} MB = {size / args.n / 1024:.1f} KiB per article")
+
+
+if __name__ == "__main__":
+    main()
