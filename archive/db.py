@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from archive import store
 from archive.migrations import MIGRATION_SET, migrations
-from newsbot.items import Article, QuarantinedPage, RawPage
+from newsbot.items import Article, NotModified, QuarantinedPage, RawPage
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before giving up
@@ -191,6 +191,21 @@ class Archive:
     def load_raw_page(self, raw_page_id: int) -> RawPage:
         """Return a stored raw page with its body decompressed."""
         return store.load_raw_page(self.conn, raw_page_id)
+
+    def store_item(self, item: Article | QuarantinedPage | NotModified, run_id: int | None = None) -> str:
+        """Store any item a crawl yields; return its outcome for the crawl stats.
+
+        "articles_new" / "articles_changed" / "articles_unchanged", "quarantined", or for a 304
+        answer "not_modified" ("not_modified_unknown" when the article is not archived).
+        """
+        if isinstance(item, Article):
+            return f"articles_{self.store_article(item, run_id)}"
+        if isinstance(item, QuarantinedPage):
+            self.store_quarantine(item, run_id)
+            return "quarantined"
+        with self.db.atomic():
+            known = store.mark_unchanged(self.conn, item.url, item.fetched_at)
+        return "not_modified" if known else "not_modified_unknown"
 
     def store_quarantine(self, page: QuarantinedPage, run_id: int | None = None) -> None:
         """Keep a page that could not become an article, with its reason and bytes."""

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from archive.db import Archive, ArchiveError, open_archive
-from newsbot.items import iso_utc
 from newsbot.revisit import KnownPage, parse_instant, validators
 
 logger = logging.getLogger(__name__)
@@ -35,17 +33,6 @@ def known_page(conn: sqlite3.Connection, url: str) -> KnownPage | None:
     return KnownPage(stored_url, parse_instant(published), last_fetched_at, etag, last_modified)
 
 
-def mark_unchanged(conn: sqlite3.Connection, url: str, fetched_at: datetime) -> bool:
-    """Record a 304 answer: the article was seen at `fetched_at`; return False when it is not archived.
-
-    No version and no view observation: a 304 has no body to read them from.
-    """
-    cursor = conn.execute(
-        "UPDATE articles SET last_seen = max(last_seen, ?) WHERE url = ?", (iso_utc(fetched_at), url)
-    )
-    return cursor.rowcount > 0
-
-
 def fill_rate_history(conn: sqlite3.Connection, spider: str, *, runs: int) -> list[dict[str, Any]]:
     """Return the fill rates recorded by the last `runs` finished runs of `spider`, newest first."""
     rows = conn.execute(
@@ -63,14 +50,6 @@ def read_fill_rate_history(path: str | Path, spider: str, *, runs: int) -> list[
         return []
     with open_archive(path, readonly=True) as archive:
         return fill_rate_history(archive.conn, spider, runs=runs)
-
-
-def apply_not_modified(path: str | Path, answers: list[tuple[str, datetime]]) -> int:
-    """Mark each (url, fetched_at) 304 answer in one transaction; return how many were archived."""
-    if not answers:
-        return 0
-    with open_archive(path) as archive, archive.transaction():
-        return sum(mark_unchanged(archive.conn, url, fetched_at) for url, fetched_at in answers)
 
 
 class ArchiveStateStore:

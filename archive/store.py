@@ -553,3 +553,14 @@ def finish_run(
             run_id,
         ),
     )
+
+
+def mark_unchanged(conn: sqlite3.Connection, url: str, fetched_at: datetime) -> bool:
+    """Record a 304 answer: the article was seen at `fetched_at`; return False when it is not archived.
+
+    No version and no view observation: a 304 has no body to read them from.
+    """
+    cursor = conn.execute(
+        "UPDATE articles SET last_seen = max(last_seen, ?) WHERE url = ?", (iso_utc(fetched_at), url)
+    )
+    return cursor.rowcount > 0

@@ -13,10 +13,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from newsbot.items import Article, QuarantinedPage
+from newsbot.items import Article, NotModified, QuarantinedPage
 
 FORMAT_VERSION = 1
-ITEM_KINDS: dict[str, type] = {"article": Article, "quarantined": QuarantinedPage}
+ITEM_KINDS: dict[str, type] = {
+    "article": Article,
+    "quarantined": QuarantinedPage,
+    "not_modified": NotModified,
+}
 KIND_OF = {cls: kind for kind, cls in ITEM_KINDS.items()}
 
 
@@ -30,7 +34,7 @@ class Message:
 
     kind: str  # "article", "quarantined", or a run event: "run_start", "run_finish"
     run: str | None = None  # the worker run that sent it
-    item: Article | QuarantinedPage | None = None
+    item: Article | QuarantinedPage | NotModified | None = None
     data: dict[str, Any] = field(default_factory=dict)  # run events: spider, args, stats, ...
 
 
@@ -46,11 +50,11 @@ class Decoded:
         return self.message is not None
 
 
-def encode_item(item: Article | QuarantinedPage, *, run: str | None = None) -> bytes:
-    """Encode an Article or QuarantinedPage as one queue message (UTF-8 JSON)."""
+def encode_item(item: Article | QuarantinedPage | NotModified, *, run: str | None = None) -> bytes:
+    """Encode an Article, QuarantinedPage or NotModified as one queue message (UTF-8 JSON)."""
     kind = KIND_OF.get(type(item))
     if kind is None:
-        raise TypeError(f"only Article and QuarantinedPage go on the queue, not {type(item).__name__}")
+        raise TypeError(f"only crawl items go on the queue, not {type(item).__name__}")
     return _dump({"v": FORMAT_VERSION, "kind": kind, "run": run, "item": _to_json(item)})
 
 

@@ -223,14 +223,12 @@ class Writer:
                     finish_reason=str(data.get("finish_reason", "unknown")),
                 )
             outcome = "runs_finished"
-        elif isinstance(message.item, Article):
-            outcome = f"articles_{archive.store_article(message.item, run_id)}"
-            page = newer_known_page(known.get(message.item.url), known_page_of(message.item))
-            known[message.item.url] = batch.known[message.item.url] = page
         else:
             assert message.item is not None
-            archive.store_quarantine(message.item, run_id)
-            outcome = "quarantined"
+            outcome = archive.store_item(message.item, run_id)
+            if isinstance(message.item, Article):
+                page = newer_known_page(known.get(message.item.url), known_page_of(message.item))
+                known[message.item.url] = batch.known[message.item.url] = page
         counts[outcome] += 1
         self.report.outcomes[outcome] += 1
 

@@ -109,6 +109,14 @@ class QuarantinedPage:
     page: RawPage
 
 
+@dataclass(slots=True)
+class NotModified:
+    """A conditional refetch the server answered with 304: the page is still there, unchanged."""
+
+    url: str
+    fetched_at: datetime  # aware, UTC
+
+
 def to_jsonable(value: Any) -> Any:
     """Return `value` (an item, or anything inside one) as JSON-ready data.
 

@@ -36,14 +36,6 @@ class KnownPage:
     last_modified: str | None = None  # the Last-Modified header value, as the server sent it
 
 
-@dataclass(slots=True)
-class NotModified:
-    """A conditional refetch the server answered with 304: the page is still there, unchanged."""
-
-    url: str
-    fetched_at: datetime  # aware, UTC
-
-
 class PageStateStore(Protocol):
     """Where the spider looks up what is already archived (SQLite on one machine, Redis on several)."""
 

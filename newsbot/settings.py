@@ -42,7 +42,6 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.language.DetectLanguagePipeline": 300,  # declared vs detected, per segment
     "newsbot.pipelines.fill_rate.FillRatePipeline": 800,  # fill rate per field and layout; layout alarms
     "newsbot.pipelines.archive.ArchivePipeline": 900,  # idempotent upsert into SQLite
-    "newsbot.pipelines.revisit.NotModifiedPipeline": 950,  # 304 answers: mark seen, after the writer
 }
 
 TELNETCONSOLE_ENABLED = False

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsbot.codec import decode_message, encode_event, encode_item
-from newsbot.items import Article, CrossLink, QuarantinedPage, RawPage, Teaser
+from newsbot.items import Article, CrossLink, NotModified, QuarantinedPage, RawPage, Teaser
 from newsbot.pages import parse_page
 from newsbot.process import enrich_article
 from tests.conftest import fixtures_of_kind
@@ -119,6 +119,13 @@ def test_quarantined_page_round_trips() -> None:
         page=RawPage("https://unn.ua/news/gone", 404, {}, b"", FETCHED),
     )
     assert roundtrip(page) == page
+
+
+def test_not_modified_answer_round_trips() -> None:
+    answer = NotModified("https://unn.ua/en/news/x", datetime(2025, 11, 14, 7, 10, tzinfo=UTC))
+    message = decode_message(encode_item(answer, run="r1")).message
+    assert message is not None
+    assert (message.kind, message.item) == ("not_modified", answer)
 
 
 @pytest.mark.parametrize("fixture", fixtures_of_kind("article"), ids=lambda f: f.name)

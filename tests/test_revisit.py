@@ -15,12 +15,13 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from archive.db import open_archive
-from archive.revisit import ArchiveStateStore, apply_not_modified, known_page, mark_unchanged
+from archive.revisit import ArchiveStateStore, known_page
+from archive.store import mark_unchanged
+from newsbot.items import NotModified
 from newsbot.replay import FETCHED_AT, ReplayMiddleware, save_fixture
 from newsbot.revisit import (
     DEFAULT_SCHEDULE,
     KnownPage,
-    NotModified,
     StateStoreUnavailable,
     build_state_store,
     conditional_headers,
@@ -195,12 +196,15 @@ def test_a_304_moves_last_seen_forward_only(tmp_path: Path) -> None:
     assert (versions, observations) == (1, 0)  # no body: no version, no view count
 
 
-def test_not_modified_answers_are_applied_in_one_go(tmp_path: Path) -> None:
+def test_not_modified_items_are_stored_through_the_archive(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _archive_with(db, make_article(URL, fetched_at=PUBLISHED + H, published_utc=PUBLISHED))
-    marked = apply_not_modified(db, [(URL, PUBLISHED + 6 * H), ("https://unn.ua/en/news/x", PUBLISHED)])
-    assert marked == 1
-    assert apply_not_modified(db, []) == 0
+    with open_archive(db) as archive:
+        assert archive.store_item(NotModified(URL, PUBLISHED + 6 * H)) == "not_modified"
+        assert (
+            archive.store_item(NotModified("https://unn.ua/en/news/x", PUBLISHED)) == "not_modified_unknown"
+        )
+        assert known_page(archive.conn, URL).last_fetched_at == PUBLISHED + 6 * H
 
 
 # --- replay answers conditional requests ----------------------------------------------------------

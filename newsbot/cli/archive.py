@@ -413,3 +413,9 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     figure.savefig(output, format="png")
     pyplot.close(figure)
     click.echo(f"wrote {output}")
+
+
+# The writer of multi-machine mode lives with the rest of the Redis code (newsbot/cli/ingest.py).
+from newsbot.cli.ingest import ingest  # noqa: E402
+
+archive_group.add_command(ingest)

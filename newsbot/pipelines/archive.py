@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.db import Archive, open_archive
-from newsbot.items import Article, QuarantinedPage
+from newsbot.items import Article, NotModified, QuarantinedPage
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +82,12 @@ class ArchivePipeline:
         self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article | QuarantinedPage) or self.archive is None:
+        if not isinstance(item, Article | QuarantinedPage | NotModified) or self.archive is None:
             return item
         self._open_batch()
         try:
-            if isinstance(item, Article):
-                outcome = self.archive.store_article(item, self.run_id)
-                self.crawler.stats.inc_value(f"{STAT_PREFIX}articles_{outcome}")
-            else:
-                self.archive.store_quarantine(item, self.run_id)
-                self.crawler.stats.inc_value(f"{STAT_PREFIX}quarantined")
+            outcome = self.archive.store_item(item, self.run_id)
+            self.crawler.stats.inc_value(f"{STAT_PREFIX}{outcome}")
         except Exception:
             # The failed item's writes were rolled back to its savepoint; the batch goes on.
             logger.exception("could not archive %s", item.url)

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsbot.codec import encode_event, encode_item
 from newsbot.distributed import DEFAULT_PREFIX, RedisKeys, redact, worker_id
-from newsbot.items import Article, QuarantinedPage, iso_utc
+from newsbot.items import Article, NotModified, QuarantinedPage, iso_utc
 from newsbot.pipelines.archive import spider_arguments
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class RedisQueuePipeline:
         self._push(encode_event("run_start", run=self.run, data=data), "the run start")
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article | QuarantinedPage):
+        if not isinstance(item, Article | QuarantinedPage | NotModified):
             return item
         if self._push(encode_item(item, run=self.run), item.url):
             self.crawler.stats.inc_value(QUEUED_STAT)

@@ -14,13 +14,12 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsbot.items import QuarantinedPage, RawPage
+from newsbot.items import NotModified, QuarantinedPage, RawPage
 from newsbot.pages import parse_page
 from newsbot.pages.unn import EDITIONS, Link, edition_from_url, parse_feed, parse_listing
 from newsbot.replay import FETCHED_AT
 from newsbot.revisit import (
     DEFAULT_SCHEDULE,
-    NotModified,
     PageStateStore,
     build_state_store,
     conditional_headers,
