@@ -93,3 +93,48 @@ def test_demo_needs_no_network(tmp_path: Path) -> None:
     run = _demo(db, "unshare", "--net")
     assert run.returncode == 0, run.stderr
     assert _summary(db)["articles"] == len(fixtures_of_kind("article"))
+
+
+def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
+    from newsbot.replay import load_fixture, save_fixture
+    from tests.conftest import FIXTURES
+
+    replay = tmp_path / "replay"
+    good = load_fixture(FIXTURES / "en-next-kharkiv-drone-attack")
+    save_fixture(
+        replay,
+        url=good.url,
+        status=200,
+        headers=good.headers,
+        body=good.body(),
+        fetched_at=good.fetched_at,
+        name="good",
+    )
+    junk = bytes(range(256)) * (10 * 1024 * 1024 // 256)
+    save_fixture(
+        replay,
+        url="https://unn.ua/en/news/junk",
+        status=200,
+        headers={"Content-Type": "text/html"},
+        body=junk,
+        fetched_at=good.fetched_at,
+        name="junk",
+    )
+    db = tmp_path / "junk.db"
+    run = subprocess.run(
+        [sys.executable, "-m", "newsbot", "demo", "--db", str(db), "--fixtures", str(replay)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    summary = _summary(db)
+    assert summary["articles"] == 1
+    assert [row["reason"].split(":")[0] for row in summary["quarantine"]] == ["too large"]
+    with open_archive(db, readonly=True) as archive:
+        (size,) = archive.conn.execute(
+            "SELECT r.size FROM quarantine q JOIN raw_pages r ON r.id = q.raw_page_id"
+        ).fetchone()
+    assert size == len(junk)  # the raw bytes are kept, not just the reason
