@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,12 @@ def test_demo_twice_adds_no_duplicates(demo_db, tmp_path: Path) -> None:
     assert after["articles"] == before["articles"]
     assert after["by_edition_layout"] == before["by_edition_layout"]
     assert " 0 new," in run.stdout
+    # Every article is accounted for: refetched unchanged, answered 304, or not due yet.
+    numbers = dict(
+        (label, int(count))
+        for count, label in re.findall(r"(\d+) (unchanged articles|not modified|not due)", run.stdout)
+    )
+    assert sum(numbers.values()) == before["articles"]
 
 
 def test_demo_needs_no_network(tmp_path: Path) -> None:

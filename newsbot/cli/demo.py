@@ -67,6 +67,8 @@ def demo(db: Path, fixtures_dir: Path, verbose: bool) -> None:
         f"{outcome.count('newsbot/articles_new')} new, "
         f"{outcome.count('newsbot/articles_changed')} changed, "
         f"{outcome.count('newsbot/articles_unchanged')} unchanged articles, "
+        f"{outcome.count('newsbot/not_modified')} not modified (304), "
+        f"{outcome.count('newsbot/revisit/not_due')} not due for a revisit, "
         f"{outcome.count('newsbot/quarantined')} pages quarantined, "
         f"{outcome.count('newsbot/replay/miss')} URLs without a fixture."
     )
