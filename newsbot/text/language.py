@@ -12,6 +12,8 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 UNDETERMINED = "und"
 DEFAULT_CANDIDATES: tuple[str, ...] = ("uk", "ru", "en")
+SHORT_TEXT_CHARS = 300  # titles and teasers: answers for texts this short are cached ...
+SHORT_TEXT_CACHE = 8192  # ... this many per detector (a few MB at most)
 
 # Bounds that keep the time per text bounded, whatever its length. Letter evidence is cheap
 # (C-level string operations), so it looks at much more than the statistical model does.
@@ -147,9 +149,17 @@ class LanguageDetector:
             )
         for code in _DICTIONARY_LANGUAGES.intersection(self.candidates):
             _analyzer(code)
+        # Teaser blocks repeat the same titles on page after page of a crawl: remember short texts.
+        self._detect_short = functools.lru_cache(maxsize=SHORT_TEXT_CACHE)(self.detect_uncached)
 
     def detect(self, text: str) -> LangResult:
         """Return the language of `text` among this detector's candidates."""
+        if len(text) <= SHORT_TEXT_CHARS:
+            return self._detect_short(text)
+        return self.detect_uncached(text)
+
+    def detect_uncached(self, text: str) -> LangResult:
+        """Return the language of `text`, always working it out (benchmarks measure this)."""
         sample = bounded_sample(text, LETTER_SAMPLE_CHARS).lower()
         n_cyrillic = sum(map(sample.count, _CYRILLIC_LOWER))
         n_latin = sum(map(sample.count, _LATIN_LOWER))
