@@ -261,3 +261,15 @@ def test_real_unn_russian_page() -> None:
     body = "\n".join(page.css("div.b-news-text p ::text").getall())
     assert len(body) > 200
     assert detect_language(body).lang == "ru"
+
+
+def test_short_texts_are_answered_from_the_cache_with_the_same_result() -> None:
+    from newsbot.text.language import get_detector
+
+    detector = get_detector(("en", "ru", "uk"))
+    title = "Кілька найбільших банків КНР перестали приймати платежі з рф (cache test)"
+    first = detector.detect(title)
+    hits = detector._detect_short.cache_info().hits
+    assert detector.detect(title) == first == detector.detect_uncached(title)
+    assert detector._detect_short.cache_info().hits == hits + 1
+    assert first.lang == "uk"
