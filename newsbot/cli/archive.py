@@ -8,7 +8,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -408,6 +408,10 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     axes.set_ylabel("views")
     axes.legend()
     axes.grid(alpha=0.3)
+    moments = {row["observed_at"] for row in rows}
+    if len(moments) == 1:  # one observation: show the day around it, not matplotlib's four years
+        moment = datetime.fromisoformat(moments.pop().replace("Z", "+00:00"))
+        axes.set_xlim(moment - timedelta(days=1), moment + timedelta(days=1))
     figure.autofmt_xdate()
     figure.tight_layout()
     figure.savefig(output, format="png")
