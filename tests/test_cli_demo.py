@@ -145,3 +145,15 @@ def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
             "SELECT r.size FROM quarantine q JOIN raw_pages r ON r.id = q.raw_page_id"
         ).fetchone()
     assert size == len(junk)  # the raw bytes are kept, not just the reason
+
+
+def test_the_command_demo_suggests_works(demo_db) -> None:
+    db, run = demo_db
+    (hint,) = [line for line in run.stdout.splitlines() if line.startswith("Next: ")]
+    command = hint.removeprefix("Next: ").split("   or   ")[0].split()
+    assert command[:4] == ["newsbot", "archive", "--db", str(db)]
+    follow = subprocess.run(
+        [sys.executable, "-m", "newsbot", *command[1:]], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert follow.returncode == 0, follow.stderr
+    assert "articles: " in follow.stdout

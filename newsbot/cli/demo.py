@@ -84,4 +84,4 @@ def demo(db: Path, fixtures_dir: Path, verbose: bool) -> None:
         click.echo(f"      {row['url']}")
         click.echo(f"      published {row['published_utc'] or 'unknown'} · {views}")
     click.echo(f"\nArchive: {db.resolve()}")
-    click.echo(f"Next: newsbot archive stats --db {db}   or   datasette {db}")
+    click.echo(f"Next: newsbot archive --db {db} stats   or   datasette {db}")
