@@ -124,7 +124,9 @@ def _from_json(hint: Any, value: Any, where: str) -> Any:
             return None
         (inner,) = [o for o in options if o is not type(None)]
         return _from_json(inner, value, where)
-    if dataclasses.is_dataclass(hint):
+    # Hints are classes (ITEM_KINDS, get_type_hints), never dataclass instances; the isinstance
+    # check says so to the type checker.
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             raise CodecError(f"{where}: expected an object")
         hints = _hints(hint)

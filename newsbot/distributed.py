@@ -190,6 +190,16 @@ class RedisScheduler(Scheduler):
     """
 
     crawler: Any = None
+    # Set by scrapy-redis' Scheduler (untyped) or by open(); declared here for the type checker.
+    df: Any
+    # Set in from_crawler.
+    url: str
+    keys: RedisKeys
+    idle_close: float
+    worker_ttl: int
+    worker: str
+    lost: bool
+    idle_since: float | None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisScheduler:
@@ -464,8 +474,11 @@ class RedisStateStore:
     def from_settings(cls, settings: Mapping[str, Any] | Any) -> RedisStateStore:
         import redis
 
+        url = settings.get("NEWSBOT_REDIS_URL")
+        if not url:  # callers check it first (revisit.build_state_store)
+            raise ValueError("NEWSBOT_REDIS_URL is not set")
         prefix = settings.get("NEWSBOT_REDIS_PREFIX") or DEFAULT_PREFIX
-        return cls(redis.Redis.from_url(settings.get("NEWSBOT_REDIS_URL")), RedisKeys(prefix))
+        return cls(redis.Redis.from_url(url), RedisKeys(prefix))
 
     def get(self, url: str) -> KnownPage | None:
         return decode_known(url, self.server.hget(self.keys.known, url))

@@ -386,7 +386,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
         import matplotlib
 
         matplotlib.use("Agg")
-        from matplotlib import pyplot
+        from matplotlib import dates, pyplot
     except ImportError:
         raise CommandError("charts need matplotlib: pip install 'newsbot[chart]'") from None
     with opened(ctx) as archive:
@@ -397,8 +397,10 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     figure, axes = pyplot.subplots(figsize=(9, 4.5))
     for source in sorted({row["source"] for row in rows}):
         points = [row for row in rows if row["source"] == source]
+        # matplotlib converts datetimes through its date units, but its stubs only list numbers.
+        moments_seen = [datetime.fromisoformat(row["observed_at"].replace("Z", "+00:00")) for row in points]
         axes.plot(
-            [datetime.fromisoformat(row["observed_at"].replace("Z", "+00:00")) for row in points],
+            moments_seen,  # type: ignore[arg-type]
             [row["views"] for row in points],
             marker="o",
             label="own page" if source == queries.OWN_PAGE else f"teaser: {source}",
@@ -411,7 +413,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     moments = {row["observed_at"] for row in rows}
     if len(moments) == 1:  # one observation: show the day around it, not matplotlib's four years
         moment = datetime.fromisoformat(moments.pop().replace("Z", "+00:00"))
-        axes.set_xlim(moment - timedelta(days=1), moment + timedelta(days=1))
+        axes.set_xlim(dates.date2num(moment - timedelta(days=1)), dates.date2num(moment + timedelta(days=1)))
     figure.autofmt_xdate()
     figure.tight_layout()
     figure.savefig(output, format="png")

@@ -7,6 +7,7 @@ from typing import IO
 
 import click
 
+from newsbot.cli.output import input_lines
 from newsbot.text.language import LangResult, detect_language, normalize_candidates
 
 
@@ -31,12 +32,10 @@ def detect_lang(text: str | None, file: IO[str] | None, candidates: str) -> None
     could not be told (no letters, too short, no candidate writes its script); a "reason" key
     then says why.
     """
-    if (text is None) == (file is None):
-        raise click.UsageError("give either TEXT or --file FILE")
+    lines = input_lines(text, file)
     codes = normalize_candidates(candidates)
     if isinstance(codes, str):
         raise click.BadParameter(codes, param_hint="--candidates")
-    lines = [text] if file is None else (line.rstrip("\r\n") for line in file)
     for line in lines:
         click.echo(_as_json(detect_language(line, candidates=codes)))
 

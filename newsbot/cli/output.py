@@ -1,11 +1,20 @@
-"""Plain-text tables for the CLI (no dependency: the data is small and the format simple)."""
+"""CLI input and output helpers: a TEXT argument or the lines of --file, and plain-text tables."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 import click
+
+
+def input_lines(text: str | None, file: IO[str] | None) -> Iterable[str]:
+    """Return [TEXT], or the lines of --file without their line ends; exactly one must be given."""
+    if text is not None and file is None:
+        return [text]
+    if file is not None and text is None:
+        return (line.rstrip("\r\n") for line in file)
+    raise click.UsageError("give either TEXT or --file FILE")
 
 
 def format_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[str]:

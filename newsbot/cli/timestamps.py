@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
+from newsbot.cli.output import input_lines
 from newsbot.items import iso_utc
 from newsbot.text.timestamps import DATE_ORDERS, TimeResult, parse_timestamp
 
@@ -64,15 +65,13 @@ def parse_time(
     and the command exits 1. With --file, print one object per input line, in order, and exit
     0 even when some lines fail.
     """
-    if (text is None) == (file is None):
-        raise click.UsageError("give either TEXT or --file FILE")
+    lines = input_lines(text, file)
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--tz") from None
     now = _now(now_text, zone)
     languages = [lang] if lang else None
-    lines = [text] if file is None else (line.rstrip("\r\n") for line in file)
     failed = False
     for line in lines:
         result = parse_timestamp(line, now=now, tz=tz, languages=languages, date_order=date_order)

@@ -7,7 +7,7 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsbot.items import Article
+from newsbot.items import Article, CrossLink, Teaser
 from newsbot.text.language import (
     DEFAULT_CANDIDATES,
     UNDETERMINED,
@@ -72,7 +72,8 @@ def label_article(article: Article, candidates: tuple[str, ...]) -> None:
         segments["lead"] = detect_language(article.lead, candidates=candidates).lang
     article.segment_langs = segments
 
-    for unit in [*article.cross_links, *article.related]:
+    units: list[CrossLink | Teaser] = [*article.cross_links, *article.related]
+    for unit in units:
         found = detect_language(unit.title or "", candidates=candidates)
         unit.lang = found.lang
         if found.lang == UNDETERMINED:

@@ -9,7 +9,7 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsbot.items import Article, iso_utc
+from newsbot.items import Article, CrossLink, Teaser, iso_utc
 from newsbot.text.timestamps import PRECISIONS, TimeResult, parse_timestamp
 
 DEFAULT_TIMEZONE = "Europe/Kyiv"
@@ -64,7 +64,8 @@ def normalise_article_times(article: Article, *, tz: str) -> None:
         if problem:
             article.problems[field] = problem
 
-    for holder in (*article.cross_links, *article.related):
+    holders: tuple[CrossLink | Teaser, ...] = (*article.cross_links, *article.related)
+    for holder in holders:
         if holder.published_raw is None:
             continue
         result = read(holder.published_raw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -213,6 +213,7 @@ _QUICK_MONTH_DAY = re.compile(r"([a-z]+) (\d{1,2}),?(?: (\d{4}),?)? (\d{1,2}):(\
 
 def _read_form_uncached(text: str, date_order: str) -> _Form | None:
     """Return the form `text` is written in, or None when the fast path does not know it."""
+    year: int | None
     quick = _QUICK_NUMERIC.fullmatch(text)
     if quick:
         year, month, day = _numeric_date((quick[1], quick[2], quick[3]), date_order)
@@ -270,7 +271,7 @@ def _clock_form(year: int | None, month: int, day: int, hour: int | str, minute:
     return _checked(_Form(kind, year, month, day, int(hour), int(minute), 0, "minute"))
 
 
-_read_form = lru_cache(maxsize=DEFAULT_CACHE_SIZE)(_read_form_uncached)
+_read_form: Callable[[str, str], _Form | None] = lru_cache(maxsize=DEFAULT_CACHE_SIZE)(_read_form_uncached)
 _cache_lock = threading.Lock()
 
 
