@@ -41,11 +41,16 @@ CRAWL = "crawl"
 REPARSE = "reparse"
 
 
+# One encoder each, built once: json.dumps() with options builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _json(value: Any) -> str | None:
     """Dump `value` as compact JSON, or None for an empty container or None."""
     if value is None or (isinstance(value, list | dict) and not value):
         return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT(value)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -71,7 +76,7 @@ def extracted_content(article: Article) -> dict[str, Any]:
 
 def content_hash(content: Mapping[str, Any]) -> str:
     """Hash content fields into 32 hex digits; equal content gives an equal hash."""
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _CANONICAL(content)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -169,6 +174,7 @@ def _insert_version(
     article_id: int,
     version: int,
     article: Article,
+    fetched_at: str,
     digest: str,
     raw_page_id: int | None,
     run_id: int | None,
@@ -183,7 +189,7 @@ def _insert_version(
         (
             article_id,
             version,
-            iso_utc(article.fetched_at),
+            fetched_at,
             digest,
             article.extractor_version,
             _json(changed),
@@ -197,12 +203,11 @@ def _insert_version(
 
 
 def _article_ids(conn: sqlite3.Connection, article: Article) -> dict[str, int]:
-    """Return the ids of the archived articles among every URL the article mentions."""
-    urls = {link.url for link in article.cross_links if link.url}
+    """Return the ids of the archived articles among the article's own URL and those it mentions."""
+    urls = {article.url}
+    urls.update(link.url for link in article.cross_links if link.url)
     urls.update(teaser.url for teaser in article.related if teaser.url)
     urls.update(url for url in article.alternates.values() if url)
-    if not urls:
-        return {}
     marks = ", ".join("?" * len(urls))
     return dict(conn.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", tuple(urls)))
 
@@ -277,11 +282,11 @@ def _replace_view_observations(
     article: Article,
     archived: Mapping[str, int],
     run_id: int | None,
+    observed_at: str,
     *,
     fresh: bool = False,
 ) -> None:
     """Record the counts read on this fetch of the page; a repeated fetch replaces its own rows."""
-    observed_at = iso_utc(article.fetched_at)
     if not fresh:
         conn.execute(
             "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
@@ -319,7 +324,11 @@ def _resolve_arrival(conn: sqlite3.Connection, article_id: int, url: str, title:
 
 
 def _link_editions(
-    conn: sqlite3.Connection, article_id: int, article: Article, archived: Mapping[str, int]
+    conn: sqlite3.Connection,
+    article_id: int,
+    article: Article,
+    archived: Mapping[str, int],
+    fetched_at: str,
 ) -> None:
     """Join the article and its hreflang alternates into one story, merging stories that meet."""
     urls = {article.url: article.edition}
@@ -337,9 +346,7 @@ def _link_editions(
             conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
             conn.execute("DELETE FROM stories WHERE id = ?", (other,))
     else:
-        story_id = conn.execute(
-            "INSERT INTO stories (first_seen) VALUES (?)", (iso_utc(article.fetched_at),)
-        ).lastrowid
+        story_id = conn.execute("INSERT INTO stories (first_seen) VALUES (?)", (fetched_at,)).lastrowid
     archived = {**archived, article.url: article_id}
     known_ids = {url: known_id for url, _, known_id in known}
     conn.executemany(
@@ -372,10 +379,12 @@ def store_article(
     digest = content_hash(content)
     fetched_at = iso_utc(article.fetched_at)
     archived = _article_ids(conn, article)
-    row = conn.execute(
-        "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles WHERE url = ?",
-        (article.url,),
-    ).fetchone()
+    row = None
+    if article.url in archived:  # a new URL (the common case) needs no second look-up
+        row = conn.execute(
+            "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles WHERE id = ?",
+            (archived[article.url],),
+        ).fetchone()
     cause = CRAWL if reparsed_from is None else REPARSE
     if row is None:
         raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
@@ -394,7 +403,7 @@ def store_article(
         marks = ", ".join(f":{name}" for name in columns)
         article_id = conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", columns).lastrowid
         assert article_id is not None
-        _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id, cause=cause)
+        _insert_version(conn, article_id, 1, article, fetched_at, digest, raw_page_id, run_id, cause=cause)
         _replace_links(conn, article_id, article, archived, inline=True, fresh=True)
         _resolve_arrival(conn, article_id, article.url, article.title)
         outcome = NEW
@@ -419,14 +428,16 @@ def store_article(
             columns.update(version=version, content_hash=digest, raw_page_id=raw_page_id)
             columns.update(extractor_version=article.extractor_version)
             _update_article(conn, article_id, columns)
-            _insert_version(conn, article_id, version, article, digest, raw_page_id, run_id, change, cause)
+            _insert_version(
+                conn, article_id, version, article, fetched_at, digest, raw_page_id, run_id, change, cause
+            )
             _replace_links(conn, article_id, article, archived, inline=True)
             _resolve_arrival(conn, article_id, article.url, article.title)
             outcome = CHANGED
     fresh = outcome == NEW
     _replace_links(conn, article_id, article, archived, inline=False, fresh=fresh)
-    _replace_view_observations(conn, article_id, article, archived, run_id, fresh=fresh)
-    _link_editions(conn, article_id, article, archived)
+    _replace_view_observations(conn, article_id, article, archived, run_id, fetched_at, fresh=fresh)
+    _link_editions(conn, article_id, article, archived, fetched_at)
     return outcome, article_id
 
 
