@@ -80,14 +80,9 @@ def content_hash(content: Mapping[str, Any]) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _stored_content(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
-    """Read back the content fields of an archived article, shaped like extracted_content."""
-    row = conn.execute(
-        "SELECT title, lead, text, authors, tags, rubric, published_raw, published_machine,"
-        " modified_raw, modified_machine FROM articles WHERE id = ?",
-        (article_id,),
-    ).fetchone()
-    content = dict(zip(CONTENT_FIELDS[:-1], row, strict=True))
+def _stored_content(conn: sqlite3.Connection, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the content fields of an archived article's row, shaped like extracted_content."""
+    content = {name: stored[name] for name in CONTENT_FIELDS[:-1]}
     content["authors"] = json.loads(content["authors"] or "[]")
     content["tags"] = json.loads(content["tags"] or "[]")
     content["cross_links"] = [
@@ -95,7 +90,7 @@ def _stored_content(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]
         for link in conn.execute(
             "SELECT title, target_url, published_raw FROM links"
             " WHERE from_article_id = ? AND kind = ? ORDER BY position, id",
-            (article_id, INLINE),
+            (stored["id"], INLINE),
         )
     ]
     return content
@@ -163,10 +158,18 @@ def _views_columns(article: Article, fetched_at: str) -> dict[str, Any]:
     return {"views": article.views, "views_raw": article.views_raw, "views_at": fetched_at}
 
 
-def _update_article(conn: sqlite3.Connection, article_id: int, columns: Mapping[str, Any]) -> None:
+def _update_article(conn: sqlite3.Connection, stored: Mapping[str, Any], columns: Mapping[str, Any]) -> None:
+    """Set the columns whose values differ from the `stored` row; write nothing when none do.
+
+    An UPDATE rewrites the index entries of every column it sets, equal value or not, so a
+    recrawl that only confirms what is archived must not set them.
+    """
+    changed = {name: value for name, value in columns.items() if stored[name] != value}
+    if not changed:
+        return
     # Column names come from this module's own dicts above, never from input.
-    assignments = ", ".join(f"{name} = :{name}" for name in columns)
-    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**columns, "_id": article_id})
+    assignments = ", ".join(f"{name} = :{name}" for name in changed)
+    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**changed, "_id": stored["id"]})
 
 
 def _insert_version(
@@ -381,10 +384,8 @@ def store_article(
     archived = _article_ids(conn, article)
     row = None
     if article.url in archived:  # a new URL (the common case) needs no second look-up
-        row = conn.execute(
-            "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles WHERE id = ?",
-            (archived[article.url],),
-        ).fetchone()
+        cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (archived[article.url],))
+        row = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
     cause = CRAWL if reparsed_from is None else REPARSE
     if row is None:
         raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
@@ -408,26 +409,31 @@ def store_article(
         _resolve_arrival(conn, article_id, article.url, article.title)
         outcome = NEW
     else:
-        article_id, old_digest, version, first_seen, last_seen, views_at = row
+        article_id, version, last_seen, views_at = (
+            row["id"],
+            row["version"],
+            row["last_seen"],
+            row["views_at"],
+        )
         columns = {
-            "first_seen": min(first_seen, fetched_at),
+            "first_seen": min(row["first_seen"], fetched_at),
             "last_seen": max(last_seen, fetched_at),
         }
         if fetched_at >= last_seen or reparsed_from is not None:
             columns.update(_metadata_columns(article))
         if views_at is None or fetched_at >= views_at:
             columns.update(_views_columns(article, fetched_at))
-        if old_digest == digest:
-            _update_article(conn, article_id, columns)
+        if row["content_hash"] == digest:
+            _update_article(conn, row, columns)
             outcome = UNCHANGED
         else:
-            change = diff_content(_stored_content(conn, article_id), content)
+            change = diff_content(_stored_content(conn, row), content)
             raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
             version += 1
             columns.update(_content_columns(content))
             columns.update(version=version, content_hash=digest, raw_page_id=raw_page_id)
             columns.update(extractor_version=article.extractor_version)
-            _update_article(conn, article_id, columns)
+            _update_article(conn, row, columns)
             _insert_version(
                 conn, article_id, version, article, fetched_at, digest, raw_page_id, run_id, change, cause
             )

@@ -119,6 +119,23 @@ def test_unchanged_recrawl_updates_last_seen_but_not_the_search_index(archive):
     assert rows(archive, "SELECT count(*) FROM raw_pages") == [(1,)]
 
 
+def test_a_recrawl_that_confirms_the_archive_does_not_rewrite_the_article_row(archive):
+    archive.conn.execute("CREATE TEMP TABLE updated (article_id INTEGER)")
+    archive.conn.execute(
+        "CREATE TEMP TRIGGER count_updates AFTER UPDATE ON main.articles"
+        " BEGIN INSERT INTO updated VALUES (new.id); END"
+    )
+    archive.store_article(make_article(views=5))
+    assert archive.store_article(make_article(views=5)) == "unchanged"
+    assert rows(archive, "SELECT count(*) FROM updated") == [(0,)]
+    # a later fetch with a new count still refreshes the row, once
+    assert archive.store_article(make_article(fetched_at=LATER, views=9)) == "unchanged"
+    assert rows(archive, "SELECT count(*) FROM updated") == [(1,)]
+    assert rows(archive, "SELECT last_seen, views, views_at FROM articles") == [
+        ("2024-04-10T14:00:00Z", 9, "2024-04-10T14:00:00Z")
+    ]
+
+
 def test_an_older_fetch_does_not_move_last_seen_back(archive):
     archive.store_article(make_article(fetched_at=LATER, views=50))
     archive.store_article(make_article(fetched_at=FETCHED, views=20))
