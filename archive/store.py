@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -156,6 +157,13 @@ def _views_columns(article: Article, fetched_at: str) -> dict[str, Any]:
     if article.views is None:
         return {}
     return {"views": article.views, "views_raw": article.views_raw, "views_at": fetched_at}
+
+
+@functools.cache
+def _insert_article_sql(names: tuple[str, ...]) -> str:
+    """Return the INSERT for these article columns (a handful of shapes: built once each)."""
+    marks = ", ".join(f":{name}" for name in names)
+    return f"INSERT INTO articles ({', '.join(names)}) VALUES ({marks})"
 
 
 def _update_article(conn: sqlite3.Connection, stored: Mapping[str, Any], columns: Mapping[str, Any]) -> None:
@@ -400,9 +408,7 @@ def store_article(
             "content_hash": digest,
             "raw_page_id": raw_page_id,
         }
-        names = ", ".join(columns)
-        marks = ", ".join(f":{name}" for name in columns)
-        article_id = conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", columns).lastrowid
+        article_id = conn.execute(_insert_article_sql(tuple(columns)), columns).lastrowid
         assert article_id is not None
         _insert_version(conn, article_id, 1, article, fetched_at, digest, raw_page_id, run_id, cause=cause)
         _replace_links(conn, article_id, article, archived, inline=True, fresh=True)
