@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -41,11 +42,16 @@ CRAWL = "crawl"
 REPARSE = "reparse"
 
 
+# One encoder each, built once: json.dumps() with options builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _json(value: Any) -> str | None:
     """Dump `value` as compact JSON, or None for an empty container or None."""
     if value is None or (isinstance(value, list | dict) and not value):
         return None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT(value)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -71,18 +77,13 @@ def extracted_content(article: Article) -> dict[str, Any]:
 
 def content_hash(content: Mapping[str, Any]) -> str:
     """Hash content fields into 32 hex digits; equal content gives an equal hash."""
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _CANONICAL(content)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _stored_content(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
-    """Read back the content fields of an archived article, shaped like extracted_content."""
-    row = conn.execute(
-        "SELECT title, lead, text, authors, tags, rubric, published_raw, published_machine,"
-        " modified_raw, modified_machine FROM articles WHERE id = ?",
-        (article_id,),
-    ).fetchone()
-    content = dict(zip(CONTENT_FIELDS[:-1], row, strict=True))
+def _stored_content(conn: sqlite3.Connection, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the content fields of an archived article's row, shaped like extracted_content."""
+    content = {name: stored[name] for name in CONTENT_FIELDS[:-1]}
     content["authors"] = json.loads(content["authors"] or "[]")
     content["tags"] = json.loads(content["tags"] or "[]")
     content["cross_links"] = [
@@ -90,7 +91,7 @@ def _stored_content(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]
         for link in conn.execute(
             "SELECT title, target_url, published_raw FROM links"
             " WHERE from_article_id = ? AND kind = ? ORDER BY position, id",
-            (article_id, INLINE),
+            (stored["id"], INLINE),
         )
     ]
     return content
@@ -158,10 +159,25 @@ def _views_columns(article: Article, fetched_at: str) -> dict[str, Any]:
     return {"views": article.views, "views_raw": article.views_raw, "views_at": fetched_at}
 
 
-def _update_article(conn: sqlite3.Connection, article_id: int, columns: Mapping[str, Any]) -> None:
+@functools.cache
+def _insert_article_sql(names: tuple[str, ...]) -> str:
+    """Return the INSERT for these article columns (a handful of shapes: built once each)."""
+    marks = ", ".join(f":{name}" for name in names)
+    return f"INSERT INTO articles ({', '.join(names)}) VALUES ({marks})"
+
+
+def _update_article(conn: sqlite3.Connection, stored: Mapping[str, Any], columns: Mapping[str, Any]) -> None:
+    """Set the columns whose values differ from the `stored` row; write nothing when none do.
+
+    An UPDATE rewrites the index entries of every column it sets, equal value or not, so a
+    recrawl that only confirms what is archived must not set them.
+    """
+    changed = {name: value for name, value in columns.items() if stored[name] != value}
+    if not changed:
+        return
     # Column names come from this module's own dicts above, never from input.
-    assignments = ", ".join(f"{name} = :{name}" for name in columns)
-    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**columns, "_id": article_id})
+    assignments = ", ".join(f"{name} = :{name}" for name in changed)
+    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**changed, "_id": stored["id"]})
 
 
 def _insert_version(
@@ -169,6 +185,7 @@ def _insert_version(
     article_id: int,
     version: int,
     article: Article,
+    fetched_at: str,
     digest: str,
     raw_page_id: int | None,
     run_id: int | None,
@@ -183,7 +200,7 @@ def _insert_version(
         (
             article_id,
             version,
-            iso_utc(article.fetched_at),
+            fetched_at,
             digest,
             article.extractor_version,
             _json(changed),
@@ -197,12 +214,11 @@ def _insert_version(
 
 
 def _article_ids(conn: sqlite3.Connection, article: Article) -> dict[str, int]:
-    """Return the ids of the archived articles among every URL the article mentions."""
-    urls = {link.url for link in article.cross_links if link.url}
+    """Return the ids of the archived articles among the article's own URL and those it mentions."""
+    urls = {article.url}
+    urls.update(link.url for link in article.cross_links if link.url)
     urls.update(teaser.url for teaser in article.related if teaser.url)
     urls.update(url for url in article.alternates.values() if url)
-    if not urls:
-        return {}
     marks = ", ".join("?" * len(urls))
     return dict(conn.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", tuple(urls)))
 
@@ -277,11 +293,11 @@ def _replace_view_observations(
     article: Article,
     archived: Mapping[str, int],
     run_id: int | None,
+    observed_at: str,
     *,
     fresh: bool = False,
 ) -> None:
     """Record the counts read on this fetch of the page; a repeated fetch replaces its own rows."""
-    observed_at = iso_utc(article.fetched_at)
     if not fresh:
         conn.execute(
             "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
@@ -319,7 +335,11 @@ def _resolve_arrival(conn: sqlite3.Connection, article_id: int, url: str, title:
 
 
 def _link_editions(
-    conn: sqlite3.Connection, article_id: int, article: Article, archived: Mapping[str, int]
+    conn: sqlite3.Connection,
+    article_id: int,
+    article: Article,
+    archived: Mapping[str, int],
+    fetched_at: str,
 ) -> None:
     """Join the article and its hreflang alternates into one story, merging stories that meet."""
     urls = {article.url: article.edition}
@@ -337,9 +357,7 @@ def _link_editions(
             conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
             conn.execute("DELETE FROM stories WHERE id = ?", (other,))
     else:
-        story_id = conn.execute(
-            "INSERT INTO stories (first_seen) VALUES (?)", (iso_utc(article.fetched_at),)
-        ).lastrowid
+        story_id = conn.execute("INSERT INTO stories (first_seen) VALUES (?)", (fetched_at,)).lastrowid
     archived = {**archived, article.url: article_id}
     known_ids = {url: known_id for url, _, known_id in known}
     conn.executemany(
@@ -372,10 +390,10 @@ def store_article(
     digest = content_hash(content)
     fetched_at = iso_utc(article.fetched_at)
     archived = _article_ids(conn, article)
-    row = conn.execute(
-        "SELECT id, content_hash, version, first_seen, last_seen, views_at FROM articles WHERE url = ?",
-        (article.url,),
-    ).fetchone()
+    row = None
+    if article.url in archived:  # a new URL (the common case) needs no second look-up
+        cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (archived[article.url],))
+        row = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
     cause = CRAWL if reparsed_from is None else REPARSE
     if row is None:
         raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
@@ -390,43 +408,48 @@ def store_article(
             "content_hash": digest,
             "raw_page_id": raw_page_id,
         }
-        names = ", ".join(columns)
-        marks = ", ".join(f":{name}" for name in columns)
-        article_id = conn.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", columns).lastrowid
+        article_id = conn.execute(_insert_article_sql(tuple(columns)), columns).lastrowid
         assert article_id is not None
-        _insert_version(conn, article_id, 1, article, digest, raw_page_id, run_id, cause=cause)
+        _insert_version(conn, article_id, 1, article, fetched_at, digest, raw_page_id, run_id, cause=cause)
         _replace_links(conn, article_id, article, archived, inline=True, fresh=True)
         _resolve_arrival(conn, article_id, article.url, article.title)
         outcome = NEW
     else:
-        article_id, old_digest, version, first_seen, last_seen, views_at = row
+        article_id, version, last_seen, views_at = (
+            row["id"],
+            row["version"],
+            row["last_seen"],
+            row["views_at"],
+        )
         columns = {
-            "first_seen": min(first_seen, fetched_at),
+            "first_seen": min(row["first_seen"], fetched_at),
             "last_seen": max(last_seen, fetched_at),
         }
         if fetched_at >= last_seen or reparsed_from is not None:
             columns.update(_metadata_columns(article))
         if views_at is None or fetched_at >= views_at:
             columns.update(_views_columns(article, fetched_at))
-        if old_digest == digest:
-            _update_article(conn, article_id, columns)
+        if row["content_hash"] == digest:
+            _update_article(conn, row, columns)
             outcome = UNCHANGED
         else:
-            change = diff_content(_stored_content(conn, article_id), content)
+            change = diff_content(_stored_content(conn, row), content)
             raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
             version += 1
             columns.update(_content_columns(content))
             columns.update(version=version, content_hash=digest, raw_page_id=raw_page_id)
             columns.update(extractor_version=article.extractor_version)
-            _update_article(conn, article_id, columns)
-            _insert_version(conn, article_id, version, article, digest, raw_page_id, run_id, change, cause)
+            _update_article(conn, row, columns)
+            _insert_version(
+                conn, article_id, version, article, fetched_at, digest, raw_page_id, run_id, change, cause
+            )
             _replace_links(conn, article_id, article, archived, inline=True)
             _resolve_arrival(conn, article_id, article.url, article.title)
             outcome = CHANGED
     fresh = outcome == NEW
     _replace_links(conn, article_id, article, archived, inline=False, fresh=fresh)
-    _replace_view_observations(conn, article_id, article, archived, run_id, fresh=fresh)
-    _link_editions(conn, article_id, article, archived)
+    _replace_view_observations(conn, article_id, article, archived, run_id, fetched_at, fresh=fresh)
+    _link_editions(conn, article_id, article, archived, fetched_at)
     return outcome, article_id
 
 

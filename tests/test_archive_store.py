@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from archive_factories import FETCHED, cross_link, make_article, quarantined, teaser
 
+from archive import store
 from archive.db import Archive, open_archive
 
 LAVROV = "https://unn.ua/en/news/china-lavrov"
@@ -117,6 +119,23 @@ def test_unchanged_recrawl_updates_last_seen_but_not_the_search_index(archive):
     assert rows(archive, "SELECT count(*) FROM raw_pages") == [(1,)]
 
 
+def test_a_recrawl_that_confirms_the_archive_does_not_rewrite_the_article_row(archive):
+    archive.conn.execute("CREATE TEMP TABLE updated (article_id INTEGER)")
+    archive.conn.execute(
+        "CREATE TEMP TRIGGER count_updates AFTER UPDATE ON main.articles"
+        " BEGIN INSERT INTO updated VALUES (new.id); END"
+    )
+    archive.store_article(make_article(views=5))
+    assert archive.store_article(make_article(views=5)) == "unchanged"
+    assert rows(archive, "SELECT count(*) FROM updated") == [(0,)]
+    # a later fetch with a new count still refreshes the row, once
+    assert archive.store_article(make_article(fetched_at=LATER, views=9)) == "unchanged"
+    assert rows(archive, "SELECT count(*) FROM updated") == [(1,)]
+    assert rows(archive, "SELECT last_seen, views, views_at FROM articles") == [
+        ("2024-04-10T14:00:00Z", 9, "2024-04-10T14:00:00Z")
+    ]
+
+
 def test_an_older_fetch_does_not_move_last_seen_back(archive):
     archive.store_article(make_article(fetched_at=LATER, views=50))
     archive.store_article(make_article(fetched_at=FETCHED, views=20))
@@ -147,6 +166,22 @@ def test_link_to_an_archived_article_resolves_at_once(archive):
     archive.store_article(make_article(BIDEN, title="Байден", edition="uk"))
     archive.store_article(make_article(cross_links=[cross_link("Байден", BIDEN)]))
     assert rows(archive, "SELECT from_article_id, target_article_id FROM links") == [(2, 1)]
+
+
+def test_a_page_that_links_to_itself_points_at_itself_and_restores_unchanged(archive):
+    page = make_article(LAVROV, cross_links=[cross_link("This story", LAVROV)], alternates={"en": LAVROV})
+    assert archive.store_article(page) == "new"
+    assert archive.store_article(page) == "unchanged"
+    assert rows(archive, "SELECT from_article_id, target_article_id FROM links") == [(1, 1)]
+    assert rows(archive, "SELECT url, lang, article_id FROM editions") == [(LAVROV, "en", 1)]
+
+
+def test_content_hash_is_blake2b_of_the_sorted_compact_json(archive):
+    # Archives written earlier hold hashes of this exact text: any other encoding would turn
+    # every unchanged recrawl into a new version.
+    content = {"title": "Київ", "tags": ["a", "b"], "lead": None}
+    text = '{"lead":null,"tags":["a","b"],"title":"Київ"}'
+    assert store.content_hash(content) == hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def test_teasers_are_links_of_their_block_and_view_observations(archive):
