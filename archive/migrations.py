@@ -23,7 +23,7 @@ FTS_COLUMNS = ("title", "lead", "text")
 @migrations()
 def m001_core_tables(db: Database) -> None:
     """Create the tables: crawl runs, raw pages, articles and everything hanging off them."""
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int,
             "spider": str,
@@ -39,7 +39,7 @@ def m001_core_tables(db: Database) -> None:
         pk="id",
         not_null={"spider", "started_at"},
     )
-    db["raw_pages"].create(
+    db.table("raw_pages").create(
         {
             "id": int,
             "url": str,
@@ -55,7 +55,7 @@ def m001_core_tables(db: Database) -> None:
         not_null={"url", "fetched_at", "encoding", "body"},
         foreign_keys=[("run_id", "crawl_runs", "id")],
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "url": str,  # canonical URL: the key of every idempotent write
@@ -100,7 +100,7 @@ def m001_core_tables(db: Database) -> None:
         not_null={"url", "site", "edition", "title", "first_seen", "last_seen", "content_hash"},
         foreign_keys=[("raw_page_id", "raw_pages", "id")],
     )
-    db["article_versions"].create(
+    db.table("article_versions").create(
         {
             "id": int,
             "article_id": int,
@@ -122,8 +122,8 @@ def m001_core_tables(db: Database) -> None:
             ("run_id", "crawl_runs", "id"),
         ],
     )
-    db["stories"].create({"id": int, "first_seen": str}, pk="id")
-    db["editions"].create(
+    db.table("stories").create({"id": int, "first_seen": str}, pk="id")
+    db.table("editions").create(
         {
             "url": str,  # one language version of the story (from hreflang alternates)
             "story_id": int,
@@ -134,7 +134,7 @@ def m001_core_tables(db: Database) -> None:
         not_null={"story_id"},
         foreign_keys=[("story_id", "stories", "id"), ("article_id", "articles", "id")],
     )
-    db["links"].create(
+    db.table("links").create(
         {
             "id": int,
             "from_article_id": int,
@@ -157,7 +157,7 @@ def m001_core_tables(db: Database) -> None:
             ("target_article_id", "articles", "id"),
         ],
     )
-    db["view_observations"].create(
+    db.table("view_observations").create(
         {
             "id": int,
             "article_id": int,  # the article counted, once it is archived
@@ -177,7 +177,7 @@ def m001_core_tables(db: Database) -> None:
             ("run_id", "crawl_runs", "id"),
         ],
     )
-    db["quarantine"].create(
+    db.table("quarantine").create(
         {
             "id": int,
             "url": str,
@@ -195,7 +195,7 @@ def m001_core_tables(db: Database) -> None:
 @migrations()
 def m002_articles_fts(db: Database) -> None:
     """Index title, lead and text with FTS5; rewrite the index only when those columns change."""
-    articles = db["articles"]
+    articles = db.table("articles")
     articles.enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=False)
     # sqlite-utils' own triggers fire on every UPDATE; these fire only when an indexed column is
     # set, so refreshing last_seen or views leaves the index alone (perf-notes: re-writing the
@@ -223,20 +223,20 @@ def m002_articles_fts(db: Database) -> None:
 @migrations()
 def m003_query_indexes(db: Database) -> None:
     """Add the indexes the idempotent writes and the analysts' queries need."""
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["edition", "published_utc"])  # stats per edition and day
-    db["articles"].create_index(["lang", "published_utc"])  # search --lang, stats languages
-    db["articles"].create_index(["published_utc"])  # --since / --until
-    db["articles"].create_index(["views"])  # top --by views
-    db["article_versions"].create_index(["article_id", "version"], unique=True)
-    db["editions"].create_index(["story_id"])
-    db["editions"].create_index(["article_id"])
-    db["links"].create_index(["from_article_id", "kind", "position"])
-    db["links"].create_index(["target_article_id"])
-    db["view_observations"].create_index(["article_id", "observed_at"])
-    db["view_observations"].create_index(["seen_on_article_id", "observed_at"])
-    db["quarantine"].create_index(["reason"])
-    db["quarantine"].create_index(["url"])
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["edition", "published_utc"])  # stats per edition and day
+    db.table("articles").create_index(["lang", "published_utc"])  # search --lang, stats languages
+    db.table("articles").create_index(["published_utc"])  # --since / --until
+    db.table("articles").create_index(["views"])  # top --by views
+    db.table("article_versions").create_index(["article_id", "version"], unique=True)
+    db.table("editions").create_index(["story_id"])
+    db.table("editions").create_index(["article_id"])
+    db.table("links").create_index(["from_article_id", "kind", "position"])
+    db.table("links").create_index(["target_article_id"])
+    db.table("view_observations").create_index(["article_id", "observed_at"])
+    db.table("view_observations").create_index(["seen_on_article_id", "observed_at"])
+    db.table("quarantine").create_index(["reason"])
+    db.table("quarantine").create_index(["url"])
     # Partial indexes over the rows still waiting for their target to be archived: small, and
     # what resolves them when it arrives.
     db.executescript(
@@ -254,7 +254,7 @@ def m003_query_indexes(db: Database) -> None:
 @migrations()
 def m004_version_cause(db: Database) -> None:
     """Say why each version was recorded: a crawl fetched it, or `reparse` re-extracted it."""
-    db["article_versions"].add_column("cause", str)
+    db.table("article_versions").add_column("cause", str)
     db.execute("UPDATE article_versions SET cause = 'crawl'")
 
 
@@ -294,6 +294,6 @@ def m006_stats_indexes(db: Database) -> None:
     """
     filled = " | ".join(f"(({name} IS NOT NULL) << {bit})" for bit, name in enumerate(FILL_FIELDS))
     db.execute(f"ALTER TABLE articles ADD COLUMN filled INTEGER GENERATED ALWAYS AS ({filled}) VIRTUAL")
-    db["articles"].create_index(["filled"])
-    db["articles"].create_index(["edition", "lang_declared", "lang_detected"])
+    db.table("articles").create_index(["filled"])
+    db.table("articles").create_index(["edition", "lang_declared", "lang_detected"])
     db.execute("CREATE INDEX idx_articles_problems ON articles (problems) WHERE problems IS NOT NULL")

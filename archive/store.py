@@ -239,7 +239,7 @@ def _replace_links(
     if inline:
         if not fresh:
             conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE))
-        rows = [
+        rows: list[tuple[Any, ...]] = [
             (
                 article_id,
                 INLINE,
@@ -303,7 +303,7 @@ def _replace_view_observations(
             "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
             (article_id, observed_at),
         )
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     if article.views is not None:
         rows.append((article_id, article.url, article.title, article.views, OWN_PAGE))
     rows.extend(
