@@ -212,6 +212,11 @@ class Archive:
         with self.db.atomic():
             store.store_quarantine(self.conn, page, run_id)
 
+    def mark_dead_runs(self, spider: str, *, started_since: str) -> int:
+        """Mark the unfinished runs a dead process left behind (see store.mark_dead_runs)."""
+        with self.db.atomic():
+            return store.mark_dead_runs(self.conn, spider, started_since=started_since)
+
     def finish_run(
         self, run_id: int, *, finished_at: datetime, stats: Mapping[str, Any], finish_reason: str
     ) -> None:

@@ -587,3 +587,19 @@ def mark_unchanged(conn: sqlite3.Connection, url: str, fetched_at: datetime) -> 
         "UPDATE articles SET last_seen = max(last_seen, ?) WHERE url = ?", (iso_utc(fetched_at), url)
     )
     return cursor.rowcount > 0
+
+
+DIED = "died"  # finish reason of a run whose process was killed before it could record its end
+
+
+def mark_dead_runs(conn: sqlite3.Connection, spider: str, *, started_since: str) -> int:
+    """Mark unfinished runs of `spider` started at or after `started_since` as died; return how many.
+
+    Called when a crawl takes over the lock of a process that died: its run never recorded an end.
+    """
+    cursor = conn.execute(
+        "UPDATE crawl_runs SET finish_reason = ? WHERE spider = ? AND finished_at IS NULL"
+        " AND finish_reason IS NULL AND started_at >= ?",
+        (DIED, spider, started_since),
+    )
+    return cursor.rowcount

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from archive_factories import make_article
@@ -76,3 +78,18 @@ def test_readonly_open_of_an_older_schema_asks_for_a_migration(tmp_path):
     db.close()
     with pytest.raises(ArchiveError, match=r"older archive schema.*newsbot archive migrate"):
         open_archive(path, readonly=True)
+
+
+def test_dead_runs_are_marked_only_within_the_dead_holders_life(tmp_path: Path) -> None:
+    def at(hour: int) -> datetime:
+        return datetime(2025, 11, 20, hour, tzinfo=UTC)
+
+    with open_archive(tmp_path / "a.db") as archive:
+        earlier = archive.start_run("unn", {}, at(8))  # before the dead holder started: not its run
+        done = archive.start_run("unn", {}, at(10))
+        archive.finish_run(done, finished_at=at(11), stats={}, finish_reason="finished")
+        dead = archive.start_run("unn", {}, at(10))
+        other = archive.start_run("other-spider", {}, at(10))
+        assert archive.mark_dead_runs("unn", started_since="2025-11-20T09:59:00Z") == 1
+        reasons = dict(archive.conn.execute("SELECT id, finish_reason FROM crawl_runs").fetchall())
+    assert reasons == {earlier: None, done: "finished", dead: "died", other: None}

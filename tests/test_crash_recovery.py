@@ -80,3 +80,6 @@ def test_sigkill_mid_run_leaves_an_archive_the_next_run_completes(tmp_path: Path
     assert versions == (len(expected), len(expected))  # one version each: nothing stored twice
     assert all(count == 1 for _, count in own_views)
     assert json.loads(again.stdout)["new"] == len(expected) - stored_at_kill
+    with open_archive(db, readonly=True) as archive:
+        runs = archive.conn.execute("SELECT finish_reason FROM crawl_runs ORDER BY id").fetchall()
+    assert runs == [("died",), ("finished",)]  # the killed run is recorded as such

@@ -178,7 +178,10 @@ def crawl(
         if stale is not None:
             _note(log_file, f"taking over the stale lock {lock.path} of {stale.describe()} (that run died)")
         try:
-            open_archive(db).close()  # refuse a foreign or newer file before crawling, and migrate
+            # Refuse a foreign or newer file before crawling, migrate, and close the dead run's record.
+            with open_archive(db) as archive:
+                if stale is not None:
+                    archive.mark_dead_runs(spider, started_since=stale.started_at)
         except ArchiveError as error:
             click.echo(f"newsbot crawl: {error}", err=True)
             sys.exit(EXIT_FAILED)
