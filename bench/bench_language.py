@@ -9,17 +9,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench._shared import extdata
 
-def _extdata() -> Path:
-    """Return ../shared/extdata next to the checkout (a worktree may sit one level deeper)."""
-    repo = Path(__file__).resolve().parents[1]
-    for folder in repo.parents:
-        if (folder / "shared" / "extdata").is_dir():
-            return folder / "shared" / "extdata"
-    return repo.parent / "shared" / "extdata"
-
-
-DATA = _extdata() / "lingua-go"
+DATA = extdata() / "lingua-go"
 SETS = ("sentences", "word-pairs", "single-words")
 
 

@@ -19,24 +19,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench._shared import extdata
 from newsbot.text import timestamps
 from newsbot.text.timestamps import configure_cache, parse_timestamp
 
-
-def _extdata() -> Path:
-    """Return ../shared/extdata next to the checkout (a worktree may sit one level deeper)."""
-    repo = Path(__file__).resolve().parents[1]
-    for folder in repo.parents:
-        if (folder / "shared" / "extdata").is_dir():
-            return folder / "shared" / "extdata"
-    return repo.parent / "shared" / "extdata"
-
-
 KYIV = ZoneInfo("Europe/Kyiv")
-CASES = _extdata() / "dateparser" / "dateparser_cases_en_ru_uk.json"
+CASES = extdata() / "dateparser" / "dateparser_cases_en_ru_uk.json"
 
 UK_GEN = "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"
 UK_NOM = "січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import parsel
 import pytest
@@ -19,18 +18,7 @@ from newsbot.text.language import (
     detect_language,
     language_code,
 )
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _extdata() -> Path:
-    for folder in REPO.parents:
-        if (folder / "shared" / "extdata").is_dir():
-            return folder / "shared" / "extdata"
-    return REPO.parent / "shared" / "extdata"
-
-
-UNN_RU_2020 = _extdata() / "unn" / "ru-2020-12-03-1906059.html"
+from tests.conftest import REPO, UNN_RU_2020
 
 UK_LONG = (
     "Уряд ухвалив рішення про виділення додаткових коштів на відновлення зруйнованих "

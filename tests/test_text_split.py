@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -18,18 +17,8 @@ from newsbot.text.split import (
     split_timestamp_tail,
 )
 from newsbot.text.split_html import html_blocks, split_body, split_html
+from tests.conftest import SHARED
 
-
-def _shared_folder() -> Path:
-    """Find the shared folder next to the checkout (or next to a parent of a worktree)."""
-    root = Path(__file__).resolve().parents[1]
-    for parent in root.parents:
-        if (parent / "shared").is_dir():
-            return parent / "shared"
-    return root.parent / "shared"
-
-
-SHARED = _shared_folder()
 SEED = SHARED / "seeds" / "000_8530ec2091bce858.txt"
 OLD_LAYOUT_PAGE = SHARED / "extdata" / "unn" / "ru-2020-12-03-1906059.html"
 

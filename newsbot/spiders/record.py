@@ -10,6 +10,7 @@ from scrapy.http import Response
 
 from newsbot.items import RawPage
 from newsbot.replay import FETCHED_AT
+from newsbot.spiders import response_headers
 
 
 class FixtureRecordSpider(scrapy.Spider):
@@ -32,9 +33,7 @@ class FixtureRecordSpider(scrapy.Spider):
             RawPage(
                 url=response.url,
                 status=response.status,
-                headers={
-                    k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
-                },
+                headers=response_headers(response),
                 body=response.body,
                 fetched_at=response.meta[FETCHED_AT],
             )

@@ -27,6 +27,7 @@ from newsbot.revisit import (
     parse_schedule,
     revisit_now,
 )
+from newsbot.spiders import response_headers
 
 BASE = "https://unn.ua"
 FEEDS = {edition: f"{BASE}/rss/news_{edition}.xml" for edition in EDITIONS}
@@ -130,7 +131,7 @@ class UnnSpider(scrapy.Spider):
                 yield from self._article_requests(link.url, listed=when)
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
-        listing = parse_listing(response.body, response.url, _headers(response))
+        listing = parse_listing(response.body, response.url, response_headers(response))
         past_since = False
         for link in listing.links():
             when = self._when(link, response)
@@ -151,7 +152,7 @@ class UnnSpider(scrapy.Spider):
             response.body,
             response.url,
             fetched_at=response.meta[FETCHED_AT],
-            headers=_headers(response),
+            headers=response_headers(response),
             status=response.status,
         )
 
@@ -172,7 +173,7 @@ class UnnSpider(scrapy.Spider):
             page=RawPage(
                 url=request.url,
                 status=response.status if response is not None else 0,
-                headers=_headers(response) if response is not None else {},
+                headers=response_headers(response) if response is not None else {},
                 body=response.body if response is not None else b"",
                 fetched_at=request.meta.get(FETCHED_AT) or _now(),
             ),
@@ -236,10 +237,6 @@ class UnnSpider(scrapy.Spider):
         if when is None:
             return True
         return (self.since is None or when >= self.since) and (self.until is None or when < self.until)
-
-
-def _headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
 def _now() -> datetime:

@@ -11,6 +11,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsbot.items import iso_utc
+
 __all__ = [
     "DATE_ORDERS",
     "EARLIEST_YEAR",
@@ -569,7 +571,7 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
             return TimeResult(raw=raw, error=_weekday_error(form.weekday, wall))
         utc = wall.astimezone(UTC)
         if utc > latest:
-            return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
+            return TimeResult(raw=raw, error=f"{iso_utc(utc)} is after the fetch time {iso_utc(now_utc)}")
         return _result(raw, utc, zone, form.precision)
     if form.kind == "relative":
         utc = now_utc - timedelta(seconds=form.seconds_back)
@@ -582,7 +584,7 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
             day -= timedelta(days=1)
             utc = _wall(day.year, day.month, day.day, form, zone).astimezone(UTC)
         if utc > latest:
-            return TimeResult(raw=raw, error=f"{_iso(utc)} is after the fetch time {_iso(now_utc)}")
+            return TimeResult(raw=raw, error=f"{iso_utc(utc)} is after the fetch time {iso_utc(now_utc)}")
         return _result(raw, utc, zone, form.precision)
     return _resolve_yearless(raw, form, now_local, latest, zone)
 
@@ -624,15 +626,11 @@ def _weekday_error(weekday: int, moment: datetime) -> str:
     )
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _result(
     raw: str, utc: datetime, zone: ZoneInfo, precision: str, *, approximate: bool = False
 ) -> TimeResult:
     if utc.year < EARLIEST_YEAR:
-        return TimeResult(raw=raw, error=f"{_iso(utc)} is before {EARLIEST_YEAR}")
+        return TimeResult(raw=raw, error=f"{iso_utc(utc)} is before {EARLIEST_YEAR}")
     return TimeResult(
         raw=raw,
         utc=utc,
@@ -701,7 +699,7 @@ def _fallback_result(
     if precision not in PRECISIONS:
         precision = "day"
     if utc > now.astimezone(UTC) + FUTURE_TOLERANCE:
-        return TimeResult(raw=text, error=f"{_iso(utc)} is after the fetch time {_iso(now)}")
+        return TimeResult(raw=text, error=f"{iso_utc(utc)} is after the fetch time {iso_utc(now)}")
     approximate = bool(_RELATIVE_HINTS.search(text))
     return _result(text, utc, zone, precision, approximate=approximate)
 
