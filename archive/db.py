@@ -226,6 +226,11 @@ class Archive:
                 self.conn, run_id, finished_at=finished_at, stats=stats, finish_reason=finish_reason
             )
 
+    def rebuild_search_index(self) -> int:
+        """Re-index every article for full-text search in one transaction; return how many."""
+        with self.db.atomic():
+            return store.rebuild_search_index(self.conn)
+
     def close(self) -> None:
         """Commit nothing pending (an open transaction rolls back) and close the file."""
         self.db.close()

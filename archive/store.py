@@ -468,6 +468,16 @@ def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None
     )
 
 
+def rebuild_search_index(conn: sqlite3.Connection) -> int:
+    """Re-index every article for full-text search from the articles table; return how many.
+
+    The remedy for rows that reached the articles table without the archive's write path (an
+    INSERT there has no trigger since migration m005), and a measure of what indexing alone costs.
+    """
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
 def latest_change(conn: sqlite3.Connection, url: str) -> list[str]:
     """Return the fields that changed in the article's latest version (empty for the first)."""
     row = conn.execute(

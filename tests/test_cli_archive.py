@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -216,6 +217,23 @@ def test_migrate_creates_an_archive_that_readers_accept(tmp_path):
     path = tmp_path / "new.db"
     assert f"{path}: schema up to date" in run(path, "migrate").output
     assert run_json(path, "stats")["articles"] == 0
+
+
+def test_reindex_makes_rows_added_by_hand_searchable(tmp_path):
+    path = tmp_path / "archive.db"
+    build_archive(path)
+    with sqlite3.connect(path) as conn:  # an analyst's own INSERT: no trigger indexes it
+        conn.execute(
+            "INSERT INTO articles (url, site, edition, title, text, first_seen, last_seen, content_hash)"
+            " VALUES ('https://unn.ua/news/by-hand', 'unn', 'uk', 'Рукописна замітка', 'Жовтогарячий',"
+            " '2024-04-10T00:00:00Z', '2024-04-10T00:00:00Z', 'x')"
+        )
+    assert run_json(path, "search", "жовтогаряч*") == []
+    before = {row["url"] for row in run_json(path, "search", "Пекін*")}
+    result = run(path, "reindex")
+    assert result.output.startswith(f"{path}: 5 articles indexed for search in ")
+    assert [row["url"] for row in run_json(path, "search", "жовтогаряч*")] == ["https://unn.ua/news/by-hand"]
+    assert {row["url"] for row in run_json(path, "search", "Пекін*")} == before == {UK}
 
 
 def test_a_file_that_is_not_an_archive_is_refused_untouched(tmp_path):

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -363,6 +364,21 @@ def migrate(ctx: click.Context) -> None:
     with opened(ctx, readonly=False) as archive:
         path = archive.path
     click.echo(f"{path}: schema up to date")
+
+
+@archive_group.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the full-text index from the articles table.
+
+    Only needed when rows were added to the articles table by hand (SQL or sqlite-utils): the
+    archive's own writes keep the index in sync. Readers keep working while it runs.
+    """
+    with opened(ctx, readonly=False) as archive:
+        started = time.perf_counter()
+        count = archive.rebuild_search_index()
+        elapsed = time.perf_counter() - started
+    click.echo(f"{archive.path}: {count} articles indexed for search in {elapsed:.1f} s")
 
 
 @archive_group.group()
