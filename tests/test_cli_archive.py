@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -222,7 +223,7 @@ def test_migrate_creates_an_archive_that_readers_accept(tmp_path):
 def test_reindex_makes_rows_added_by_hand_searchable(tmp_path):
     path = tmp_path / "archive.db"
     build_archive(path)
-    with sqlite3.connect(path) as conn:  # an analyst's own INSERT: no trigger indexes it
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # an analyst's own INSERT
         conn.execute(
             "INSERT INTO articles (url, site, edition, title, text, first_seen, last_seen, content_hash)"
             " VALUES ('https://unn.ua/news/by-hand', 'unn', 'uk', 'Рукописна замітка', 'Жовтогарячий',"
