@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from archive.db import WRITER_CACHE_KIB
 from archive.migrations import FTS_COLUMNS, FTS_TOKENIZE
 from bench.bench_archive import EDITIONS, Corpus
 
@@ -45,12 +46,12 @@ def articles(n: int, text_bytes: int) -> list[tuple[int, str, str, str]]:
 
 
 def time_rebuild(sqlite3, folder: Path, rows: list[tuple[int, str, str, str]], options: str) -> float:
-    """Return seconds FTS5 takes to index `rows` from their table (WAL, as the archive runs)."""
+    """Return seconds FTS5 takes to index `rows` from their table, with the archive writer's settings."""
     conn = sqlite3.connect(folder / "fts.db", isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA cache_size = -131072")
+        conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, title, lead, text)")
         conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
         columns = ", ".join(FTS_COLUMNS)
