@@ -46,6 +46,8 @@ def split_article(article: Article) -> None:
         return
     article.paragraphs = result.paragraphs
     article.cross_links = result.cross_links
+    article.subheads = result.subheads
+    article.dateline = article.dateline or result.dateline
     article.views = result.views
     article.related = result.related
     article.problems.update(result.problems)

@@ -47,6 +47,12 @@ def html_blocks(body_html: str) -> list[Block]:
     return walker.blocks
 
 
+def html_to_text(document: str) -> str:
+    """Return the visible text of an HTML document, one block per line (head and scripts dropped)."""
+    body = re.search(r"<body\b[^>]*>(.*)", document, re.IGNORECASE | re.DOTALL)
+    return "\n".join(block.text for block in html_blocks(body.group(1) if body else document))
+
+
 def split_html(
     body_html: str, *, base_url: str | None = None, article_views_known: bool = True
 ) -> SplitResult:
