@@ -289,3 +289,46 @@ def test_subheads_and_credits() -> None:
     assert not is_subhead("Details of the deal were not disclosed.")
     assert is_photo_credit("facebook.com/kyivpolice")
     assert not is_photo_credit("The police said on facebook.com that it was over.")
+
+
+# --- the same patterns in an HTML body --------------------------------------------------------
+# The markup of the current site is unknown (../shared/unn-real-pages.md has text only), so the
+# markup here is plain: what matters is the text each element prints.
+
+HTML_BODY = """\
+<p>Kyiv • UNN</p>
+<p>President Volodymyr Zelensky signed the law allowing multiple citizenship, the Office said.</p>
+<figure><img src="/i/1.jpg" alt=""><figcaption>Zelensky signs law on multiple citizenship</figcaption></figure>
+<p><a href="https://facebook.com/zelenskyy.official">facebook.com/zelenskyy.official</a></p>
+<p><strong>Details</strong></p>
+<p>The law lists the countries whose citizens may keep their passports.</p>
+<div class="read-also"><a href="/en/news/1412345-parliament-passed-the-bill">
+<span>Parliament passed the citizenship bill in the second reading</span><span>26.09.24, 19:28</span>
+<span> • 18166 views</span></a></div>
+<h3>Recall</h3>
+<p>Earlier, the Verkhovna Rada adopted the bill as a whole in December.</p>
+<p>$42.970.16</p>
+"""
+
+
+def test_html_body_cross_link_counter_subheads_dateline_caption_credit_chrome() -> None:
+    from newsbot.text.split_html import split_html
+
+    result = split_html(HTML_BODY, base_url="https://unn.ua/en/news/1412400-zelensky", title=TITLE)
+    assert result.paragraphs == [
+        "President Volodymyr Zelensky signed the law allowing multiple citizenship, the Office said.",
+        "The law lists the countries whose citizens may keep their passports.",
+        "Earlier, the Verkhovna Rada adopted the bill as a whole in December.",
+    ]
+    [link] = result.cross_links
+    assert link.url == "https://unn.ua/en/news/1412345-parliament-passed-the-bill"
+    assert (link.title, link.published_raw, link.views, link.position) == (
+        "Parliament passed the citizenship bill in the second reading",
+        "26.09.24, 19:28",
+        18166,
+        1,
+    )
+    assert result.related == []  # a counter does not make a cross-link a teaser
+    assert [(s.text, s.position) for s in result.subheads] == [("Details", 0), ("Recall", 1)]
+    assert result.dateline == "Kyiv"
+    assert {what for what, _ in result.dropped} == {"dateline", "caption", "photo-credit", "currency"}

@@ -332,6 +332,7 @@ class Block:
     text: str
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, link text)
     stamps: list[str] = field(default_factory=list)  # text of elements marked as dates
+    heading: bool = False  # an <h2>-<h6> of an HTML body: a subhead unless teasers follow it
 
 
 @dataclass(slots=True)
@@ -602,7 +603,7 @@ class _Classifier:
                 return 1
         if line.views_raw is not None or line.stamp is not None:
             return 0
-        if is_subhead(text):
+        if is_subhead(text) or (line.block.heading and not self._known_heading(line)):
             self.result.subheads.append(Subhead(text.rstrip(":"), len(self.result.paragraphs) - 1))
             return 1
         if self.title and (text == self.title or (text.startswith(self.title) and len(text) < len(self.title) + 60)):
