@@ -144,6 +144,7 @@ def _metadata_columns(article: Article) -> dict[str, Any]:
         "extractor_version": article.extractor_version,
         "problems": _json(article.problems),
         "dateline": article.dateline,
+        "visible_offset_minutes": article.visible_offset_minutes,
         "subheads": _json([[s.text, s.position] for s in article.subheads]) if article.subheads else None,
     }
 

@@ -102,6 +102,8 @@ class Article:
     views: int | None = None
     published_utc: datetime | None = None
     published_precision: str | None = None
+    # UTC offset (minutes) that makes the visible publication clock equal the machine time
+    visible_offset_minutes: int | None = None
     modified_utc: datetime | None = None
     modified_precision: str | None = None
     lang_declared: str | None = None

@@ -11,6 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsbot.items import Article, CrossLink, Teaser, iso_utc
 from newsbot.text.timestamps import PRECISIONS, TimeResult, parse_timestamp
+from newsbot.text.zone_check import check_visible_zone
 
 DEFAULT_TIMEZONE = "Europe/Kyiv"
 DEFAULT_TIMEZONES = {"unn": DEFAULT_TIMEZONE}
@@ -63,6 +64,14 @@ def normalise_article_times(article: Article, *, tz: str) -> None:
             setattr(article, f"{field}_precision", result.precision)
         if problem:
             article.problems[field] = problem
+
+    check = check_visible_zone(
+        article.published_raw, article.published_machine, now=now, zone=tz, languages=languages
+    )
+    if check is not None:
+        article.visible_offset_minutes = check.offset_minutes
+        if (problem := check.problem()) is not None:
+            article.problems["published_zone"] = problem
 
     holders: tuple[CrossLink | Teaser, ...] = (*article.cross_links, *article.related)
     for holder in holders:
