@@ -102,12 +102,14 @@ def test_html_from_stdin_needs_url() -> None:
     meta = json.loads((NEXT / "meta.json").read_text(encoding="utf-8"))
     out = _json(["-", "--url", meta["url"], "--now", meta["fetched_at"]], body)
     assert out["views"] == 35469
-    assert [t["labels"] for t in out["related"]] == [
+    assert [t["labels"] for t in out["related"] if t["block"] != "latest"] == [
         ["Photo"],
         ["Exclusive"],
         ["Photo", "Video"],
         [],
     ]
+    # The page-top feed: an Exclusive line above the first card, glued labels on others.
+    assert [t["labels"] for t in out["related"] if t["block"] == "latest"][:3] == [["Exclusive"], ["Photo"], []]
 
 
 def test_format_text_given_html_says_so_and_reads_its_visible_text() -> None:
