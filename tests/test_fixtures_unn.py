@@ -56,7 +56,7 @@ def _project(got: Any, expected: Any) -> Any:
 
 def test_there_are_fixtures_of_every_layout_and_edition() -> None:
     seen = {(f.expected()["edition"], f.expected()["layout"]) for f in ARTICLES}
-    assert {layout for _, layout in seen} == {"next", "y2024", "legacy"}
+    assert {layout for _, layout in seen} == {"next", "y2024", "legacy", "amp"}
     assert {edition for edition, _ in seen} == {"uk", "en", "ru"}
     assert len(ARTICLES) >= 15
 
