@@ -28,27 +28,35 @@ PARAGRAPHS = [
     "В ближайшие часы вода может быть мутной, поэтому горожанам советуют дать ей стечь несколько минут.",
     "Ранее в «Киевводоканале» сообщали, что износ магистральных сетей на левом берегу превышает 70%.",
 ]
-LINK = ("У Києві на Троєщині замінять три кілометри водогону", "/news/u-kyievi-na-troieshchyni-zaminiat-try-kilometry-vodohonu",
-        "21.11.25, 14:05", 6148)
+LINK = (
+    "У Києві на Троєщині замінять три кілометри водогону",
+    "/news/u-kyievi-na-troieshchyni-zaminiat-try-kilometry-vodohonu",
+    "21.11.25, 14:05",
+    6148,
+)
 POPULAR = [
-    ("Синоптики предупредили о мокром снеге и гололедице в Киеве", "sinoptiki-predupredili-o-mokrom-snege-v-kieve"),
+    (
+        "Синоптики предупредили о мокром снеге и гололедице в Киеве",
+        "sinoptiki-predupredili-o-mokrom-snege-v-kieve",
+    ),
     ("Графики отключений света: что известно на 25 ноября", "grafiki-otklyucheniy-sveta-na-25-noyabrya"),
     ("В Одессе спасатели вытащили из моря собаку", "v-odesse-spasateli-vytashchili-iz-morya-sobaku"),
 ]
 THEME = [
     ("В Киеве на Позняках из-за аварии остановили трамваи", "v-kieve-na-poznyakah-ostanovili-tramvai", 22037),
     ("«Киевводоканал» заменит 40 км сетей до конца года", "kievvodokanal-zamenit-40-km-setey", 20207),
-    ("Киевлянам напомнили, как получить воду из бюветов", "kievlyanam-napomnili-kak-poluchit-vodu-iz-byuvetov", 18436),
+    (
+        "Киевлянам напомнили, как получить воду из бюветов",
+        "kievlyanam-napomnili-kak-poluchit-vodu-iz-byuvetov",
+        18436,
+    ),
 ]
 
 
 def css() -> str:
     rules = []
     for n, name in enumerate(
-        "header logo nav menu menu-item lang lang-item currency currency-item sidebar sidebar-item article "
-        "article-title article-views article-body article-author article-rubric read-also read-also-title "
-        "read-also-date block block-title block-list block-item footer footer-agency footer-rights share "
-        "share-item photo caption tags tag pager breadcrumbs".split()
+        ["header", "logo", "nav", "menu", "menu-item", "lang", "lang-item", "currency", "currency-item", "sidebar", "sidebar-item", "article", "article-title", "article-views", "article-body", "article-author", "article-rubric", "read-also", "read-also-title", "read-also-date", "block", "block-title", "block-list", "block-item", "footer", "footer-agency", "footer-rights", "share", "share-item", "photo", "caption", "tags", "tag", "pager", "breadcrumbs"]
     ):
         for state in ("", ":hover", ":focus", " a", " p", " span", " img", "--dark", "--wide", "--compact"):
             rules.append(
@@ -65,7 +73,9 @@ def css() -> str:
 
 def page() -> str:
     menu = ["Политика", "Экономика", "Общество", "Война", "Мир", "Киев", "Здоровье", "Спорт", "Культура"]
-    sidebar = "".join(f'<li class="sidebar-item"><a href="/ru/{n}">{name}</a></li>' for n, name in enumerate(menu))
+    sidebar = "".join(
+        f'<li class="sidebar-item"><a href="/ru/{n}">{name}</a></li>' for n, name in enumerate(menu)
+    )
     nav = "".join(f'<a class="menu-item" href="/ru/{n}">{name}</a>' for n, name in enumerate(menu))
     json_ld = {
         "@context": "https://schema.org",
@@ -76,7 +86,11 @@ def page() -> str:
         "dateModified": "2025-11-25T10:40:00+02:00",
         "author": [{"@type": "Person", "name": "Ольга Коваленко"}],
         "mainEntityOfPage": CANONICAL,
-        "publisher": {"@type": "Organization", "name": "УНН", "logo": {"@type": "ImageObject", "url": "https://unn.ua/img/logo.png"}},
+        "publisher": {
+            "@type": "Organization",
+            "name": "УНН",
+            "logo": {"@type": "ImageObject", "url": "https://unn.ua/img/logo.png"},
+        },
     }
     p = [f"<p>{text}</p>" for text in PARAGRAPHS]
     body = (
@@ -93,7 +107,7 @@ def page() -> str:
         + p[4]
     )
     popular = "".join(
-        f'<li class="block-item"><a href="/ru/news/{slug}"><span>{title}</span></a>'
+        f'<li class="block-item"><div class="block-item-image"><a href="/ru/news/{slug}"><span>{title}</span></a></div>'
         f'<a class="block-item-title" href="/ru/news/{slug}">{title}</a></li>'
         for title, slug in POPULAR
     )
@@ -118,7 +132,9 @@ def page() -> str:
         '<header class="header"><div class="currency"><div class="currency-item"><span>$</span><span>41.62</span>'
         '<span>0.08</span></div><div class="currency-item"><span>€</span><span>48.15</span><span>0.21</span></div></div>'
         '<div class="lang"><a href="https://unn.ua/amp/news/u-kyievi-na-livomu-berezi-vidnovyly-vodopostachannia">uk</a>'
-        '<a href="https://unn.ua/en/amp/news/water-supply-restored-on-kyivs-left-bank">en</a><a href="' + AMP_URL + '">ru</a></div>'
+        '<a href="https://unn.ua/en/amp/news/water-supply-restored-on-kyivs-left-bank">en</a><a href="'
+        + AMP_URL
+        + '">ru</a></div>'
         f'<nav class="nav">{nav}</nav></header>'
         f'<main><article class="article"><h1 class="article-title">{TITLE}</h1>'
         '<div class="article-views"> • 19136 переглядiв</div>'

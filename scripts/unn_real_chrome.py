@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "unn"
 KYIV = ZoneInfo("Europe/Kyiv")
 MARK = "<!-- issue-15 chrome -->"
 
-EN_MONTHS = "January February March April May June July August September October November December".split()
-UK_MONTHS = "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split()
-RU_MONTHS = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+UK_MONTHS = ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"]
+RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
 
 WORDS = {
     "en": {
@@ -45,7 +45,18 @@ WORDS = {
         "details": "Details",
         "agency": "Information agency «Ukrainian National News»",
         "rights": "All rights reserved. © 2007 — 2025",
-        "menu": ["Politics", "Economy", "Society", "War", "World", "Kyiv", "Health", "Sports", "Culture", "Technologies"],
+        "menu": [
+            "Politics",
+            "Economy",
+            "Society",
+            "War",
+            "World",
+            "Kyiv",
+            "Health",
+            "Sports",
+            "Culture",
+            "Technologies",
+        ],
         "credit": "facebook.com/UNN.ua",
     },
     "uk": {
@@ -58,7 +69,18 @@ WORDS = {
         "details": "Деталі",
         "agency": "Інформаційне агентство «Українські Національні Новини»",
         "rights": "Усі права захищені. © 2007 — 2025",
-        "menu": ["Політика", "Економіка", "Суспільство", "Війна", "Світ", "Київ", "Здоровʼя", "Спорт", "Культура", "Технології"],
+        "menu": [
+            "Політика",
+            "Економіка",
+            "Суспільство",
+            "Війна",
+            "Світ",
+            "Київ",
+            "Здоровʼя",
+            "Спорт",
+            "Культура",
+            "Технології",
+        ],
         "credit": "facebook.com/UNN.ua",
     },
     "ru": {
@@ -71,7 +93,18 @@ WORDS = {
         "details": "Детали",
         "agency": "Информационное агентство «Украинские Национальные Новости»",
         "rights": "Все права защищены. © 2007 — 2025",
-        "menu": ["Политика", "Экономика", "Общество", "Война", "Мир", "Киев", "Здоровье", "Спорт", "Культура", "Технологии"],
+        "menu": [
+            "Политика",
+            "Экономика",
+            "Общество",
+            "Война",
+            "Мир",
+            "Киев",
+            "Здоровье",
+            "Спорт",
+            "Культура",
+            "Технологии",
+        ],
         "credit": "facebook.com/UNN.ua",
     },
 }
@@ -79,46 +112,150 @@ WORDS = {
 # Page-top feed headlines (title, slug, label): label "x" = Exclusive line, "p"/"v"/"pv" = glued.
 FEED = {
     "en": [
-        ("Zelensky holds talks with European leaders on air defense for the winter", "zelensky-holds-talks-with-european-leaders-on-air-defense", "x"),
-        ("Energy workers restored power to 200 thousand families in Kharkiv region", "energy-workers-restored-power-to-200-thousand-families", "p"),
-        ("Night attack on Odesa: drones hit port infrastructure", "night-attack-on-odesa-drones-hit-port-infrastructure", ""),
+        (
+            "Zelensky holds talks with European leaders on air defense for the winter",
+            "zelensky-holds-talks-with-european-leaders-on-air-defense",
+            "x",
+        ),
+        (
+            "Energy workers restored power to 200 thousand families in Kharkiv region",
+            "energy-workers-restored-power-to-200-thousand-families",
+            "p",
+        ),
+        (
+            "Night attack on Odesa: drones hit port infrastructure",
+            "night-attack-on-odesa-drones-hit-port-infrastructure",
+            "",
+        ),
         ("NBU keeps the key policy rate at 15.5%", "nbu-keeps-the-key-policy-rate", ""),
-        ("Rada passes the 2026 budget in the first reading", "rada-passes-the-2026-budget-in-the-first-reading", ""),
+        (
+            "Rada passes the 2026 budget in the first reading",
+            "rada-passes-the-2026-budget-in-the-first-reading",
+            "",
+        ),
         ("Fire at a warehouse in Dnipro: rescuers worked all night", "fire-at-a-warehouse-in-dnipro", "pv"),
-        ("How frontline schools prepare for winter: a report from Zaporizhzhia", "how-frontline-schools-prepare-for-winter", "x"),
+        (
+            "How frontline schools prepare for winter: a report from Zaporizhzhia",
+            "how-frontline-schools-prepare-for-winter",
+            "x",
+        ),
         ("Ukrainian boxer wins the European title in Madrid", "ukrainian-boxer-wins-the-european-title", "v"),
         ("Kyiv city council approves new public transport fares", "kyiv-city-council-approves-new-fares", ""),
-        ("Poland extends its grain import ban: what it means for farmers", "poland-extends-its-grain-import-ban", ""),
+        (
+            "Poland extends its grain import ban: what it means for farmers",
+            "poland-extends-its-grain-import-ban",
+            "",
+        ),
         ("Forecasters warn of fog and black ice on the roads", "forecasters-warn-of-fog-and-black-ice", ""),
-        ("Prosecutors expose a scheme to embezzle funds for fortifications", "prosecutors-expose-a-scheme-for-fortifications", ""),
+        (
+            "Prosecutors expose a scheme to embezzle funds for fortifications",
+            "prosecutors-expose-a-scheme-for-fortifications",
+            "",
+        ),
     ],
     "uk": [
-        ("Зеленський провів переговори з лідерами Європи про ППО на зиму", "zelenskyi-provil-perehovory-z-lideramy-yevropy", "x"),
-        ("Енергетики повернули світло 200 тисячам родин на Харківщині", "enerhetyky-povernuly-svitlo-na-kharkivshchyni", "p"),
-        ("Нічна атака на Одесу: дрони влучили в портову інфраструктуру", "nichna-ataka-na-odesu-drony-vluchyly-v-port", ""),
+        (
+            "Зеленський провів переговори з лідерами Європи про ППО на зиму",
+            "zelenskyi-provil-perehovory-z-lideramy-yevropy",
+            "x",
+        ),
+        (
+            "Енергетики повернули світло 200 тисячам родин на Харківщині",
+            "enerhetyky-povernuly-svitlo-na-kharkivshchyni",
+            "p",
+        ),
+        (
+            "Нічна атака на Одесу: дрони влучили в портову інфраструктуру",
+            "nichna-ataka-na-odesu-drony-vluchyly-v-port",
+            "",
+        ),
         ("НБУ зберіг облікову ставку на рівні 15,5%", "nbu-zberih-oblikovu-stavku", ""),
-        ("Рада ухвалила бюджет-2026 у першому читанні", "rada-ukhvalyla-biudzhet-2026-u-pershomu-chytanni", ""),
+        (
+            "Рада ухвалила бюджет-2026 у першому читанні",
+            "rada-ukhvalyla-biudzhet-2026-u-pershomu-chytanni",
+            "",
+        ),
         ("Пожежа на складі у Дніпрі: рятувальники працювали всю ніч", "pozhezha-na-skladi-u-dnipri", "pv"),
-        ("Як прифронтові школи готуються до зими: репортаж із Запоріжжя", "yak-pryfrontovi-shkoly-hotuiutsia-do-zymy", "x"),
-        ("Український боксер виграв титул чемпіона Європи в Мадриді", "ukrainskyi-bokser-vyhrav-tytul-chempiona-yevropy", "v"),
-        ("Київрада затвердила нові тарифи на проїзд у громадському транспорті", "kyivrada-zatverdyla-novi-taryfy-na-proizd", ""),
-        ("Польща продовжила заборону на ввезення зерна: що це означає для аграріїв", "polshcha-prodovzhyla-zaboronu-na-vvezennia-zerna", ""),
-        ("Синоптики попередили про туман і ожеледицю на дорогах", "synoptyky-poperedyly-pro-tuman-i-ozheledytsiu", ""),
-        ("Прокурори викрили схему розкрадання коштів на фортифікації", "prokurory-vykryly-skhemu-na-fortyfikatsii", ""),
+        (
+            "Як прифронтові школи готуються до зими: репортаж із Запоріжжя",
+            "yak-pryfrontovi-shkoly-hotuiutsia-do-zymy",
+            "x",
+        ),
+        (
+            "Український боксер виграв титул чемпіона Європи в Мадриді",
+            "ukrainskyi-bokser-vyhrav-tytul-chempiona-yevropy",
+            "v",
+        ),
+        (
+            "Київрада затвердила нові тарифи на проїзд у громадському транспорті",
+            "kyivrada-zatverdyla-novi-taryfy-na-proizd",
+            "",
+        ),
+        (
+            "Польща продовжила заборону на ввезення зерна: що це означає для аграріїв",
+            "polshcha-prodovzhyla-zaboronu-na-vvezennia-zerna",
+            "",
+        ),
+        (
+            "Синоптики попередили про туман і ожеледицю на дорогах",
+            "synoptyky-poperedyly-pro-tuman-i-ozheledytsiu",
+            "",
+        ),
+        (
+            "Прокурори викрили схему розкрадання коштів на фортифікації",
+            "prokurory-vykryly-skhemu-na-fortyfikatsii",
+            "",
+        ),
     ],
     "ru": [
-        ("Зеленский провел переговоры с лидерами Европы о ПВО на зиму", "zelenskiy-provel-peregovory-s-liderami-evropy", "x"),
-        ("Энергетики вернули свет 200 тысячам семей на Харьковщине", "energetiki-vernuli-svet-na-harkovshchine", "p"),
-        ("Ночная атака на Одессу: дроны попали в портовую инфраструктуру", "nochnaya-ataka-na-odessu-drony-popali-v-port", ""),
+        (
+            "Зеленский провел переговоры с лидерами Европы о ПВО на зиму",
+            "zelenskiy-provel-peregovory-s-liderami-evropy",
+            "x",
+        ),
+        (
+            "Энергетики вернули свет 200 тысячам семей на Харьковщине",
+            "energetiki-vernuli-svet-na-harkovshchine",
+            "p",
+        ),
+        (
+            "Ночная атака на Одессу: дроны попали в портовую инфраструктуру",
+            "nochnaya-ataka-na-odessu-drony-popali-v-port",
+            "",
+        ),
         ("НБУ сохранил учетную ставку на уровне 15,5%", "nbu-sohranil-uchetnuyu-stavku", ""),
         ("Рада приняла бюджет-2026 в первом чтении", "rada-prinyala-byudzhet-2026-v-pervom-chtenii", ""),
         ("Пожар на складе в Днепре: спасатели работали всю ночь", "pozhar-na-sklade-v-dnepre", "pv"),
-        ("Как прифронтовые школы готовятся к зиме: репортаж из Запорожья", "kak-prifrontovye-shkoly-gotovyatsya-k-zime", "x"),
-        ("Украинский боксер выиграл титул чемпиона Европы в Мадриде", "ukrainskiy-bokser-vyigral-titul-chempiona-evropy", "v"),
-        ("Киевсовет утвердил новые тарифы на проезд в общественном транспорте", "kievsovet-utverdil-novye-tarify-na-proezd", ""),
-        ("Польша продлила запрет на ввоз зерна: что это значит для аграриев", "polsha-prodlila-zapret-na-vvoz-zerna", ""),
-        ("Синоптики предупредили о тумане и гололедице на дорогах", "sinoptiki-predupredili-o-tumane-i-gololeditse", ""),
-        ("Прокуроры разоблачили схему хищения средств на фортификации", "prokurory-razoblachili-shemu-na-fortifikatsii", ""),
+        (
+            "Как прифронтовые школы готовятся к зиме: репортаж из Запорожья",
+            "kak-prifrontovye-shkoly-gotovyatsya-k-zime",
+            "x",
+        ),
+        (
+            "Украинский боксер выиграл титул чемпиона Европы в Мадриде",
+            "ukrainskiy-bokser-vyigral-titul-chempiona-evropy",
+            "v",
+        ),
+        (
+            "Киевсовет утвердил новые тарифы на проезд в общественном транспорте",
+            "kievsovet-utverdil-novye-tarify-na-proezd",
+            "",
+        ),
+        (
+            "Польша продлила запрет на ввоз зерна: что это значит для аграриев",
+            "polsha-prodlila-zapret-na-vvoz-zerna",
+            "",
+        ),
+        (
+            "Синоптики предупредили о тумане и гололедице на дорогах",
+            "sinoptiki-predupredili-o-tumane-i-gololeditse",
+            "",
+        ),
+        (
+            "Прокуроры разоблачили схему хищения средств на фортификации",
+            "prokurory-razoblachili-shemu-na-fortifikatsii",
+            "",
+        ),
     ],
 }
 
@@ -193,9 +330,13 @@ def feed_cards(edition: str, now: datetime, seed: int) -> list[dict]:
 
 def card_labels(card: dict, edition: str) -> list[str]:
     w = WORDS[edition]
-    return {"x": [w["exclusive"]], "p": [w["photo"]], "v": [w["video"]], "pv": [w["photo"], w["video"]], "": []}[
-        card["label"]
-    ]
+    return {
+        "x": [w["exclusive"]],
+        "p": [w["photo"]],
+        "v": [w["video"]],
+        "pv": [w["photo"], w["video"]],
+        "": [],
+    }[card["label"]]
 
 
 def card_html(card: dict, edition: str) -> str:
@@ -212,8 +353,8 @@ def card_html(card: dict, edition: str) -> str:
     )
     return (
         f'<a class="news-card_root__k2JdQ news-card_feed__Lq7mB" href="{path}">{exclusive}'
-        f'<div class="news-card_info__Xo2vB"><p class="news-card_date__Q7wEr">{card["published_raw"]}</p>'
-        f'<p class="news-card_views__R3tYu"> • {card["views"]}<!-- --> <!-- -->{w["views"]}</p></div>'
+        f'<div class="news-card_info__Xo2vB"><span class="news-card_date__Q7wEr">{card["published_raw"]}</span>'
+        f'<span class="news-card_views__R3tYu"> • {card["views"]}<!-- --> <!-- -->{w["views"]}</span></div>'
         f'<div class="news-card_image__Nw0sK"><img alt="" src="https://unn.ua/img/feed/{path.rsplit("/", 1)[-1]}-small.webp"'
         f' width="120" height="68" loading="lazy" decoding="async"/></div>'
         f'<p class="news-card_title__M2xTr">{card["title"]}{glued}</p></a>'
@@ -225,19 +366,17 @@ def header_html(edition: str, alternates: dict[str, str]) -> str:
     w = WORDS[edition]
     icons = "".join(
         f'<symbol id="icon-{name}" viewBox="0 0 24 24"><path d="M{n + 2} {n + 3}h{14 - n % 5}a2 2 0 0 1 2 2v{9 + n % 4}'
-        f'a2 2 0 0 1-2 2H{n + 4}l-{2 + n % 3}.{n % 9}-{1 + n % 2}.{n % 7}A2 2 0 0 1 {n}.{n % 5} {12 + n % 3}V{5 + n % 2}'
+        f"a2 2 0 0 1-2 2H{n + 4}l-{2 + n % 3}.{n % 9}-{1 + n % 2}.{n % 7}A2 2 0 0 1 {n}.{n % 5} {12 + n % 3}V{5 + n % 2}"
         f'a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/></symbol>'
         for n, name in enumerate(
-            "search menu close arrow-left arrow-right arrow-up arrow-down eye clock calendar share facebook "
-            "telegram twitter viber whatsapp youtube instagram tiktok rss mail phone photo video play pause "
-            "bookmark print copy link user globe sun moon".split()
+            ["search", "menu", "close", "arrow-left", "arrow-right", "arrow-up", "arrow-down", "eye", "clock", "calendar", "share", "facebook", "telegram", "twitter", "viber", "whatsapp", "youtube", "instagram", "tiktok", "rss", "mail", "phone", "photo", "video", "play", "pause", "bookmark", "print", "copy", "link", "user", "globe", "sun", "moon"]
         )
     )
     prefix = {"uk": "", "en": "/en", "ru": "/ru"}[edition]
     slugs = ["politics", "economics", "society", "war", "world", "kyiv", "health", "sport", "culture", "tech"]
     desktop = "".join(
-        f'<a class="header_menuItem__p0Xc1" href="{prefix}/{slug}"><span class="header_menuText__Gh2k">{name}</span>'
-        f'<span class="header_menuHover__Rt5q" aria-hidden="true">{name}</span></a>'
+        f'<li class="header_menuItem__p0Xc1"><a href="{prefix}/{slug}"><span class="header_menuText__Gh2k">{name}</span>'
+        f'<span class="header_menuHover__Rt5q" aria-hidden="true">{name}</span></a></li>'
         for name, slug in zip(w["menu"], slugs, strict=True)
     )
     mobile = "".join(
@@ -245,7 +384,8 @@ def header_html(edition: str, alternates: dict[str, str]) -> str:
         for name, slug in zip(w["menu"], slugs, strict=True)
     )
     langs = "".join(
-        f'<a class="lang-switcher_item__Qa1s" href="{alternates.get(code, "/")}">{code}</a>' for code in ("uk", "en", "ru")
+        f'<a class="lang-switcher_item__Qa1s" href="{alternates.get(code, "/")}">{code}</a>'
+        for code in ("uk", "en", "ru")
     )
     currency = "".join(
         f'<div class="currency_item__Pq1dA"><span class="currency_sign__Ad3f">{sign}</span>'
@@ -256,7 +396,7 @@ def header_html(edition: str, alternates: dict[str, str]) -> str:
         f'{MARK}<svg xmlns="http://www.w3.org/2000/svg" style="display:none">{icons}</svg>'
         f'<div class="top-bar_root__Vn2c"><div class="currency_root__Hk2s9">{currency}</div>'
         f'<div class="lang-switcher_root__W2eRt">{langs}</div></div>'
-        f'<nav class="header_rubrics__Mn3b">{desktop}</nav>'
+        f'<nav class="header_rubrics__Mn3b"><ul>{desktop}</ul></nav>'
         f'<div class="mobile-menu_root__Zz8p"><ul class="mobile-menu_list__Pp0o">{mobile}</ul></div>'
     )
 
@@ -304,9 +444,34 @@ def next_data(edition: str, expected: dict, cards: list[dict], now: datetime) ->
             (section, key)
             for section in ("header", "footer", "article", "feed", "search", "subscribe", "errors", "cookies")
             for key in (
-                "title", "subtitle", "more", "less", "open", "close", "share", "copy_link", "copied", "read_also",
-                "views", "published", "updated", "author", "tags", "rubric", "next_page", "prev_page", "load_more",
-                "empty", "retry", "error_404", "error_500", "accept", "decline", "settings", "privacy", "terms",
+                "title",
+                "subtitle",
+                "more",
+                "less",
+                "open",
+                "close",
+                "share",
+                "copy_link",
+                "copied",
+                "read_also",
+                "views",
+                "published",
+                "updated",
+                "author",
+                "tags",
+                "rubric",
+                "next_page",
+                "prev_page",
+                "load_more",
+                "empty",
+                "retry",
+                "error_404",
+                "error_500",
+                "accept",
+                "decline",
+                "settings",
+                "privacy",
+                "terms",
             )
         )
     }
@@ -323,7 +488,9 @@ def next_data(edition: str, expected: dict, cards: list[dict], now: datetime) ->
                     "alternates": expected.get("alternates"),
                 },
                 "feed": {"items": feed_items, "page": 1, "hasMore": True},
-                "menu": [{"title": name, "slug": name.lower(), "children": []} for name in WORDS[edition]["menu"]],
+                "menu": [
+                    {"title": name, "slug": name.lower(), "children": []} for name in WORDS[edition]["menu"]
+                ],
                 "messages": messages,
                 "serverTime": iso_z(now),
             },
@@ -352,8 +519,15 @@ def rewrite(folder: Path, seed: int) -> None:
     edition = expected["edition"]
     w = WORDS[edition]
 
-    # Chrome: header extras after the header's opening, footer replaced.
-    html = re.sub(r'(<header class="header_root__\w+">)', lambda m: m.group(1) + header_html(edition, expected["alternates"]), html, count=1)
+    # Chrome: the old menu and switch give way to the real ones; footer replaced.
+    html = re.sub(r'<nav class="header_menu__\w+">.*?</nav>', "", html, count=1, flags=re.S)
+    html = re.sub(r'<div class="lang-switcher_root__\w+">.*?</div>', "", html, count=1, flags=re.S)
+    html = re.sub(
+        r'(<header class="header_root__\w+">)',
+        lambda m: m.group(1) + header_html(edition, expected["alternates"]),
+        html,
+        count=1,
+    )
     html = re.sub(r"<footer.*?</footer>", lambda m: footer_html(edition), html, count=1, flags=re.S)
 
     # Cross-links: DD.MM.YY dates and the linked story's counter.
@@ -365,7 +539,7 @@ def rewrite(folder: Path, seed: int) -> None:
         link["published_raw"] = numeric_stamp(link["published_utc"])
         link["views"] = count
         return (
-            f'{match.group(1)}{link["published_raw"]}</span>'
+            f"{match.group(1)}{link['published_raw']}</span>"
             f'<span class="read-also_views__T4mXc"> • {count} {w["views"]}</span>'
         )
 
@@ -373,8 +547,15 @@ def rewrite(folder: Path, seed: int) -> None:
 
     # Body furniture: dateline, a photo whose caption repeats the title, a bare-link credit, a subhead.
     dateline = DATELINES[folder.name]
+    html = html.replace("</h1>", f'</h1><p class="single-news-card_dateline__Dl3Kx">{dateline}</p>', 1)
+    authors = re.findall(r'<a class="single-news-card_author__\w+"[^>]*>.*?</a>', html)
+    for author in authors:
+        html = html.replace(author, "", 1)
+    if authors:  # real pages print the author after the body, then rubric and tags
+        tags = html.index('<div class="single-news-card_tags__')
+        byline = "".join(f'<div class="single-news-card_byline__Rb2q">{author}</div>' for author in authors)
+        html = html[:tags] + byline + html[tags:]
     photo = (
-        f'<p class="single-news-card_dateline__Dl3Kx">{dateline}</p>'
         f'<figure class="single-news-card_photo__Fg4h"><img alt="{expected["title"]}" src="https://unn.ua/img/body/{seed}.webp" '
         f'width="800" height="450"/><figcaption>{expected["title"]}</figcaption></figure><p>{w["credit"]}</p>'
     )
@@ -391,6 +572,33 @@ def rewrite(folder: Path, seed: int) -> None:
         lambda m: f"{m.group(1)}{w['theme']}</h2>",
         html,
     )
+
+    def bottom(match: re.Match[str]) -> str:
+        section = match.group(0)
+        popular = "news-by-theme" not in section and w["theme"] not in section
+        cards = []
+        for card in re.findall(r'<a class="news-card_root__.*?</a>', section, flags=re.S):
+            card = re.sub(r'<p class="(news-card_views__\w+)">', r'<span class="\1"> • ', card)
+            card = re.sub(r'<p class="(news-card_date__\w+)">(.*?)</p>', r'<span class="\1">\2</span>', card)
+            card = card.replace("</p></a>", "</span></a>")
+            if popular:  # title, date and counter glued on one line; each card a block of its own
+                card = re.sub(
+                    r'<p class="(news-card_title__\w+)">(.*?)</p>', r'<span class="\1">\2</span>', card
+                )
+                card = f'<div class="news-block_item__Lp3s">{card}</div>'
+            else:  # title first, then a `date • views` line
+                card = re.sub(
+                    r'(<span class="news-card_date__)',
+                    r'<span class="news-card_info__Xo2vB">\1',
+                    card,
+                    count=1,
+                )
+                card = card.replace("</span></a>", "</span></span></a>")
+            cards.append(card)
+        head = section[: section.index('<a class="news-card_root__')]
+        return head + "".join(cards) + "</section>"
+
+    html = re.sub(r'<section class="news-block_root__\w+">.*?</section>', bottom, html, flags=re.S)
     for teaser in expected["related"]:
         if teaser["block"] == "latest":
             teaser["block"] = "news-by-theme"

@@ -373,7 +373,9 @@ def test_plain_sql_updates_and_deletes_keep_the_index_in_sync(archive):
 
 def test_cross_link_counters_are_view_observations_and_dateline_subheads_are_kept(archive):
     # 2024-2026 cross-links print the linked story's counter ("...26.09.24, 19:28 • 18166 views").
-    links = [cross_link("Parliament passed the bill", ROCKET, 0, published_raw="26.09.24, 19:28", views=18166)]
+    links = [
+        cross_link("Parliament passed the bill", ROCKET, 0, published_raw="26.09.24, 19:28", views=18166)
+    ]
     subheads = [Subhead("Details", 0), Subhead("Recall", 1)]
     archive.store_article(make_article(cross_links=links, views=412, dateline="Kyiv", subheads=subheads))
     assert rows(archive, "SELECT url, title, views, source FROM view_observations ORDER BY id") == [

@@ -109,7 +109,11 @@ def test_html_from_stdin_needs_url() -> None:
         [],
     ]
     # The page-top feed: an Exclusive line above the first card, glued labels on others.
-    assert [t["labels"] for t in out["related"] if t["block"] == "latest"][:3] == [["Exclusive"], ["Photo"], []]
+    assert [t["labels"] for t in out["related"] if t["block"] == "latest"][:3] == [
+        ["Exclusive"],
+        ["Photo"],
+        [],
+    ]
 
 
 def test_format_text_given_html_says_so_and_reads_its_visible_text() -> None:
@@ -129,7 +133,9 @@ SEED = ROOT.parent / "shared" / "seeds" / "000_8530ec2091bce858.txt"
 SEED_BEFORE = ROOT / "tests" / "data" / "seed-split-main-89bd8e9.json"
 
 
-@pytest.mark.parametrize("extra", [["--now", "2024-04-10T06:30:00Z"], ["--format", "text", "--now", "2024-04-10T06:30:00Z"]])
+@pytest.mark.parametrize(
+    "extra", [["--now", "2024-04-10T06:30:00Z"], ["--format", "text", "--now", "2024-04-10T06:30:00Z"]]
+)
 def test_seed_splits_exactly_as_before(extra: list[str]) -> None:
     if not SEED.exists():
         pytest.skip(f"seed {SEED} is absent (it lives in the shared folder next to the checkout)")

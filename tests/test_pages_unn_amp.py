@@ -19,12 +19,18 @@ from tests.conftest import FIXTURES
 @pytest.mark.parametrize(
     ("url", "canonical", "edition"),
     [
-        ("https://unn.ua/amp/news/u-kyievi-vidnovyly-vodu", "https://unn.ua/news/u-kyievi-vidnovyly-vodu", "uk"),
+        (
+            "https://unn.ua/amp/news/u-kyievi-vidnovyly-vodu",
+            "https://unn.ua/news/u-kyievi-vidnovyly-vodu",
+            "uk",
+        ),
         ("https://unn.ua/en/amp/news/water-restored", "https://unn.ua/en/news/water-restored", "en"),
         ("https://unn.ua/ru/amp/news/voda-vosstanovlena", "https://unn.ua/ru/news/voda-vosstanovlena", "ru"),
     ],
 )
-def test_amp_urls_are_articles_of_their_edition_with_a_canonical_url(url: str, canonical: str, edition: str) -> None:
+def test_amp_urls_are_articles_of_their_edition_with_a_canonical_url(
+    url: str, canonical: str, edition: str
+) -> None:
     assert is_amp_url(url) and is_article_url(url)
     assert amp_canonical(url) == canonical
     assert edition_from_url(url) == edition
@@ -37,5 +43,8 @@ def test_an_amp_page_without_a_canonical_link_is_stored_under_the_non_amp_url() 
     article = parse_page(body, fixture.url, fetched_at=datetime(2025, 11, 25, 9, 40, tzinfo=UTC))
     assert isinstance(article, Article)
     assert article.layout == "amp"
-    assert article.url == "https://unn.ua/ru/news/v-kieve-na-levom-beregu-vosstanovili-vodosnabzhenie-posle-avarii"
+    assert (
+        article.url
+        == "https://unn.ua/ru/news/v-kieve-na-levom-beregu-vosstanovili-vodosnabzhenie-posle-avarii"
+    )
     assert article.edition == "ru"

@@ -12,10 +12,14 @@ printed. The HTML of the current site is unknown, so these tests are about text.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from newsbot.text.furniture import chrome_kind, dateline_place, is_photo_credit, is_subhead
 from newsbot.text.split import split_text
+from newsbot.text.split_html import html_to_text, split_html
 
 EN_PAGE = """\
 $42.970.16
@@ -82,8 +86,18 @@ def test_the_article_counter_is_its_own_not_a_feed_cards(en_page) -> None:
 def test_stamp_first_feed_cards_get_the_title_below_their_stamp(en_page) -> None:
     latest = [(t.title, t.published_raw, t.views, t.labels) for t in en_page.related if t.block == "latest"]
     assert latest == [
-        ("Ukraine and partners discuss air defense supplies for the winter", "December 9, 07:00 AM", 31140, ["Exclusive"]),
-        ("Energy workers restored power to 200 thousand families in Kharkiv region", "04:13 AM", 7168, ["Photo"]),
+        (
+            "Ukraine and partners discuss air defense supplies for the winter",
+            "December 9, 07:00 AM",
+            31140,
+            ["Exclusive"],
+        ),
+        (
+            "Energy workers restored power to 200 thousand families in Kharkiv region",
+            "04:13 AM",
+            7168,
+            ["Photo"],
+        ),
         ("Night attack on Odesa: drones hit port infrastructure", "03:55 AM", 2511, []),
     ]
 
@@ -136,7 +150,14 @@ def test_author_is_kept_and_rubric_and_tags_are_not_story_text(en_page) -> None:
 
 def test_chrome_is_never_a_title_teaser_or_paragraph(en_page) -> None:
     everything = [en_page.title, *en_page.paragraphs, *(t.title for t in en_page.related)]
-    for chrome in ("$42.970.16", "€50.910.12", "ukenru", "PoliticsPolitics", "All rights reserved", "Information agency"):
+    for chrome in (
+        "$42.970.16",
+        "€50.910.12",
+        "ukenru",
+        "PoliticsPolitics",
+        "All rights reserved",
+        "Information agency",
+    ):
         assert not any(chrome in text for text in everything), chrome
     assert dict((t, w) for w, t in en_page.dropped)["facebook.com/zelenskyy.official"] == "photo-credit"
     assert dict((t, w) for w, t in en_page.dropped)[TITLE] == "caption"
@@ -154,7 +175,7 @@ ukenru
 На Київщині ліквідували наслідки нічної атаки дронівФотоВідео
 У Львові відкрили новий центр реабілітації для військових
 Київ • УНН
-У Львові запрацював центр реабілітації, де одночасно зможуть лікуватися 150 військових, повідомив міський голова.
+У Львові запрацював центр реабілітації, де одночасно лікуватимуться 150 військових, повідомив мер.
 Деталі
 Центр розмістили у відремонтованому корпусі колишньої лікарні, роботи тривали два роки.
 У Львові відкрили медичний центр для дітей з інвалідністю23.07.25, 05:21 • 6148 views
@@ -237,7 +258,9 @@ def test_a_title_without_dateline_or_counter_after_a_stamp_first_feed() -> None:
     )
     page = split_text(text)
     assert page.title == "Kharkiv: the city restores heating after the attack"
-    assert [(t.title, t.views) for t in page.related] == [("Ukraine and partners discuss air defense supplies", 31140)]
+    assert [(t.title, t.views) for t in page.related] == [
+        ("Ukraine and partners discuss air defense supplies", 31140)
+    ]
     assert page.views is None
     assert page.paragraphs == ["The city council said heating was back in 300 buildings."]
 
@@ -253,7 +276,9 @@ def test_a_teaser_counter_after_the_story_never_becomes_the_articles() -> None:
     )
     page = split_text(text)
     assert page.views is None
-    assert [(t.block, t.title, t.views) for t in page.related] == [("popular", "Kyiv metro opens a new station", 5120)]
+    assert [(t.block, t.title, t.views) for t in page.related] == [
+        ("popular", "Kyiv metro opens a new station", 5120)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -276,15 +301,31 @@ def test_chrome_kinds(text: str, kind: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "place"),
-    [("Kyiv • UNN", "Kyiv"), ("Київ • УНН", "Київ"), ("Киев • УНН", "Киев"), ("New York • UNN", "New York"),
-     ("The UNN", None), ("Kyiv • 412 views", None)],
+    [
+        ("Kyiv • UNN", "Kyiv"),
+        ("Київ • УНН", "Київ"),
+        ("Киев • УНН", "Киев"),
+        ("New York • UNN", "New York"),
+        ("The UNN", None),
+        ("Kyiv • 412 views", None),
+    ],
 )
 def test_dateline_place(text: str, place: str | None) -> None:
     assert dateline_place(text) == place
 
 
 def test_subheads_and_credits() -> None:
-    for word in ("Details", "Recall", "Addition", "Addendum", "Деталі", "Нагадаємо", "Детали", "Подробности", "Напомним:"):
+    for word in (
+        "Details",
+        "Recall",
+        "Addition",
+        "Addendum",
+        "Деталі",
+        "Нагадаємо",
+        "Детали",
+        "Подробности",
+        "Напомним:",
+    ):
         assert is_subhead(word)
     assert not is_subhead("Details of the deal were not disclosed.")
     assert is_photo_credit("facebook.com/kyivpolice")
@@ -298,7 +339,8 @@ def test_subheads_and_credits() -> None:
 HTML_BODY = """\
 <p>Kyiv • UNN</p>
 <p>President Volodymyr Zelensky signed the law allowing multiple citizenship, the Office said.</p>
-<figure><img src="/i/1.jpg" alt=""><figcaption>Zelensky signs law on multiple citizenship</figcaption></figure>
+<figure><img src="/i/1.jpg" alt="">
+<figcaption>Zelensky signs law on multiple citizenship</figcaption></figure>
 <p><a href="https://facebook.com/zelenskyy.official">facebook.com/zelenskyy.official</a></p>
 <p><strong>Details</strong></p>
 <p>The law lists the countries whose citizens may keep their passports.</p>
@@ -312,8 +354,6 @@ HTML_BODY = """\
 
 
 def test_html_body_cross_link_counter_subheads_dateline_caption_credit_chrome() -> None:
-    from newsbot.text.split_html import split_html
-
     result = split_html(HTML_BODY, base_url="https://unn.ua/en/news/1412400-zelensky", title=TITLE)
     assert result.paragraphs == [
         "President Volodymyr Zelensky signed the law allowing multiple citizenship, the Office said.",
@@ -332,3 +372,29 @@ def test_html_body_cross_link_counter_subheads_dateline_caption_credit_chrome() 
     assert [(s.text, s.position) for s in result.subheads] == [("Details", 0), ("Recall", 1)]
     assert result.dateline == "Kyiv"
     assert {what for what, _ in result.dropped} == {"dateline", "caption", "photo-credit", "currency"}
+
+
+# --- whole pages: the visible text of every fixture rewritten as the real site prints ----------
+
+_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "unn"
+REAL_PRINT = [*sorted(_FIXTURES.glob("*-next-*")), _FIXTURES / "ru-amp-kyiv-water-supply"]
+
+
+@pytest.mark.parametrize("folder", REAL_PRINT, ids=lambda f: f.name)
+def test_the_whole_text_of_a_real_print_page_splits_as_its_expected_json_says(folder: Path) -> None:
+    """The page's visible text, chrome and feeds included (what a reader's copy holds), read as text."""
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    page = split_text(html_to_text((folder / "body.html").read_text(encoding="utf-8")))
+    assert page.title == expected["title"]
+    assert page.views == expected["views"]
+    assert page.paragraphs == ([expected["lead"]] if expected.get("lead") else []) + expected["paragraphs"]
+    assert [(c.title, c.views) for c in page.cross_links] == [
+        (c["title"], c["views"]) for c in expected["cross_links"]
+    ]
+    assert [(t.block, t.title, t.published_raw, t.views, t.labels) for t in page.related] == [
+        (t["block"], t["title"], t.get("published_raw"), t.get("views"), t.get("labels", []))
+        for t in expected["related"]
+    ]
+    assert [s.text for s in page.subheads] == [s["text"] for s in expected["subheads"]]
+    assert page.authors == expected["authors"]
+    assert page.dateline == expected.get("dateline")

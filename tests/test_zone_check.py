@@ -32,15 +32,24 @@ def test_a_visible_clock_in_utc_disagrees_with_the_kyiv_setting() -> None:
 
 
 def test_not_comparable_without_an_explicit_offset_or_a_clock() -> None:
-    assert check_visible_zone("15 березня 2021, 09:05", "2021-03-15T09:05", now=NOW, zone="Europe/Kyiv") is None
+    assert (
+        check_visible_zone("15 березня 2021, 09:05", "2021-03-15T09:05", now=NOW, zone="Europe/Kyiv") is None
+    )
     assert check_visible_zone("9 квітня 2024", "2024-04-09T14:12:00Z", now=NOW, zone="Europe/Kyiv") is None
     assert check_visible_zone(None, "2024-04-09T14:12:00Z", now=NOW, zone="Europe/Kyiv") is None
 
 
 def _article(visible: str, machine: str) -> Article:
     return Article(
-        url="https://unn.ua/en/news/1", site="unn", edition="en", layout="y2024", extractor_version="t",
-        fetched_at=NOW, title="T", published_raw=visible, published_machine=machine,
+        url="https://unn.ua/en/news/1",
+        site="unn",
+        edition="en",
+        layout="y2024",
+        extractor_version="t",
+        fetched_at=NOW,
+        title="T",
+        published_raw=visible,
+        published_machine=machine,
     )
 
 

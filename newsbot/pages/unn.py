@@ -35,6 +35,7 @@ from newsbot.pages.base import (
     meta_content,
     text_of,
 )
+from newsbot.text.furniture import dateline_place
 from newsbot.text.split import BLOCK_SLUGS, block_slug
 
 SITE = "unn"
@@ -162,6 +163,11 @@ class _ArticlePage:
 
     def teasers(self) -> list[Teaser]:
         return []
+
+    def dateline(self) -> str | None:
+        """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN")."""
+        texts = self.sel.xpath("//h1/following::text()[normalize-space()][position() <= 6]").getall()
+        return next((place for text in texts if (place := dateline_place(clean_text(text)))), None)
 
     def _abs(self, href: str | None) -> str | None:
         return urljoin(self.url, href.strip()) if href and href.strip() else None
@@ -431,7 +437,11 @@ class AmpArticlePage(_ArticlePage):
                 seen.add((slug, url))
                 # The link's text and the card's text outside links (a stamp, a counter): the
                 # split stage cuts them off the title.
-                tail = clean_text(" ".join(card[0].xpath(".//text()[not(ancestor::a)]").getall())) if card else ""
+                tail = (
+                    clean_text(" ".join(card[0].xpath(".//text()[not(ancestor::a)]").getall()))
+                    if card
+                    else ""
+                )
                 out.append(Teaser(title=f"{text_of(link)} {tail}".strip(), block=slug, url=url))
         return out
 
@@ -453,7 +463,12 @@ def card_title(card: Selector) -> tuple[str, list[str]]:
     return text, [t for t in (text_of(n) for n in nodes) if t]
 
 
-LAYOUTS: tuple[type[_ArticlePage], ...] = (NextArticlePage, Y2024ArticlePage, LegacyArticlePage, AmpArticlePage)
+LAYOUTS: tuple[type[_ArticlePage], ...] = (
+    NextArticlePage,
+    Y2024ArticlePage,
+    LegacyArticlePage,
+    AmpArticlePage,
+)
 
 
 def detect_layout(sel: Selector, text: str | None = None) -> type[_ArticlePage] | None:
@@ -517,6 +532,7 @@ def parse_article(
         alternates=obj.alternates(),
         lang_hints=obj.lang_hints(),
         related=obj.teasers(),
+        dateline=obj.dateline(),
         page=page,
     )
     if "</html>" not in text[-4096:].lower():

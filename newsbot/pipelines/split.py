@@ -38,7 +38,10 @@ def split_article(article: Article) -> None:
     """Fill `article`'s paragraphs, cross-links, view count and cleaned teasers in place."""
     try:
         result = split_body(
-            article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url,
+            article.body_html,
+            views_raw=article.views_raw,
+            related=article.related,
+            base_url=article.url,
             title=article.title,
         )
     except Exception as exc:  # a splitter bug must not lose the article: keep it, say why

@@ -23,12 +23,10 @@ import re
 _CURRENCY = re.compile(r"[$€£₴]\s?\d+[.,]\d+[\d.,+\-−–\s]*")
 # "ukenru", "UA EN RU", "uk | en | ru": the edition switch, two or three codes and nothing else.
 _LANGUAGE_SWITCH = re.compile(r"(?:(?:uk|ua|en|ru|укр|eng|рус)[\s|/·•]*){2,3}", re.IGNORECASE)
-# Footer lines: the copyright and the agency's name block, in the three editions.
-_FOOTER = re.compile(
-    r"©|\(c\)\s*\d{4}|all rights reserved|усі права захищені|всі права захищені|все права защищены"
-    r"|^information agency|^інформаційне агентство|^информационное агентство",
-    re.IGNORECASE,
-)
+# Footer lines: the copyright and the agency's name block, in the three editions (matched on the
+# lower-cased line: plain substring tests, no regex, since every line of a page is tried).
+_FOOTER_PHRASES = re.compile(r"©|\(c\) 20|rights reserved|права захищені|права защищены")
+_FOOTER_STARTS = ("information agency", "інформаційне агентство", "информационное агентство")
 _FOOTER_MAX_CHARS = 200  # a story sentence may mention an agency; a footer line is short
 _MENU_ITEM_MAX_CHARS = 30
 
@@ -53,8 +51,10 @@ def chrome_kind(text: str) -> str | None:
         return "currency"
     if len(text) <= 20 and _LANGUAGE_SWITCH.fullmatch(text):
         return "language-switch"
-    if len(text) <= _FOOTER_MAX_CHARS and _FOOTER.search(text):
-        return "footer"
+    if len(text) <= _FOOTER_MAX_CHARS:
+        low = text.lower()
+        if low.startswith(_FOOTER_STARTS) or _FOOTER_PHRASES.search(low):
+            return "footer"
     if doubled_item(text):
         return "menu"
     return None
@@ -104,9 +104,17 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
+# "Photo: State Customs Service", "Фото: Львівська міська рада": a credit line under a photo.
+_CREDIT_LINE = re.compile(r"(?:photo|фото|photos|джерело фото|источник фото)\s*:\s*\S.{0,80}", re.IGNORECASE)
+
+
 def is_photo_credit(text: str) -> bool:
-    """Return True for a photo credit printed as a bare link ("facebook.com/...")."""
-    return len(text) <= 120 and " " not in text.split(":")[-1].strip() and bool(_PHOTO_CREDIT.fullmatch(text))
+    """Return True for a photo credit: a bare link ("facebook.com/...") or a "Photo: ..." line."""
+    if len(text) > 120:
+        return False
+    if " " not in text.split(":")[-1].strip() and _PHOTO_CREDIT.fullmatch(text):
+        return True
+    return _CREDIT_LINE.fullmatch(text) is not None and text[-1] not in ".!?"
 
 
 _FURNITURE_MAX_WORDS = 5

@@ -362,6 +362,7 @@ class _Line:
     stamp: str | None
     views_raw: str | None
     labels: list[str] | None  # set when the whole line is labels ("Exclusive")
+    chrome: str | None = None  # what page chrome the line is (newsbot.text.furniture.chrome_kind)
 
     @property
     def is_counter(self) -> bool:
@@ -386,12 +387,13 @@ class _Line:
 
 def _read_line(block: Block) -> _Line:
     """Read the counter, stamp and labels at the end of one block."""
+    chrome = chrome_kind(block.text)
     head, views_raw = split_views_tail(block.text)
     if is_timestamp(head):
-        return _Line(block, "", head.strip(" ,•·"), views_raw, None)
+        return _Line(block, "", head.strip(" ,•·"), views_raw, None, chrome)
     head, stamp = split_timestamp_tail(head)
     labels = label_of(head) if stamp is None and views_raw is None else None
-    return _Line(block, "" if labels else head, stamp, views_raw, labels)
+    return _Line(block, "" if labels else head, stamp, views_raw, labels, chrome)
 
 
 def split_blocks(
@@ -468,14 +470,16 @@ class _Classifier:
 
     def _order_from(self, i: int) -> str:
         """Return the card order of a block whose first card starts at line `i`."""
-        while (line := self._line(i)) is not None and (line.labels or chrome_kind(line.block.text)):
+        while (line := self._line(i)) is not None and (line.labels or line.chrome):
             i += 1
         return STAMP_FIRST if line is not None and line.is_stamp_line else TITLE_FIRST
 
     def _card_title_at(self, i: int) -> bool:
         """Return True when line `i` can be the title under a stamp line (stamp-first cards)."""
         line = self._line(i)
-        return line is not None and line.is_text and _title_shaped(line.head) and not self._known_heading(line)
+        return (
+            line is not None and line.is_text and _title_shaped(line.head) and not self._known_heading(line)
+        )
 
     def _starts_teaser(self, i: int) -> bool:
         """Return True when line `i` begins a teaser item (labels, title, counter) in either order."""
@@ -507,7 +511,7 @@ class _Classifier:
     def _step(self, i: int) -> int:
         """Classify line `i` (and maybe its neighbours); return how many lines were used."""
         line = self.lines[i]
-        chrome = chrome_kind(line.block.text)
+        chrome = line.chrome
         if chrome is not None:
             self._drop(chrome, line)
             if chrome == "footer" and self.text_mode:
@@ -606,10 +610,14 @@ class _Classifier:
         if is_subhead(text) or (line.block.heading and not self._known_heading(line)):
             self.result.subheads.append(Subhead(text.rstrip(":"), len(self.result.paragraphs) - 1))
             return 1
-        if self.title and (text == self.title or (text.startswith(self.title) and len(text) < len(self.title) + 60)):
+        if self.title and (
+            text == self.title or (text.startswith(self.title) and len(text) < len(self.title) + 60)
+        ):
             self._drop("caption", line)
             return 1
-        if is_photo_credit(text) and not (line.block.links and _is_story_href(line.block.links[0][0], self.base_url)):
+        if is_photo_credit(text) and not (
+            line.block.links and _is_story_href(line.block.links[0][0], self.base_url)
+        ):
             self._drop("photo-credit", line)
             return 1
         return 0
@@ -617,8 +625,8 @@ class _Classifier:
     def _close_body(self) -> None:
         """End of the story: in page text, short lines after the last paragraph are furniture.
 
-        Real pages print the author, the rubric and tag lines after the body; the first of them
-        that reads as a person's name is the author.
+        Real pages print the author, the rubric and tag lines after the body; the first lines of
+        them that read as a person's name are the authors.
         """
         if self.body_closed:
             return
@@ -636,9 +644,12 @@ class _Classifier:
             link.position = min(link.position, last)
         for subhead in self.result.subheads:
             subhead.position = min(subhead.position, last)
-        author = next((text for text in run if name_shaped(text)), None)
-        if author is not None:
-            self.result.authors.append(author)
+        # Authors come first (then rubric and tags): the names at the head of the run.
+        start = next((n for n, text in enumerate(run) if name_shaped(text)), len(run))
+        for text in run[start:]:
+            if not name_shaped(text):
+                break
+            self.result.authors.append(text)
         self.result.dropped.extend(("furniture", text) for text in run)
 
     def _drop(self, what: str, line: _Line) -> None:
@@ -816,7 +827,9 @@ def _absolute(href: str | None, base_url: str | None) -> str | None:
 
 # --- plain text ----------------------------------------------------------------------------------
 
-_HTML_TAG = re.compile(r"</?(?:html|head|body|div|p|a|span|script|meta|link|article|section|br)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(
+    r"</?(?:html|head|body|div|p|a|span|script|meta|link|article|section|br)\b[^>]*>", re.I
+)
 _HTML_MIN_TAGS = 3
 
 
@@ -860,7 +873,7 @@ def find_title(lines: list[_Line]) -> int | None:
     counter (a counter with no stamp, before any teaser-block heading); else the first line
     that is not chrome, a label, a heading or part of a page-top stamp-first card.
     """
-    kept = [i for i, line in enumerate(lines) if chrome_kind(line.block.text) is None]
+    kept = [i for i, line in enumerate(lines) if line.chrome is None]
 
     def usable(i: int) -> bool:
         line = lines[i]
