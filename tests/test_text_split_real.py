@@ -398,3 +398,37 @@ def test_the_whole_text_of_a_real_print_page_splits_as_its_expected_json_says(fo
     assert [s.text for s in page.subheads] == [s["text"] for s in expected["subheads"]]
     assert page.authors == expected["authors"]
     assert page.dateline == expected.get("dateline")
+
+
+def test_a_stamp_first_feed_after_the_story_without_a_heading_keeps_each_counter_with_its_card() -> None:
+    text = (
+        "Kyiv metro changes its schedule\n"
+        "Kyiv • UNN\n"
+        "The metro will run until midnight on Friday, the city administration said\n"
+        "December 9, 07:00 AM • 31140 views\n"
+        "Ukraine and partners discuss air defense supplies\n"
+        "04:13 AM • 7168 views\n"
+        "Energy workers restored power in Kharkiv region\n"
+    )
+    page = split_text(text)
+    assert page.paragraphs == ["The metro will run until midnight on Friday, the city administration said"]
+    assert [(t.title, t.published_raw, t.views) for t in page.related] == [
+        ("Ukraine and partners discuss air defense supplies", "December 9, 07:00 AM", 31140),
+        ("Energy workers restored power in Kharkiv region", "04:13 AM", 7168),
+    ]
+    assert page.views is None
+
+
+def test_a_story_sentence_before_a_feed_card_stays_story_text() -> None:
+    text = (
+        "Kyiv metro changes its schedule\n"
+        "Kyiv • UNN\n"
+        " • 412 views\n"
+        "The metro will run until midnight on Friday, the city administration said.\n"
+        "December 9, 07:00 AM • 31140 views\n"
+        "Ukraine and partners discuss air defense supplies\n"
+    )
+    page = split_text(text)
+    assert page.views == 412
+    assert page.paragraphs == ["The metro will run until midnight on Friday, the city administration said."]
+    assert [(t.title, t.views) for t in page.related] == [("Ukraine and partners discuss air defense supplies", 31140)]

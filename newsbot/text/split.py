@@ -543,7 +543,11 @@ class _Classifier:
                 return self._add_cross_link(line, line.views_raw)
             self._teaser(line.head, line.stamp, line.views_raw, line.block)
             return 1
-        if follower is not None and follower.is_counter and (self.views_known or self.block):
+        if (
+            follower is not None
+            and follower.is_counter
+            and (self.block or (self.views_known and _title_shaped(line.head)))
+        ):
             if not self.block and line.stamp and follower.stamp is None:
                 return self._add_cross_link(line, follower.views_raw) + 1
             if not (self.block and self.order == STAMP_FIRST):
@@ -571,6 +575,18 @@ class _Classifier:
 
     def _stamp_line(self, i: int, line: _Line) -> int:
         """A line that is only a stamp and/or a counter: a card's, or the article's own."""
+        if (
+            self.text_mode
+            and not self.block
+            and self.result.paragraphs
+            and line.stamp is not None
+            and line.views_raw is not None
+            and self._card_title_at(i + 1)
+        ):
+            # `date • views` above a headline after the story began: a stamp-first feed printed
+            # without its heading (a cross-link glues its date to its title instead).
+            self._close_body()
+            self.block, self.order = "latest", STAMP_FIRST
         if self.block and self.order == STAMP_FIRST and self._card_title_at(i + 1):
             title = self.lines[i + 1]
             repeats = self._same_title_follows(i + 1, title.head)
