@@ -431,4 +431,6 @@ def test_a_story_sentence_before_a_feed_card_stays_story_text() -> None:
     page = split_text(text)
     assert page.views == 412
     assert page.paragraphs == ["The metro will run until midnight on Friday, the city administration said."]
-    assert [(t.title, t.views) for t in page.related] == [("Ukraine and partners discuss air defense supplies", 31140)]
+    assert [(t.title, t.views) for t in page.related] == [
+        ("Ukraine and partners discuss air defense supplies", 31140)
+    ]
