@@ -1,6 +1,7 @@
 """Rewrite the Next.js-era UNN article fixtures so they print what the real site prints (issue 15).
 
 Run once (it refuses a fixture it has already rewritten): `python scripts/unn_real_chrome.py`.
+Listing pages (`*-listing-p*`) get the same chrome and data script; their cards are unchanged.
 What it adds to each fixtures/unn/*-next-*/ page, following ../shared/unn-real-pages.md:
 - the chrome every real page carries: the currency widget (`$42.970.16`), the language switch
   (`ukenru`), the rubric menu printed twice (desktop and mobile menus), an icon sprite, the
@@ -635,9 +636,39 @@ def rewrite(folder: Path, seed: int) -> None:
     print(f"{folder.name}: {len(html.encode('utf-8'))} bytes")
 
 
+def rewrite_listing(folder: Path, seed: int) -> None:
+    """Listing pages: the same chrome and data script; their cards (inside <main>) are unchanged."""
+    body_path = folder / "body.html"
+    html = body_path.read_text(encoding="utf-8")
+    if MARK in html:
+        sys.exit(f"{folder.name}: already rewritten")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    now = datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
+    edition = folder.name.split("-")[0]
+    alternates = dict(re.findall(r'<link rel="alternate" hrefLang="(uk|en|ru)" href="([^"]*)"', html))
+    html = re.sub(r'<nav class="header_menu__\w+">.*?</nav>', "", html, count=1, flags=re.S)
+    html = re.sub(r'<div class="lang-switcher_root__\w+">.*?</div>', "", html, count=1, flags=re.S)
+    html = re.sub(
+        r'(<header class="header_root__\w+">)', lambda m: m.group(1) + header_html(edition, alternates), html, count=1
+    )
+    html = re.sub(r"<footer.*?</footer>", lambda m: footer_html(edition), html, count=1, flags=re.S)
+    listing = {"title": "", "paragraphs": [], "alternates": alternates}
+    html = re.sub(
+        r'(<script id="__NEXT_DATA__" type="application/json">).*?(</script>)',
+        lambda m: m.group(1) + next_data(edition, listing, feed_cards(edition, now, seed), now) + m.group(2),
+        html,
+        count=1,
+        flags=re.S,
+    )
+    body_path.write_text(html, encoding="utf-8")
+    print(f"{folder.name}: {len(html.encode('utf-8'))} bytes")
+
+
 def main() -> None:
     for seed, folder in enumerate(sorted(ROOT.glob("*-next-*")), start=3):
         rewrite(folder, seed)
+    for seed, folder in enumerate(sorted(ROOT.glob("*-listing-p*")), start=20):
+        rewrite_listing(folder, seed)
 
 
 if __name__ == "__main__":
