@@ -434,3 +434,27 @@ def test_a_story_sentence_before_a_feed_card_stays_story_text() -> None:
     assert [(t.title, t.views) for t in page.related] == [
         ("Ukraine and partners discuss air defense supplies", 31140)
     ]
+
+
+def test_two_cross_links_in_a_row_stay_cross_links_three_glued_lines_are_a_list() -> None:
+    body = (
+        "Kyiv metro changes its schedule\nKyiv • UNN\n"
+        "The metro will run until midnight on Friday, the city administration said.\n"
+        "Kyiv metro opens a new station on the left bank26.09.24, 19:28 • 18166 views\n"
+        "Kyiv metro buys 30 new cars from Poland23.07.25, 05:21 • 6148 views\n"
+        "Trains will run every four minutes at rush hour.\n"
+        "Snow in Kyiv: utilities work around the clockDecember 9, 04:18 PM • 3562 views\n"
+        "Air raid alert in Kyiv: drones approaching the capitalDecember 9, 03:02 PM • 2975 views\n"
+        "Zelensky signs law on mobilization of convictsDecember 9, 01:10 PM • 9120 views\n"
+    )
+    page = split_text(body)
+    assert [(c.title, c.views) for c in page.cross_links] == [
+        ("Kyiv metro opens a new station on the left bank", 18166),
+        ("Kyiv metro buys 30 new cars from Poland", 6148),
+    ]
+    assert [(t.title, t.views) for t in page.related] == [
+        ("Snow in Kyiv: utilities work around the clock", 3562),
+        ("Air raid alert in Kyiv: drones approaching the capital", 2975),
+        ("Zelensky signs law on mobilization of convicts", 9120),
+    ]
+    assert len(page.paragraphs) == 2

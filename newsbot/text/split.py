@@ -419,6 +419,8 @@ TITLE_FIRST = "title-first"
 STAMP_FIRST = "stamp-first"
 # A teaser without any stamp or counter must at least read like a headline, not a menu item.
 _STAMPLESS_MIN_WORDS = 3
+# This many glued "title+date • views" lines in a row are a teaser list, not cross-links.
+_GLUED_RUN = 3
 
 
 class _Classifier:
@@ -599,16 +601,21 @@ class _Classifier:
         return 1
 
     def _glued_run(self, i: int) -> bool:
-        """Return True when line `i` is one of several glued title+stamp+counter lines in a row.
+        """Return True when line `i` is one of three or more glued title+stamp+counter lines in a row.
 
-        A "Popular news" list printed without its heading looks like that; a cross-link stands
-        between story paragraphs.
+        A "Popular news" list printed without its heading looks like that; cross-links stand
+        between story paragraphs (two "read also" links may follow each other).
         """
-        glued = [
-            (line := self._line(j)) is not None and bool(line.head) and line.views_raw is not None
-            for j in (i - 1, i + 1)
-        ]
-        return any(glued)
+
+        def glued(j: int) -> bool:
+            line = self._line(j)
+            return (
+                line is not None and bool(line.head) and line.views_raw is not None and line.stamp is not None
+            )
+
+        before = next((n for n in range(1, _GLUED_RUN) if not glued(i - n)), _GLUED_RUN) - 1
+        after = next((n for n in range(1, _GLUED_RUN) if not glued(i + n)), _GLUED_RUN) - 1
+        return before + 1 + after >= _GLUED_RUN
 
     def _furniture(self, line: _Line) -> int:
         """Take dateline, subheads, captions and photo credits out of the story; 1 when taken."""
