@@ -458,3 +458,16 @@ def test_two_cross_links_in_a_row_stay_cross_links_three_glued_lines_are_a_list(
         ("Zelensky signs law on mobilization of convicts", 9120),
     ]
     assert len(page.paragraphs) == 2
+
+
+def test_an_html_heading_over_teasers_is_a_block_heading_not_a_subhead() -> None:
+    html = (
+        "<p>The metro will run until midnight on Friday, the city administration said.</p>"
+        "<h3>Recall</h3><p>Earlier the metro ran until 23:00.</p>"
+        '<h2>More from Kyiv</h2><p><a href="/en/news/1-a">Kyiv metro opens a new station</a> • 5120 views</p>'
+    )
+    result = split_html(html, base_url="https://unn.ua/en/news/2-b")
+    assert [s.text for s in result.subheads] == ["Recall"]
+    assert [(t.block, t.title, t.views) for t in result.related] == [
+        ("more-from-kyiv", "Kyiv metro opens a new station", 5120)
+    ]

@@ -531,7 +531,7 @@ class _Classifier:
                 self.result.paragraphs.append(line.block.text)
             return 1
         if not self.body_closed:
-            used = self._furniture(line)
+            used = self._furniture(i, line)
             if used:
                 return used
         if self._is_heading(line, i):
@@ -617,7 +617,7 @@ class _Classifier:
         after = next((n for n in range(1, _GLUED_RUN) if not glued(i + n)), _GLUED_RUN) - 1
         return before + 1 + after >= _GLUED_RUN
 
-    def _furniture(self, line: _Line) -> int:
+    def _furniture(self, i: int, line: _Line) -> int:
         """Take dateline, subheads, captions and photo credits out of the story; 1 when taken."""
         text = line.block.text
         if line.stamp is None and not line.block.links:
@@ -630,7 +630,8 @@ class _Classifier:
                 return 1
         if line.views_raw is not None or line.stamp is not None:
             return 0
-        if is_subhead(text) or (line.block.heading and not self._known_heading(line)):
+        heading = line.block.heading and not self._known_heading(line) and not self._starts_teaser(i + 1)
+        if is_subhead(text) or heading:
             self.result.subheads.append(Subhead(text.rstrip(":"), len(self.result.paragraphs) - 1))
             return 1
         if self.title and (
