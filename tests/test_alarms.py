@@ -12,9 +12,9 @@ from scrapy.utils.test import get_crawler
 
 from archive.db import open_archive
 from archive.revisit import FILL_RATES_STAT, fill_rate_history
-from newsbot.alarms import AlarmRule, FillCounter, error_rate, filled_fields, layout_alarms, run_failures
 from newsbot.items import NotModified
 from newsbot.pipelines.fill_rate import ALARMS_STAT, FillRatePipeline
+from newsbot.runs.alarms import AlarmRule, FillCounter, error_rate, filled_fields, layout_alarms, run_failures
 from tests.archive_factories import make_article
 
 T0 = datetime(2025, 11, 20, 10, 0, tzinfo=UTC)

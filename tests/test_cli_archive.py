@@ -300,8 +300,8 @@ FIXTURE = TESTS.parent / "fixtures" / "unn" / "en-y2024-china-lavrov"
 
 def stored_as_an_older_extractor_saw_it(path):
     """Archive the fixture page as if an older extractor had read a wrong title and no lead."""
+    from newsbot.enrich import enrich_article
     from newsbot.pages import parse_page
-    from newsbot.process import enrich_article
     from newsbot.replay import load_fixture
 
     fixture = load_fixture(FIXTURE)

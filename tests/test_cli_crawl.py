@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from archive.db import open_archive
 from newsbot.cli import main
-from newsbot.lock import RunLock, lock_path
+from newsbot.runs.lock import RunLock, lock_path
 from tests.conftest import REPO
 
 TIMELINE = REPO / "fixtures" / "unn-timeline"

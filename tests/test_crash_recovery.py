@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from archive.db import ArchiveError, open_archive
-from newsbot.lock import lock_path
 from newsbot.pages.unn import is_article_url
+from newsbot.runs.lock import lock_path
 from tests.conftest import FIXTURES, REPO, fixtures_of_kind
 from tests.test_cli_crawl import crawl
 

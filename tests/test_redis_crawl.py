@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive
-from newsbot.distributed import RedisKeys
-from newsbot.ingest import Writer
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures
+from newsbot.runs.distributed.ingest import Writer
+from newsbot.runs.distributed.keys import RedisKeys
 from newsbot.settings import DOWNLOADER_MIDDLEWARES
 from tests.conftest import FIXTURES, REPO, fixtures_of_kind
 from tests.redis_server import RedisServer, running_redis

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from archive.db import open_archive
+from newsbot.enrich import enrich_article
 from newsbot.items import Article, to_jsonable
 from newsbot.pages import parse_page
-from newsbot.process import enrich_article
 from newsbot.replay import Fixture, load_fixtures
 from tests.test_cli_crawl import TIMELINE, crawl
 

@@ -303,8 +303,8 @@ def reparse(
     """
     from scrapy.settings import Settings
 
+    from newsbot.enrich import enrich_article
     from newsbot.pages import parse_page
-    from newsbot.process import enrich_article
 
     settings = Settings()
     settings.setmodule("newsbot.settings")

@@ -11,11 +11,10 @@ from typing import Any
 import click
 
 from archive.db import ArchiveError, open_archive
-from newsbot.alarms import run_failures
-from newsbot.items import iso_utc
-from newsbot.lock import LockHeld, RunLock, lock_path
-from newsbot.revisit import parse_instant
-from newsbot.run import CrawlOutcome, project_settings, replay_overrides, run_spider
+from newsbot.items import iso_utc, parse_instant
+from newsbot.runs.alarms import run_failures
+from newsbot.runs.crawl import CrawlOutcome, project_settings, replay_overrides, run_spider
+from newsbot.runs.lock import LockHeld, RunLock, lock_path
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -12,7 +12,7 @@ from archive.summary import archive_summary
 from newsbot.cli.output import echo_table
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures
-from newsbot.run import REPO_FIXTURES, replay_overrides, run_spider
+from newsbot.runs.crawl import REPO_FIXTURES, replay_overrides, run_spider
 
 
 @click.command()

@@ -8,8 +8,14 @@ from typing import Any
 
 import click
 
-from newsbot.distributed import DEFAULT_IDLE_CLOSE, REDIS_UNAVAILABLE, RedisUnavailable, connect, redact
-from newsbot.run import project_settings, replay_overrides, run_spider
+from newsbot.runs.crawl import project_settings, replay_overrides, run_spider
+from newsbot.runs.distributed.keys import (
+    DEFAULT_IDLE_CLOSE,
+    REDIS_UNAVAILABLE,
+    RedisUnavailable,
+    connect,
+    redact,
+)
 from newsbot.spiders.unn import SpiderArgumentError
 
 

@@ -11,8 +11,8 @@ from scrapy.exceptions import NotConfigured
 
 from archive.db import ArchiveError
 from archive.revisit import FILL_RATES_STAT, read_fill_rate_history
-from newsbot.alarms import AlarmRule, FillCounter, layout_alarms
 from newsbot.items import Article
+from newsbot.runs.alarms import AlarmRule, FillCounter, layout_alarms
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class FillRatePipeline:
 
     Settings: NEWSBOT_FILL_RATE_ENABLED (default True); the alarm rule NEWSBOT_ALARM_DROP,
     NEWSBOT_ALARM_HISTORY_RUNS, NEWSBOT_ALARM_MIN_ARTICLES, NEWSBOT_ALARM_MIN_RUNS (see
-    newsbot.alarms.AlarmRule); the history comes from NEWSBOT_ARCHIVE_PATH. Items pass through.
+    newsbot.runs.alarms.AlarmRule); the history comes from NEWSBOT_ARCHIVE_PATH. Items pass through.
     """
 
     def __init__(self, crawler: Crawler, rule: AlarmRule, archive_path: str | None) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-REPO_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REPO_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,19 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from archive.db import Archive, open_archive
-from newsbot.codec import Message, decode_message
-from newsbot.distributed import (
-    KnownPage,
-    RedisKeys,
-    decode_known,
-    encode_known,
-    is_dead_local_process,
-    known_page_of,
-    newer_known_page,
-    redact,
-    worker_id,
-)
-from newsbot.items import Article
+from newsbot.items import Article, KnownPage
+from newsbot.runs.distributed.codec import Message, decode_message
+from newsbot.runs.distributed.keys import RedisKeys, is_dead_local_process, redact, worker_id
+from newsbot.runs.distributed.state import decode_known, encode_known, known_page_of, newer_known_page
 
 logger = logging.getLogger(__name__)
 
