@@ -9,12 +9,11 @@ from typing import Any, BinaryIO
 
 import click
 
-from newsbot.enrich import enrich_article
+from newsbot.enrich import enrich_article, label_article, normalise_article_times
 from newsbot.items import Article, CrossLink, Teaser, to_jsonable
 from newsbot.pages import parse_page
 from newsbot.pages.unn import edition_from_url
-from newsbot.pipelines.language import label_article
-from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, normalise_article_times
+from newsbot.settings import NEWSBOT_TIMEZONE as DEFAULT_TIMEZONE
 from newsbot.text.language import DEFAULT_CANDIDATES
 from newsbot.text.split import split_text
 
