@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc
+from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc, parse_iso
 
 NEW = "new"
 CHANGED = "changed"
@@ -513,7 +513,7 @@ def load_raw_page(conn: sqlite3.Connection, raw_page_id: int) -> RawPage:
         status=status,
         headers=json.loads(headers or "{}"),
         body=zlib.decompress(body),
-        fetched_at=datetime.fromisoformat(fetched_at.replace("Z", "+00:00")),
+        fetched_at=parse_iso(fetched_at),
     )
 
 

@@ -162,6 +162,10 @@ def iso_utc(moment: datetime) -> str:
     return text.removesuffix("+00:00") + "Z"
 
 
+class NaiveTimeError(ValueError):
+    """An ISO 8601 time without an offset where one is required."""
+
+
 def parse_iso(text: str, *, naive: tzinfo | None = UTC) -> datetime:
     """Read an ISO 8601 time ("...Z", "...z" or with an offset) as an aware datetime, keeping its offset.
 
@@ -175,7 +179,7 @@ def parse_iso(text: str, *, naive: tzinfo | None = UTC) -> datetime:
     moment = datetime.fromisoformat(cleaned)
     if moment.tzinfo is None:
         if naive is None:
-            raise ValueError(f"time without an offset: {text!r}")
+            raise NaiveTimeError(f"time without an offset: {text!r}")
         moment = moment.replace(tzinfo=naive)
     return moment
 

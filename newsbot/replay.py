@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from w3lib.url import canonicalize_url
 
-from newsbot.items import iso_utc
+from newsbot.items import iso_utc, parse_iso
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -55,7 +55,7 @@ class Fixture:
 def load_fixture(path: Path) -> Fixture:
     """Read one fixture folder's meta.json."""
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    fetched_at = datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
+    fetched_at = parse_iso(meta["fetched_at"])
     return Fixture(
         path=path,
         url=meta["url"],
@@ -164,7 +164,7 @@ class ReplayMiddleware:
         if not dirs:
             raise NotConfigured
         at_text = crawler.settings.get("NEWSBOT_REPLAY_AT")
-        at = datetime.fromisoformat(at_text.replace("Z", "+00:00")) if at_text else None
+        at = parse_iso(at_text) if at_text else None
         delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", 0.0)
         return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler, delay)
 

@@ -17,7 +17,7 @@ import click
 
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
-from newsbot.items import QuarantinedPage
+from newsbot.items import QuarantinedPage, parse_iso
 
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 CELL_WIDTH = 60  # widest cell in table output; longer values end in "…"
@@ -414,7 +414,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     for source in sorted({row["source"] for row in rows}):
         points = [row for row in rows if row["source"] == source]
         # matplotlib converts datetimes through its date units, but its stubs only list numbers.
-        moments_seen = [datetime.fromisoformat(row["observed_at"].replace("Z", "+00:00")) for row in points]
+        moments_seen = [parse_iso(row["observed_at"]) for row in points]
         axes.plot(
             moments_seen,  # type: ignore[arg-type]
             [row["views"] for row in points],
@@ -428,7 +428,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     axes.grid(alpha=0.3)
     moments = {row["observed_at"] for row in rows}
     if len(moments) == 1:  # one observation: show the day around it, not matplotlib's four years
-        moment = datetime.fromisoformat(moments.pop().replace("Z", "+00:00"))
+        moment = parse_iso(moments.pop())
         axes.set_xlim(dates.date2num(moment - timedelta(days=1)), dates.date2num(moment + timedelta(days=1)))
     figure.autofmt_xdate()
     figure.tight_layout()

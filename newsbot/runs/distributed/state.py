@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
-from newsbot.items import Article, KnownPage, iso_utc
+from newsbot.items import Article, KnownPage, iso_utc, parse_iso
 from newsbot.runs.distributed.keys import DEFAULT_PREFIX, RedisKeys
 
 logger = logging.getLogger(__name__)
@@ -60,21 +59,14 @@ def decode_known(url: str, raw: bytes | str | None) -> KnownPage | None:
         published = data.get("published_utc")
         return KnownPage(
             url=url,
-            published_utc=_utc(published) if published else None,
-            last_fetched_at=_utc(data["last_fetched_at"]),
+            published_utc=parse_iso(published, naive=None) if published else None,
+            last_fetched_at=parse_iso(data["last_fetched_at"], naive=None),
             etag=data.get("etag"),
             last_modified=data.get("last_modified"),
         )
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         logger.warning("unreadable page state for %s in Redis (%s): treated as unknown", url, error)
         return None
-
-
-def _utc(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time without an offset: {text!r}")
-    return moment
 
 
 class RedisStateStore:
