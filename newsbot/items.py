@@ -135,6 +135,39 @@ def validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
     return lower.get("etag") or None, lower.get("last-modified") or None
 
 
+# The article fields whose fill rate is counted: by `newsbot archive stats` (these are archive columns,
+# in the bit order of articles.filled: a change here needs a new migration) and by the layout alarm,
+# which counts them on each crawled article (filled_fields).
+FILL_FIELDS = (
+    "title",
+    "lead",
+    "text",
+    "authors",
+    "tags",
+    "rubric",
+    "published_utc",
+    "modified_utc",
+    "views",
+    "lang_detected",
+)
+
+
+def filled_fields(article: Article) -> dict[str, bool]:
+    """Tell, per FILL_FIELDS name, whether the article came out of the pipelines with a value."""
+    return {
+        "title": bool(article.title),
+        "lead": bool(article.lead),
+        "text": bool(article.paragraphs),
+        "authors": bool(article.authors),
+        "tags": bool(article.tags),
+        "rubric": bool(article.rubric),
+        "published_utc": article.published_utc is not None,
+        "modified_utc": article.modified_utc is not None,
+        "views": article.views is not None,
+        "lang_detected": article.lang_detected is not None,
+    }
+
+
 def to_jsonable(value: Any) -> Any:
     """Return `value` (an item, or anything inside one) as JSON-ready data.
 
