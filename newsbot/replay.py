@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from w3lib.url import canonicalize_url
 
+from newsbot import settings as defaults
 from newsbot.items import iso_utc, parse_iso
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ class ReplayMiddleware:
             raise NotConfigured
         at_text = crawler.settings.get("NEWSBOT_REPLAY_AT")
         at = parse_iso(at_text) if at_text else None
-        delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", 0.0)
+        delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", defaults.NEWSBOT_REPLAY_DELAY)
         return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler, delay)
 
     def process_request(self, request: Request) -> Response | Coroutine[Any, Any, Response]:

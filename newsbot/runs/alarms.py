@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+from newsbot import settings as defaults
 from newsbot.items import FILL_FIELDS, Article, filled_fields
 from newsbot.stats import failed_pages, stat_count
 
@@ -49,10 +50,10 @@ class AlarmRule:
     exist. Small samples never alarm.
     """
 
-    drop: float = 0.5
-    history_runs: int = 10
-    min_articles: int = 10
-    min_runs: int = 3
+    drop: float = defaults.NEWSBOT_ALARM_DROP
+    history_runs: int = defaults.NEWSBOT_ALARM_HISTORY_RUNS
+    min_articles: int = defaults.NEWSBOT_ALARM_MIN_ARTICLES
+    min_runs: int = defaults.NEWSBOT_ALARM_MIN_RUNS
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,20 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from newsbot import settings as defaults
 from newsbot.items import KnownPage, parse_instant
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
-
-# Refetch an article this long after its publication: views grow fast in the first hours, edits
-# happen in the first day; after the last step only its feed or sitemap entry can make it due.
-DEFAULT_SCHEDULE: tuple[timedelta, ...] = (
-    timedelta(hours=1),
-    timedelta(hours=6),
-    timedelta(hours=24),
-    timedelta(days=3),
-    timedelta(days=7),
-)
 
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -40,7 +31,7 @@ def is_due(
     known: KnownPage | None,
     *,
     now: datetime,
-    schedule: Sequence[timedelta] = DEFAULT_SCHEDULE,
+    schedule: Sequence[timedelta] | None = None,
     listed_modified: datetime | None = None,
 ) -> bool:
     """Tell whether a page should be fetched now.
@@ -56,7 +47,8 @@ def is_due(
         return True
     if known.published_utc is None:
         return False
-    return any(known.last_fetched_at < known.published_utc + step <= now for step in schedule)
+    steps = DEFAULT_SCHEDULE if schedule is None else schedule
+    return any(known.last_fetched_at < known.published_utc + step <= now for step in steps)
 
 
 def parse_schedule(value: str | Sequence[str | timedelta]) -> tuple[timedelta, ...]:
@@ -77,6 +69,12 @@ def parse_schedule(value: str | Sequence[str | timedelta]) -> tuple[timedelta, .
     if not steps:
         raise ValueError("the revisit schedule is empty")
     return tuple(sorted(set(steps)))
+
+
+# Refetch an article this long after its publication (NEWSBOT_REVISIT_SCHEDULE): views grow fast in
+# the first hours, edits happen in the first day; after the last step only its feed or sitemap entry
+# can make it due.
+DEFAULT_SCHEDULE: tuple[timedelta, ...] = parse_schedule(defaults.NEWSBOT_REVISIT_SCHEDULE)
 
 
 def conditional_headers(known: KnownPage | None) -> dict[str, str]:
@@ -119,4 +117,4 @@ def build_state_store(settings: BaseSettings) -> Any:
             ) from None
     from archive.revisit import ArchiveStateStore
 
-    return ArchiveStateStore(settings.get("NEWSBOT_ARCHIVE_PATH", "archive.db"))
+    return ArchiveStateStore(settings.get("NEWSBOT_ARCHIVE_PATH", defaults.NEWSBOT_ARCHIVE_PATH))

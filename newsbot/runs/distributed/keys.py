@@ -8,9 +8,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_PREFIX = "newsbot"
-DEFAULT_IDLE_CLOSE = 30.0  # seconds a worker waits on an empty shared queue before it stops
-DEFAULT_DUPEFILTER_TTL = 1800  # seconds a run's request fingerprints live (from the run's first request)
+from newsbot import settings as defaults
+
+DEFAULT_PREFIX: str = defaults.NEWSBOT_REDIS_PREFIX
+DEFAULT_IDLE_CLOSE: float = defaults.NEWSBOT_REDIS_IDLE_CLOSE  # seconds on an empty shared queue, then stop
+DEFAULT_DUPEFILTER_TTL: int = defaults.NEWSBOT_REDIS_DUPEFILTER_TTL  # seconds a run's fingerprints live
 REDIS_UNAVAILABLE = "redis_unavailable"  # finish reason of a worker that lost its Redis
 WORKER_BEAT_EVERY = 10.0  # seconds between a worker's signs of life in the workers set
 WORKER_STALE_AFTER = 300.0  # a registration without a sign of life this long is a dead worker
