@@ -15,7 +15,7 @@ from archive.revisit import FILL_RATES_STAT, fill_rate_history
 from newsbot.items import FILL_FIELDS, NotModified, filled_fields
 from newsbot.pipelines.fill_rate import ALARMS_STAT, FillRatePipeline
 from newsbot.runs.alarms import AlarmRule, FillCounter, error_rate, layout_alarms, run_failures
-from tests.archive_factories import make_article
+from tests.support.factories import make_article
 
 T0 = datetime(2025, 11, 20, 10, 0, tzinfo=UTC)
 

@@ -8,10 +8,10 @@ import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from archive_factories import FETCHED, cross_link, make_article, quarantined, teaser
 
 from archive import store
 from archive.db import Archive, open_archive
+from tests.support.factories import FETCHED, cross_link, make_article, quarantined, teaser
 
 LAVROV = "https://unn.ua/en/news/china-lavrov"
 BIDEN = "https://unn.ua/news/biden-xi"

@@ -13,11 +13,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from archive_factories import BIDEN, EN, RU, UK, build_archive, make_article, quarantined
 from click.testing import CliRunner
 
 from archive.db import open_archive
 from newsbot.cli import main
+from tests.support.factories import BIDEN, EN, RU, UK, build_archive, make_article, quarantined
 
 TESTS = Path(__file__).resolve().parent
 
@@ -259,7 +259,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     sys.path[:0] = sys.argv[2:]
-    from archive_factories import make_article
+    from tests.support.factories import make_article
     from archive.db import open_archive
 
     archive = open_archive(sys.argv[1])

@@ -14,7 +14,7 @@ from newsbot.enrich import enrich_article
 from newsbot.items import Article, CrossLink, NotModified, QuarantinedPage, RawPage, Teaser
 from newsbot.pages import parse_page
 from newsbot.runs.distributed.codec import decode_message, encode_event, encode_item
-from tests.conftest import fixtures_of_kind
+from tests.support.paths import fixtures_of_kind
 
 FETCHED = datetime(2025, 11, 14, 6, 55, 0, 123456, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from archive.db import ArchiveError, open_archive
 from newsbot.pages.unn import is_article_url
 from newsbot.runs.lock import lock_path
-from tests.conftest import FIXTURES, REPO, fixtures_of_kind
-from tests.test_cli_crawl import crawl
+from tests.support.crawl import crawl
+from tests.support.paths import FIXTURES, REPO, fixtures_of_kind
 
 
 def _article_urls() -> list[str]:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from archive_factories import make_article, quarantined
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.misc import build_from_crawler, load_object
@@ -24,7 +23,8 @@ from newsbot.runs.distributed.keys import RedisKeys, redact
 from newsbot.runs.distributed.queue import RedisQueuePipeline
 from newsbot.runs.distributed.scheduler import ExpiringDupeFilter, RedisScheduler, redis_settings
 from newsbot.runs.distributed.state import RedisStateStore, encode_known, known_page_of, newer_known_page
-from tests.redis_server import RedisServer, running_redis
+from tests.support.factories import make_article, quarantined
+from tests.support.redis_server import RedisServer, running_redis
 
 FETCHED = datetime(2024, 4, 10, 8, 0, tzinfo=UTC)
 

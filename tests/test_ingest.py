@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from archive_factories import make_article, quarantined, teaser
 from click.testing import CliRunner
 
 from archive.db import open_archive
@@ -19,7 +18,8 @@ from newsbot.runs.distributed.codec import encode_event, encode_item
 from newsbot.runs.distributed.ingest import IngestError, Writer
 from newsbot.runs.distributed.keys import RedisKeys
 from newsbot.runs.distributed.state import RedisStateStore
-from tests.redis_server import RedisServer, running_redis
+from tests.support.factories import make_article, quarantined, teaser
+from tests.support.redis_server import RedisServer, running_redis
 
 pytestmark = pytest.mark.redis
 

@@ -29,7 +29,7 @@ from newsbot.runs.revisit import (
     revisit_now,
 )
 from newsbot.spiders.unn import UnnSpider
-from tests.archive_factories import make_article, raw_page
+from tests.support.factories import make_article, raw_page
 
 URL = "https://unn.ua/en/news/some-story"
 PUBLISHED = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
