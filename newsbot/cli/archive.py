@@ -17,7 +17,7 @@ import click
 
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
-from newsbot.items import QuarantinedPage, parse_iso
+from newsbot.items import parse_iso
 
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 CELL_WIDTH = 60  # widest cell in table output; longer values end in "…"
@@ -301,24 +301,16 @@ def reparse(
     (cause "reparse") saying which fields changed; derived fields such as the language and UTC
     instants are refreshed either way. Writes to the archive.
     """
-    from scrapy.settings import Settings
+    from newsbot.runs.crawl import project_settings
+    from newsbot.runs.reparse import reparse_archive
 
-    from newsbot.enrich import enrich_article
-    from newsbot.pages import parse_page
-
-    settings = Settings()
-    settings.setmodule("newsbot.settings")
-    results: list[dict[str, Any]] = []
     with opened(ctx, readonly=False) as archive:
-        targets = archive.stored_pages(url=url, edition=edition)[:limit]
-        if url and not targets:
-            raise CommandError(f"no archived article with a stored page at {url}")
-        for start in range(0, len(targets), batch_size):
-            with archive.transaction():
-                for article_url, raw_page_id in targets[start : start + batch_size]:
-                    results.append(
-                        _reparse_one(archive, article_url, raw_page_id, parse_page, enrich_article, settings)
-                    )
+        try:
+            results = reparse_archive(
+                archive, project_settings(), url=url, edition=edition, limit=limit, batch_size=batch_size
+            )
+        except LookupError as error:
+            raise CommandError(str(error)) from None
     outcomes = Counter(row["outcome"] for row in results)
     if fmt:
         emit(results, fmt)
@@ -327,34 +319,6 @@ def reparse(
     click.echo(
         ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) or "nothing to reparse"
     )
-
-
-def _reparse_one(
-    archive: Archive,
-    article_url: str,
-    raw_page_id: int,
-    parse_page: Callable[..., Any],
-    enrich_article: Callable[..., Any],
-    settings: Any,
-) -> dict[str, Any]:
-    """Re-extract one stored page and store the result; return what happened to it."""
-    result = {"url": article_url, "outcome": "", "changed": None, "reason": None}
-    try:
-        page = archive.load_raw_page(raw_page_id)
-        parsed = parse_page(
-            page.body, page.url, fetched_at=page.fetched_at, headers=page.headers, status=page.status
-        )
-        if isinstance(parsed, QuarantinedPage):
-            # Kept as it is: the archived article stays, the report says why it no longer parses.
-            result.update(outcome="unparseable", reason=parsed.reason)
-            return result
-        article = enrich_article(parsed, settings)
-        article.url = article_url  # the archive's key, even if canonicalisation has changed since
-        result["outcome"], changed = archive.store_reparsed(article, raw_page_id)
-        result["changed"] = ", ".join(changed) or None
-    except Exception as error:  # one bad page must not stop the rest
-        result.update(outcome="failed", reason=f"{type(error).__name__}: {error}")
-    return result
 
 
 @archive_group.command()
