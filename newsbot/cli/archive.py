@@ -17,6 +17,7 @@ import click
 
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
+from newsbot.cli.output import db_option
 from newsbot.items import parse_iso
 
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
@@ -148,13 +149,7 @@ def emit_sections(sections: Mapping[str, Any], fmt: str | None) -> None:
 
 
 @click.group("archive")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="The archive file. Opened read-only unless the command writes.",
-)
+@db_option("The archive file. Opened read-only unless the command writes.")
 @click.pass_context
 def archive_group(ctx: click.Context, db: Path) -> None:
     """Query the SQLite archive: search, stats, views, links, history, export.

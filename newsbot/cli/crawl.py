@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from archive.db import ArchiveError
+from newsbot.cli.output import db_option
 from newsbot.items import iso_utc, parse_instant
 from newsbot.runs.crawl import SpiderError, check_spider, project_settings, replay_overrides
 from newsbot.runs.lock import LockHeld
@@ -53,13 +54,7 @@ def summary_line(s: dict[str, Any]) -> str:
 
 @click.command(context_settings={"max_content_width": 100})
 @click.argument("spider")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="SQLite archive to update; the lock is the file beside it named DB.lock.",
-)
+@db_option("SQLite archive to update; the lock is the file beside it named DB.lock.")
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False, path_type=Path),
