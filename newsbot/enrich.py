@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,7 +43,7 @@ def enrich_article(article: Article, settings: Mapping[str, Any] | None = None) 
     return article
 
 
-def language_candidates(raw: Iterable[str] | str | None) -> tuple[str, ...]:
+def language_candidates(raw: Sequence[str] | str | None) -> tuple[str, ...]:
     """Read NEWSBOT_LANGUAGE_CANDIDATES (None: its default); raise ValueError saying what is wrong."""
     candidates = normalize_candidates(defaults.NEWSBOT_LANGUAGE_CANDIDATES if raw is None else raw)
     if isinstance(candidates, str):

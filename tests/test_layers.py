@@ -149,9 +149,7 @@ def layer_violations(graph: Graph) -> list[str]:
             if module in SHARED_RECORDS and top in PACKAGES and target not in SHARED_RECORDS:
                 broken.append(f"{module} imports {target}: the shared records import nothing above them")
             if (_in(module, "archive") or module in SHARED_RECORDS) and top in CRAWLER_LIBRARIES:
-                broken.append(
-                    f"{module} imports {target}: archive/ and shared records never import Scrapy"
-                )
+                broken.append(f"{module} imports {target}: archive/ and shared records never import Scrapy")
             if any(_in(module, layer) for layer in NO_CRAWLER) and top in CRAWLER_LIBRARIES:
                 broken.append(f"{module} imports {target}: pages and text import no Scrapy or Twisted")
             if top in SQLITE_LIBRARIES and not _in(module, "archive"):
