@@ -125,12 +125,14 @@ def crawl(
     if log_file is not None:
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
     try:
-        check_spider(spider, spider_args, project_settings(overrides))
+        run_name = check_spider(spider, spider_args, project_settings(overrides))
     except SpiderError as error:
         known = f" (known: {', '.join(error.known)})" if error.known else ""
         raise click.UsageError(f"{error}{known}") from None
     try:
-        run = scheduled_run(spider, spider_args, overrides, db=db, note=lambda text: _note(log_file, text))
+        run = scheduled_run(
+            spider, spider_args, overrides, db=db, note=lambda text: _note(log_file, text), run_name=run_name
+        )
     except LockHeld as held:
         click.echo(f"newsbot crawl: {held}", err=True)
         sys.exit(EXIT_LOCKED)

@@ -69,10 +69,11 @@ class SpiderError(ValueError):
         self.known = known  # the spider names there are, when the name was unknown
 
 
-def check_spider(name: str, args: Mapping[str, Any], settings: Settings | None = None) -> None:
+def check_spider(name: str, args: Mapping[str, Any], settings: Settings | None = None) -> str:
     """Build the spider once outside the crawl, so a bad name or argument fails before crawling.
 
-    (Inside the crawl Scrapy would only log such an error.) Raise SpiderError saying what is wrong.
+    (Inside the crawl Scrapy would only log such an error.) Return the name the spider gives itself,
+    which its runs are recorded under; raise SpiderError saying what is wrong.
     """
     from scrapy.spiderloader import get_spider_loader
 
@@ -82,6 +83,7 @@ def check_spider(name: str, args: Mapping[str, Any], settings: Settings | None =
     except KeyError:
         raise SpiderError(f"no spider named {name!r}", known=tuple(sorted(loader.list()))) from None
     try:
-        spider_cls(**args)
+        spider = spider_cls(**args)
     except (TypeError, ValueError) as error:
         raise SpiderError(str(error)) from None
+    return str(spider.name)

@@ -52,11 +52,13 @@ def scheduled_run(
     *,
     db: Path,
     note: Callable[[str], None],
+    run_name: str | None = None,
 ) -> ScheduledRun:
     """Crawl `spider` into the archive `db` under its run lock, and judge the run.
 
     A lock left by a dead run is taken over (said through `note`) and that run's record is closed
-    as dead. Raise LockHeld when a live run holds the lock, ArchiveError when `db` is not an
+    as dead (`run_name`: the name runs are recorded under, when the spider gives itself another than
+    `spider`). Raise LockHeld when a live run holds the lock, ArchiveError when `db` is not an
     archive this version can use; in both cases nothing was crawled.
     """
     lock = RunLock(lock_path(db))
@@ -67,7 +69,7 @@ def scheduled_run(
         # Refuse a foreign or newer file before crawling, migrate, and close the dead run's record.
         with open_archive(db) as archive:
             if stale is not None:
-                archive.mark_dead_runs(spider, started_since=stale.started_at)
+                archive.mark_dead_runs(run_name or spider, started_since=stale.started_at)
         outcome = run_spider(spider, spider_args, overrides)
     finally:
         lock.release()
