@@ -13,7 +13,7 @@ from newsbot.items import Article
 from newsbot.pages import parse_page
 from newsbot.pages.unn import amp_canonical, edition_from_url, is_amp_url, is_article_url
 from newsbot.replay import load_fixture
-from tests.conftest import FIXTURES
+from tests.support.paths import FIXTURES
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from newsbot.enrich import normalise_article_times
 from newsbot.items import Article
-from newsbot.pipelines.timestamps import normalise_article_times
 from newsbot.text.zone_check import check_visible_zone, zone_alarm
 
 NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)

@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from newsbot.items import Article, CrossLink, Teaser, to_jsonable
+from newsbot.enrich import enrich_article, label_article, normalise_article_times
+from newsbot.items import Article, CrossLink, Teaser, parse_iso, to_jsonable
 from newsbot.pages import parse_page
 from newsbot.pages.unn import edition_from_url
-from newsbot.pipelines.language import label_article
-from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, normalise_article_times
-from newsbot.process import enrich_article
+from newsbot.settings import NEWSBOT_TIMEZONE as DEFAULT_TIMEZONE
 from newsbot.text.language import DEFAULT_CANDIDATES
 from newsbot.text.split import looks_like_html, split_text
 from newsbot.text.split_html import html_to_text
@@ -134,9 +133,8 @@ def _parse_now(text: str | None) -> datetime:
     """Read --now; the wall clock when absent (this command is a user's entry point)."""
     if text is None:
         return datetime.now(UTC)
-    moment = datetime.fromisoformat(text.strip())
     # As `parse-time --now`: a time without an offset is the site's wall clock.
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    return parse_iso(text, naive=ZoneInfo(DEFAULT_TIMEZONE))
 
 
 # The keys `newsbot split` prints for each cross-link and each teaser.

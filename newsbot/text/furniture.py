@@ -1,20 +1,23 @@
 """What a real UNN page prints around a story: chrome, datelines, subheads, photo credits.
 
-One place for this vocabulary and its pure predicates (read from the visible text of real unn.ua
-pages of 2024-2026, ../shared/unn-real-pages.md). The splitter (newsbot.text.split) uses them so
-none of it becomes a title, a teaser or a story paragraph, in HTML bodies and in page text alike.
+Pure predicates, read from the visible text of real unn.ua pages of 2024-2026
+(../shared/unn-real-pages.md); their words live in newsbot.text.words. The splitter
+(newsbot.text.split) uses them so none of it becomes a title, a teaser or a story paragraph, in
+HTML bodies and in page text alike.
 
 - chrome: the currency widget (`$42.970.16`: rate and change glued), the language switch
   (`ukenru`), rubric-menu items printed twice (`PoliticsPolitics`), the footer
   ("Information agency «Ukrainian National News»", "All rights reserved. © 2007 — 2024");
 - the dateline: `Kyiv • UNN`, `Київ • УНН`, `Киев • УНН` (any place; its name is kept);
 - subheads: one-line headings inside bodies (`Details`, `Нагадаємо`, ...);
-- photo credits printed as bare links (`facebook.com/...`).
+- photo credits printed as bare links (`facebook.com/...`) or `Photo: ...` lines.
 """
 
 from __future__ import annotations
 
 import re
+
+from newsbot.text.words import DATELINE_AGENCIES, FOOTER_PHRASES, FOOTER_STARTS, SUBHEADS
 
 # --- chrome --------------------------------------------------------------------------------------
 
@@ -23,10 +26,7 @@ import re
 _CURRENCY = re.compile(r"[$€£₴]\s?\d+[.,]\d+[\d.,+\-−–\s]*")
 # "ukenru", "UA EN RU", "uk | en | ru": the edition switch, two or three codes and nothing else.
 _LANGUAGE_SWITCH = re.compile(r"(?:(?:uk|ua|en|ru|укр|eng|рус)[\s|/·•]*){2,3}", re.IGNORECASE)
-# Footer lines: the copyright and the agency's name block, in the three editions (matched on the
-# lower-cased line: plain substring tests, no regex, since every line of a page is tried).
-_FOOTER_PHRASES = re.compile(r"©|\(c\) 20|rights reserved|права захищені|права защищены")
-_FOOTER_STARTS = ("information agency", "інформаційне агентство", "информационное агентство")
+_FOOTER_PHRASES = re.compile(FOOTER_PHRASES)
 _FOOTER_MAX_CHARS = 200  # a story sentence may mention an agency; a footer line is short
 _MENU_ITEM_MAX_CHARS = 30
 
@@ -53,7 +53,7 @@ def chrome_kind(text: str) -> str | None:
         return "language-switch"
     if len(text) <= _FOOTER_MAX_CHARS:
         low = text.lower()
-        if low.startswith(_FOOTER_STARTS) or _FOOTER_PHRASES.search(low):
+        if low.startswith(FOOTER_STARTS) or _FOOTER_PHRASES.search(low):
             return "footer"
     if doubled_item(text):
         return "menu"
@@ -70,23 +70,13 @@ _DATELINE = re.compile(
 
 def dateline_place(text: str) -> str | None:
     """Return the place of a dateline line ("Kyiv" for "Kyiv • UNN"), or None."""
-    if len(text) > 60 or not text.endswith(("UNN", "УНН")):
+    if len(text) > 60 or not text.endswith(DATELINE_AGENCIES):
         return None
     match = _DATELINE.fullmatch(text)
     return match["place"] if match else None
 
 
 # --- subheads ------------------------------------------------------------------------------------
-
-# One-line subheads real bodies carry, in the three editions (compared lower-cased, without a
-# final colon or full stop).
-SUBHEADS = frozenset(
-    {
-        *("details", "recall", "addition", "addendum", "reminder", "background"),
-        *("деталі", "подробиці", "нагадаємо", "доповнення", "довідка"),
-        *("детали", "подробности", "напомним", "дополнение", "справка"),
-    }
-)
 
 
 def is_subhead(text: str) -> bool:
