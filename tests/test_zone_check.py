@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from newsbot.enrich import normalise_article_times
 from newsbot.items import Article
+from newsbot.runs.alarms import ZONE_ALARM_STAT, FillCounter, run_failures
 from newsbot.text.zone_check import check_visible_zone, zone_alarm
 
 NOW = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
@@ -69,3 +70,21 @@ def test_the_alarm_fires_past_a_share_of_a_run() -> None:
     assert zone_alarm(100, 20) is None
     assert "21 of 100" in zone_alarm(100, 21)
     assert zone_alarm(5, 5) is None  # too few pages to say anything
+
+
+def test_a_run_where_the_visible_clock_disagrees_fails_with_the_zone_alarm() -> None:
+    counter = FillCounter()
+    for n in range(25):  # 25 pages checked, 10 of them printing a UTC clock
+        visible = "09.04.24, 14:12" if n < 10 else "09.04.24, 17:12"
+        article = _article(visible, "2024-04-09T14:12:00Z")
+        normalise_article_times(article, tz="Europe/Kyiv")
+        counter.add(article)
+    assert (counter.zone_checked, counter.zone_disagreed) == (25, 10)
+    message = zone_alarm(counter.zone_checked, counter.zone_disagreed)
+    stats = {
+        "finish_reason": "finished",
+        "downloader/response_status_count/200": 25,
+        ZONE_ALARM_STAT: message,
+    }
+    assert run_failures(stats, max_error_rate=0.2) == [message]
+    assert "10 of 25" in message
