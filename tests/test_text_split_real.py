@@ -471,3 +471,27 @@ def test_an_html_heading_over_teasers_is_a_block_heading_not_a_subhead() -> None
     assert [(t.block, t.title, t.views) for t in result.related] == [
         ("more-from-kyiv", "Kyiv metro opens a new station", 5120)
     ]
+
+
+def test_furniture_before_the_lead_labels_alone_and_a_read_also_label_on_its_own_line() -> None:
+    text = (
+        "Kyiv metro changes its schedule\n"
+        "Kyiv • UNN\n"
+        " • 412 views\n"
+        "Exclusive\n"
+        "Society\n"
+        "Anna Murashko\n"
+        "The metro will run until midnight on Friday, the city administration said.\n"
+        "Фото\n"
+        "Read also:\n"
+        "Kyiv metro opens a new station on the left bank\n"
+        "Trains will run every four minutes at rush hour.\n"
+    )
+    page = split_text(text)
+    assert page.paragraphs == [
+        "The metro will run until midnight on Friday, the city administration said.",
+        "Trains will run every four minutes at rush hour.",
+    ]
+    assert page.authors == ["Anna Murashko"]
+    [link] = page.cross_links
+    assert (link.title, link.position) == ("Kyiv metro opens a new station on the left bank", 0)

@@ -453,6 +453,7 @@ class _Classifier:
         self.pending_labels: list[str] = []
         self.body_closed = self.top  # past the story: a heading, a footer or the top region
         self.footer = False
+        self.read_also = False  # a "read also" label stood alone on the line before
         self._teaser_index: dict[tuple[str, str], Teaser] = {}
 
     def run(self) -> SplitResult:
@@ -525,10 +526,8 @@ class _Classifier:
         if line.labels:
             if self._starts_teaser(i + 1):
                 self.pending_labels.extend(line.labels)
-            elif self.body_closed and self.text_mode:
+            else:  # a label alone ("Фото", "Exclusive") is never story text
                 self._drop("label", line)
-            else:
-                self.result.paragraphs.append(line.block.text)
             return 1
         if not self.body_closed:
             used = self._furniture(i, line)
@@ -630,6 +629,23 @@ class _Classifier:
                 return 1
         if line.views_raw is not None or line.stamp is not None:
             return 0
+        rest, labelled = split_read_also(text)
+        if labelled and not rest:  # "Читайте також:" alone: the next line is the link
+            self.read_also = True
+            self._drop("read-also", line)
+            return 1
+        if (
+            self.text_mode
+            and not self.result.paragraphs
+            and furniture_shaped(text)
+            and not is_subhead(text)
+            and not self._is_heading(line, i)
+        ):
+            # Before the lead of a page text: a rubric, breadcrumbs, share buttons, the author.
+            if name_shaped(text):
+                self.result.authors.append(text)
+            self._drop("furniture", line)
+            return 1
         heading = line.block.heading and not self._known_heading(line) and not self._starts_teaser(i + 1)
         if is_subhead(text) or heading:
             self.result.subheads.append(Subhead(text.rstrip(":"), len(self.result.paragraphs) - 1))
@@ -756,6 +772,7 @@ class _Classifier:
     def _cross_link(self, line: _Line) -> CrossLink | None:
         """Return the cross-link this line is, or None when it is story text."""
         text, labelled = split_read_also(line.head)
+        labelled, self.read_also = labelled or self.read_also, False
         if line.block.links:
             return _html_cross_link(line, text, labelled, self.base_url)
         if not (labelled or line.stamp) or not _title_shaped(text):
