@@ -495,3 +495,41 @@ def test_furniture_before_the_lead_labels_alone_and_a_read_also_label_on_its_own
     assert page.authors == ["Anna Murashko"]
     [link] = page.cross_links
     assert (link.title, link.position) == ("Kyiv metro opens a new station on the left bank", 0)
+
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_8530ec2091bce858.txt"
+
+
+def test_the_seed_inside_a_whole_page_splits_as_the_seed_alone() -> None:
+    """The seed with the chrome, page-top feed and footer a whole real page prints around it."""
+    if not SEED.exists():
+        pytest.skip(f"seed {SEED} is absent (it lives in the shared folder next to the checkout)")
+    seed = SEED.read_text(encoding="utf-8")
+    top = (
+        "$38.970.11\n€42.150.07\nukenru\nPoliticsPolitics\nEconomyEconomy\nWarWar\n"
+        "Exclusive\nApril 9, 11:20 PM • 14211 views\nHow Ukraine buys air defense: an investigation\n"
+        "04:13 AM • 7168 views\nNight attack on Odesa: drones hit port infrastructure\n"
+    )
+    bottom = (
+        "Popular news\nRescuers pulled a dog out of the riverPhotoApril 9, 04:18 PM • 3562 views\n"
+        "Information agency «Ukrainian National News»\nAll rights reserved. © 2007 — 2024\n"
+    )
+    alone, whole = split_text(seed), split_text(top + seed + "\n" + bottom)
+    assert whole.title == alone.title
+    assert whole.views == alone.views == 23713
+    assert whole.paragraphs == alone.paragraphs
+    assert [(c.title, c.published_raw, c.position) for c in whole.cross_links] == [
+        (c.title, c.published_raw, c.position) for c in alone.cross_links
+    ]
+    assert [(t.block, t.title, t.published_raw, t.views, t.labels) for t in whole.related] == [
+        (
+            "latest",
+            "How Ukraine buys air defense: an investigation",
+            "April 9, 11:20 PM",
+            14211,
+            ["Exclusive"],
+        ),
+        ("latest", "Night attack on Odesa: drones hit port infrastructure", "04:13 AM", 7168, []),
+        *((t.block, t.title, t.published_raw, t.views, t.labels) for t in alone.related),
+        ("popular", "Rescuers pulled a dog out of the river", "April 9, 04:18 PM", 3562, ["Photo"]),
+    ]
