@@ -33,8 +33,11 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
     return pairs
 
 
-def _check_spider(name: str, args: dict[str, str], settings: Any) -> None:
-    """Build the spider once outside the crawl so a bad name or argument is a usage error."""
+def _check_spider(name: str, args: dict[str, str], settings: Any) -> str:
+    """Build the spider once outside the crawl so a bad name or argument is a usage error.
+
+    Return the name the run is recorded under (the news spider names a run after its site).
+    """
     from scrapy.spiderloader import get_spider_loader
 
     try:
@@ -43,7 +46,7 @@ def _check_spider(name: str, args: dict[str, str], settings: Any) -> None:
         known = ", ".join(sorted(get_spider_loader(settings).list()))
         raise click.UsageError(f"no spider named {name!r} (known: {known})") from None
     try:
-        spider_cls(**args)
+        return str(spider_cls(**args).name)
     except (TypeError, ValueError) as error:
         raise click.UsageError(str(error)) from None
 
@@ -103,6 +106,7 @@ def summary_line(s: dict[str, Any]) -> str:
 )
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
 @click.option("--arg", "-a", "args", multiple=True, metavar="NAME=VALUE", help="Spider argument (repeat).")
+@click.option("--site", metavar="NAME|FILE.toml", help="Site of the `news` spider (same as --arg site=NAME).")
 @click.option("--set", "-s", "sets", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeat).")
 @click.option(
     "--progress",
@@ -127,6 +131,7 @@ def crawl(
     log_file: Path | None,
     log_level: str,
     args: tuple[str, ...],
+    site: str | None,
     sets: tuple[str, ...],
     progress: int,
     replay_dirs: tuple[Path, ...],
@@ -151,8 +156,9 @@ def crawl(
     \b
     Example:
       newsbot crawl unn --db archive.db --log-file crawl.log --arg lang=en --arg since=2025-11-13
+      newsbot crawl news --site unn --db archive.db
     """
-    spider_args = _pairs(args, "--arg")
+    spider_args = _pairs(args, "--arg") | ({"site": site} if site else {})
     overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
     if replay_at and not replay_dirs:
         raise click.UsageError("--replay-at needs --replay DIR")
@@ -166,7 +172,7 @@ def crawl(
     if log_file is not None:
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
     settings = project_settings(overrides)
-    _check_spider(spider, spider_args, settings)
+    run_name = _check_spider(spider, spider_args, settings)
 
     lock = RunLock(lock_path(db))
     try:
@@ -181,7 +187,7 @@ def crawl(
             # Refuse a foreign or newer file before crawling, migrate, and close the dead run's record.
             with open_archive(db) as archive:
                 if stale is not None:
-                    archive.mark_dead_runs(spider, started_since=stale.started_at)
+                    archive.mark_dead_runs(run_name, started_since=stale.started_at)
         except ArchiveError as error:
             click.echo(f"newsbot crawl: {error}", err=True)
             sys.exit(EXIT_FAILED)

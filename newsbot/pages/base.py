@@ -419,7 +419,9 @@ def parse_with(
     text, refused = page_text(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    return build_article(page_cls(Selector(text=text), url), page, text, site=site, extractor_version=extractor_version)
+    return build_article(
+        page_cls(Selector(text=text), url), page, text, site=site, extractor_version=extractor_version
+    )
 
 
 # --- discovery ------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ def gunzip(body: bytes, limit: int = MAX_XML_BYTES) -> bytes:
         raise FeedError(f"broken gzip: {error}") from None
     if len(out) > limit:
         raise FeedError(f"too large: more than {limit} bytes uncompressed")
+    if not inflater.eof:
+        raise FeedError("broken gzip: the file ends before its data does")
     return out
 
 
@@ -192,7 +194,9 @@ class SelectorListing:
         return out
 
     def next_page(self) -> str | None:
-        nodes = select(self.sel, self.next_selector) if self.next_selector else self.sel.xpath("//a[@rel='next']")
+        nodes = (
+            select(self.sel, self.next_selector) if self.next_selector else self.sel.xpath("//a[@rel='next']")
+        )
         href = next((h for h in (_href(n) for n in nodes) if h), None)
         return urljoin(self.url, href) if href else None
 
@@ -216,4 +220,3 @@ def parse_selector_listing(
 ) -> SelectorListing:
     """Wrap a listing page's bytes with the site's selectors (all links and rel=next without them)."""
     return SelectorListing(Selector(text=decode_html(body, headers)), url, links, next_page)
-

@@ -10,10 +10,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot.items import Article, CrossLink, Teaser, iso_utc
+from newsbot.sites import site_zones
 from newsbot.text.timestamps import PRECISIONS, TimeResult, parse_timestamp
 
 DEFAULT_TIMEZONE = "Europe/Kyiv"
-DEFAULT_TIMEZONES = {"unn": DEFAULT_TIMEZONE}
+DEFAULT_TIMEZONES = site_zones()  # each shipped site's zone, from its TOML file
 # A machine value and the visible text may differ by rounding (seconds dropped); more is a conflict.
 AGREEMENT = timedelta(minutes=1)
 
@@ -21,9 +22,10 @@ AGREEMENT = timedelta(minutes=1)
 class NormaliseTimestampsPipeline:
     """Read `published_*`, `modified_*` and every cross-link's and teaser's `published_raw`.
 
-    Settings: NEWSBOT_TIMESTAMPS_ENABLED (default True), NEWSBOT_TIMEZONES (site slug -> zone),
-    NEWSBOT_TIMEZONE (zone for sites not listed, default Europe/Kyiv). The clock is the item's
-    `fetched_at`; the language hint is its edition. Items other than Article pass through.
+    Settings: NEWSBOT_TIMESTAMPS_ENABLED (default True), NEWSBOT_TIMEZONES (site slug -> zone, over
+    the zone in the site's TOML file), NEWSBOT_TIMEZONE (zone for other sites, default Europe/Kyiv).
+    The clock is the item's `fetched_at`; the language hint is its edition. Items other than Article
+    pass through.
     """
 
     def __init__(self, zones: Mapping[str, str], default_zone: str) -> None:
@@ -36,7 +38,12 @@ class NormaliseTimestampsPipeline:
         settings = crawler.settings
         if not settings.getbool("NEWSBOT_TIMESTAMPS_ENABLED", True):
             raise NotConfigured("NEWSBOT_TIMESTAMPS_ENABLED is off")
-        zones = settings.getdict("NEWSBOT_TIMEZONES", DEFAULT_TIMEZONES)
+        zones = {**DEFAULT_TIMEZONES, **settings.getdict("NEWSBOT_TIMEZONES")}
+        site = getattr(
+            crawler.spider, "site", None
+        )  # the news spider's Site (a TOML file outside the package too)
+        if site is not None:
+            zones.setdefault(site.name, site.zone)
         return cls(zones, settings.get("NEWSBOT_TIMEZONE", DEFAULT_TIMEZONE))
 
     def process_item(self, item: Any) -> Any:

@@ -89,9 +89,9 @@ class Site:
         best: tuple[int, str] | None = None
         for edition in self.editions.values():
             for prefix in edition.prefixes:
-                if prefix == "" or path == prefix or path.startswith(prefix + "/"):
-                    if best is None or len(prefix) > best[0]:
-                        best = (len(prefix), edition.code)
+                fits = prefix == "" or path == prefix or path.startswith(prefix + "/")
+                if fits and (best is None or len(prefix) > best[0]):
+                    best = (len(prefix), edition.code)
         return best[1] if best else None
 
     def is_article_url(self, url: str) -> bool:
@@ -104,6 +104,19 @@ class Site:
         """Return the language of an edition code, or None."""
         found = self.editions.get(edition or "")
         return found.language if found else None
+
+
+def selector_problem(spec: FieldSelector) -> str | None:
+    """Return why a CSS or XPath query cannot be used, or None when it compiles."""
+    from cssselect.parser import SelectorError
+    from lxml import etree
+    from parsel.csstranslator import HTMLTranslator  # parsel's CSS: ::text and ::attr(name) too
+
+    try:
+        etree.XPath(HTMLTranslator().css_to_xpath(spec.query) if spec.kind == "css" else spec.query)
+    except (SelectorError, etree.XPathSyntaxError) as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 # --- reading site files ---------------------------------------------------------------------------
@@ -141,7 +154,11 @@ def parse_site(data: Mapping[str, Any], source: str) -> Site:
     def selector(value: Any, where: str) -> FieldSelector:
         if not isinstance(value, str) or not value.strip():
             raise fail(where, f"must be a CSS or XPath selector string (got {value!r})")
-        return FieldSelector.parse(value)
+        spec = FieldSelector.parse(value)
+        problem = selector_problem(spec)
+        if problem:
+            raise fail(where, f"{spec.kind} {spec.query!r} does not compile: {problem}")
+        return spec
 
     known = {"name", "domains", "zone", "editions", "article_pattern", "page", "selectors"}
     unknown = sorted(set(data) - known)
@@ -192,7 +209,9 @@ def parse_site(data: Mapping[str, Any], source: str) -> Site:
         prefixes = strings(table, "prefixes", f"{where}.prefixes")
         bad = [p for p in prefixes if p and (not p.startswith("/") or p.endswith("/"))]
         if bad:
-            raise fail(f"{where}.prefixes", f"{bad[0]!r}: a path prefix starts with / and does not end with /")
+            raise fail(
+                f"{where}.prefixes", f"{bad[0]!r}: a path prefix starts with / and does not end with /"
+            )
         editions[code] = Edition(
             code=code,
             language=text(table, "language", f"{where}.language") or "",
@@ -248,7 +267,7 @@ def _shipped() -> dict[str, Site]:
     folder = resources.files(__name__)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            site = read_site_file(Path(entry.name), entry.read_text(encoding="utf-8"))
+            site = read_site_file(Path(str(entry)), entry.read_text(encoding="utf-8"))
             found[site.name] = site
     return found
 

@@ -1,4 +1,4 @@
-"""News spider: discover a site's articles from its feeds, sitemaps and listings (its Site record), fetch them."""
+"""News spider: discover a site's articles from the feeds, sitemaps and listings its Site names."""
 
 from __future__ import annotations
 
@@ -81,6 +81,8 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if self.site_name and site and site != self.site_name:
+            raise SpiderArgumentError(f"{self.name} crawls {self.site_name} only; for another site use news")
         self.site = _resolve_site(self.site_name or site, feed, sitemap, zone)
         if self.site_name is None:
             self.name = self.site.name  # runs, alarms and Redis keys are per site
@@ -193,17 +195,23 @@ class NewsSpider(scrapy.Spider):
             return
         for child in sitemap.sitemaps:
             if depth + 1 > MAX_SITEMAP_DEPTH:
-                self.logger.warning("sitemap %s not followed: deeper than %d indexes", child, MAX_SITEMAP_DEPTH)
+                self.logger.warning(
+                    "sitemap %s not followed: deeper than %d indexes", child, MAX_SITEMAP_DEPTH
+                )
                 self._count("newsbot/discovery/sitemap_too_deep")
                 continue
             yield scrapy.Request(child, callback=self.parse_sitemap, cb_kwargs={"depth": depth + 1})
         yield from self._listed(sitemap.links(), response)
 
-    def parse_listing(self, response: Response, page: int, listing: int | None = None) -> Iterator[scrapy.Request]:
+    def parse_listing(
+        self, response: Response, page: int, listing: int | None = None
+    ) -> Iterator[scrapy.Request]:
         spec = self._listings[listing] if listing is not None and listing < len(self._listings) else None
         module = page_module(self.site)
         headers = response_headers(response)
-        if (spec is None or (spec.links is None and spec.next_page is None)) and hasattr(module, "parse_listing"):
+        if (spec is None or (spec.links is None and spec.next_page is None)) and hasattr(
+            module, "parse_listing"
+        ):
             found = module.parse_listing(response.body, response.url, headers)  # type: ignore[union-attr]
         else:
             found = parse_selector_listing(
@@ -349,7 +357,9 @@ def _resolve_site(site: str | None, feed: str | None, sitemap: str | None, zone:
             raise SpiderArgumentError(str(error)) from None
     start = (_urls(feed, "feed") or _urls(sitemap, "sitemap") or [None])[0]
     if start is None:
-        raise SpiderArgumentError("news needs -a site=NAME (or a site's .toml path), -a feed=URL or -a sitemap=URL")
+        raise SpiderArgumentError(
+            "news needs -a site=NAME (or a site's .toml path), -a feed=URL or -a sitemap=URL"
+        )
     host = (urlsplit(start).hostname or "").lower().removeprefix("www.")
     try:
         ZoneInfo(zone or "UTC")
@@ -411,11 +421,14 @@ def _parse_discover(value: str, available: tuple[str, ...]) -> tuple[str, ...]:
         return ()
     if text == "all":
         return available
-    chosen = tuple(dict.fromkeys(p.strip() for p in text.replace("both", "rss,listing").split(",") if p.strip()))
+    chosen = tuple(
+        dict.fromkeys(p.strip() for p in text.replace("both", "rss,listing").split(",") if p.strip())
+    )
     if not chosen or any(p not in available for p in chosen):
         both = ", both" if {"rss", "listing"} <= set(available) else ""
         raise SpiderArgumentError(
-            f"discover must be {', '.join(available)}{both} or none (got {value!r})" if available
+            f"discover must be {', '.join(available)}{both} or none (got {value!r})"
+            if available
             else f"discover must be none: the site has no feeds, sitemaps or listings (got {value!r})"
         )
     return chosen

@@ -3,8 +3,8 @@ history keep their name)."""
 
 from __future__ import annotations
 
-from newsbot.spiders.news import NewsSpider, SpiderArgumentError
 from newsbot.sites import get_site
+from newsbot.spiders.news import NewsSpider, SpiderArgumentError
 
 UNN = get_site("unn")
 FEEDS = {code: edition.feeds[0] for code, edition in UNN.editions.items()}
