@@ -20,14 +20,16 @@ from newsbot.pages import page_module, parse_page
 from newsbot.pages.feeds import parse_feed, parse_selector_listing, parse_sitemap
 from newsbot.process import enrich_article
 from newsbot.replay import Fixture, load_fixture, load_fixtures
-from newsbot.sites import Site, get_site, read_site_file
+from newsbot.sites import Site, load_sites, read_site_file
 from tests.conftest import FIXTURES, REPO
 
 TEST_SITES = REPO / "tests" / "sites"
-# (site, its fixture folder): the shipped sites with fixtures, then every test-only site.
-SITES: list[tuple[Site, Path]] = [(get_site("unn"), FIXTURES)] + [
-    (read_site_file(toml), toml.with_suffix("")) for toml in sorted(TEST_SITES.glob("*.toml"))
-]
+# (site, its fixture folder): every shipped site with a folder fixtures/NAME/, then every test-only site.
+SITES: list[tuple[Site, Path]] = [
+    (site, FIXTURES.parent / name)
+    for name, site in sorted(load_sites().items())
+    if (FIXTURES.parent / name).is_dir()
+] + [(read_site_file(toml), toml.with_suffix("")) for toml in sorted(TEST_SITES.glob("*.toml"))]
 SITE_OF: dict[Path, Site] = {}
 for _site, _folder in SITES:
     for _fixture in load_fixtures(_folder):
@@ -94,6 +96,7 @@ def _project(got: Any, expected: Any) -> Any:
 
 def test_every_site_has_article_fixtures() -> None:
     assert {site.name for site, _ in SITES} <= {SITE_OF[f.path].name for f in ARTICLES}
+    assert "unn" in {site.name for site, _ in SITES}
     assert "examplenews" in {site.name for site, _ in SITES}  # the test-only site is found
 
 
