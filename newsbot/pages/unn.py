@@ -54,11 +54,6 @@ def is_article_url(url: str) -> bool:
     return UNN.is_article_url(url)
 
 
-def is_unn_url(url: str) -> bool:
-    """Tell whether a URL is on one of UNN's domains."""
-    return UNN.owns(url)
-
-
 class NextArticlePage(_ArticlePage):
     """Current unn.ua (Next.js): match CSS-module classes on their prefix, never on the hash."""
 

@@ -201,8 +201,7 @@ def parse_site(data: Mapping[str, Any], source: str) -> Site:
                 raise fail(here, "must be a URL or a table {url, links, next}")
             if sorted(set(item) - {"url", "links", "next"}):
                 raise fail(f"{here}.{sorted(set(item) - {'url', 'links', 'next'})[0]}", "unknown key")
-            url = text(item, "url", f"{here}.url")
-            urls({"url": [url]}, "url", f"{here}.url")
+            (url,) = urls({"url": [text(item, "url", f"{here}.url")]}, "url", f"{here}.url")
             links = selector(item["links"], f"{here}.links") if "links" in item else None
             nxt = selector(item["next"], f"{here}.next") if "next" in item else None
             listings.append(Listing(url, links, nxt))

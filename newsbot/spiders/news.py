@@ -355,11 +355,12 @@ def _resolve_site(site: str | None, feed: str | None, sitemap: str | None, zone:
             return get_site(site)
         except SiteError as error:
             raise SpiderArgumentError(str(error)) from None
-    start = (_urls(feed, "feed") or _urls(sitemap, "sitemap") or [None])[0]
-    if start is None:
+    starts = _urls(feed, "feed") or _urls(sitemap, "sitemap")
+    if not starts:
         raise SpiderArgumentError(
             "news needs -a site=NAME (or a site's .toml path), -a feed=URL or -a sitemap=URL"
         )
+    start = starts[0]
     host = (urlsplit(start).hostname or "").lower().removeprefix("www.")
     try:
         ZoneInfo(zone or "UTC")
