@@ -154,7 +154,8 @@ def test_no_timestamp_is_after_the_fetch(fixture: Fixture) -> None:
 
 def _links(found: Any, expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = set().union(*expected) if expected else {"url"}
-    return [{k: getattr(x, k) for k in ("url", "title", "published_raw") if k in keys} for x in found.links()]
+    fields = ("url", "title", "published_raw", "modified_raw")
+    return [{k: getattr(x, k) for k in fields if k in keys} for x in found.links()]
 
 
 @pytest.mark.parametrize("fixture", fixtures_of_kind("feed", "sitemap"), ids=_id)

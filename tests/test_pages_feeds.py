@@ -36,12 +36,12 @@ ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
 </feed>"""
 
 
-def test_atom_entries_take_the_alternate_link_and_published_before_updated() -> None:
+def test_atom_entries_take_the_alternate_link_published_and_updated() -> None:
     feed = parse_feed(ATOM, "https://site.example/feed.atom")
     assert feed.kind == "atom"
-    assert [(x.url, x.title, x.published_raw) for x in feed.links()] == [
-        ("https://site.example/a/1", "A & B", "2025-11-13T10:00:00Z"),
-        ("https://site.example/a/2", "Only updated", "2025-11-12T10:00:00Z"),
+    assert [(x.url, x.title, x.published_raw, x.modified_raw) for x in feed.links()] == [
+        ("https://site.example/a/1", "A & B", "2025-11-13T10:00:00Z", "2025-11-13T12:00:00Z"),
+        ("https://site.example/a/2", "Only updated", None, "2025-11-12T10:00:00Z"),
     ]
 
 
@@ -69,11 +69,11 @@ NEWS = """<?xml version="1.0" encoding="UTF-8"?>
 </urlset>""".encode()
 
 
-def test_google_news_publication_date_wins_over_lastmod() -> None:
+def test_google_news_publication_date_is_the_published_date_and_lastmod_the_modified() -> None:
     sitemap = parse_sitemap(NEWS, "https://site.example/news.xml")
-    assert [(x.url, x.title, x.published_raw) for x in sitemap.links()] == [
-        ("https://site.example/a/1", "Новина", "2025-11-14T08:00:00+02:00"),
-        ("https://site.example/a/2", "", "2025-11-13"),
+    assert [(x.url, x.title, x.published_raw, x.modified_raw) for x in sitemap.links()] == [
+        ("https://site.example/a/1", "Новина", "2025-11-14T08:00:00+02:00", "2025-11-14T09:00:00Z"),
+        ("https://site.example/a/2", "", None, "2025-11-13"),
     ]
 
 

@@ -128,6 +128,17 @@ def test_sitemap_links_outside_the_article_pattern_or_the_editions_are_skipped()
     assert got == [f"{BASE}/uk/2025/11/a-story"]
 
 
+def test_since_and_until_read_the_publication_date_not_lastmod() -> None:
+    body = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://www.examplenews.example/uk/2025/10/edited-later</loc><lastmod>2025-11-13</lastmod></url>
+<url><loc>https://www.examplenews.example/uk/2025/11/too-new</loc>
+<news:news><news:publication_date>2025-11-13T10:00:00Z</news:publication_date></news:news></url></urlset>"""
+    spider = _spider(lang="uk", until="2025-11-01")
+    got = [r.url for r in spider.parse_sitemap(_xml(f"{BASE}/s.xml", body))]
+    assert got == [f"{BASE}/uk/2025/10/edited-later"]  # a later edit is no later publication
+
+
 def test_an_unreadable_feed_is_logged_and_schedules_nothing(caplog: pytest.LogCaptureFixture) -> None:
     spider = _spider()
     assert list(spider.parse_feed(_xml(f"{BASE}/en/feed.atom", b"<html><body>gone</body></html>"))) == []

@@ -434,3 +434,4 @@ class Link:
     url: str
     title: str
     published_raw: str | None = None
+    modified_raw: str | None = None  # Atom <updated>, sitemap <lastmod>: when the page last changed

@@ -108,8 +108,9 @@ def parse_feed(body: bytes, url: str) -> Feed:
         for entry in (e for e in root if _local(e) == "entry"):
             href = _atom_href(entry)
             if href:
-                when = _child_text(entry, "published") or _child_text(entry, "updated") or None
-                out.append(Link(urljoin(url, href), _child_text(entry, "title"), when))
+                published = _child_text(entry, "published") or None
+                updated = _child_text(entry, "updated") or None
+                out.append(Link(urljoin(url, href), _child_text(entry, "title"), published, updated))
         return Feed(url, "atom", tuple(out))
     raise FeedError(f"not an RSS or Atom feed (root element <{kind}>)")
 
@@ -135,7 +136,7 @@ class Sitemap:
 
     url: str
     kind: str  # "urlset" or "sitemapindex"
-    entries: tuple[Link, ...] = ()  # pages; published_raw: news:publication_date, else lastmod
+    entries: tuple[Link, ...] = ()  # pages: news:publication_date as published, lastmod as modified
     sitemaps: tuple[str, ...] = field(default=())
 
     def links(self) -> list[Link]:
@@ -158,10 +159,9 @@ def parse_sitemap(body: bytes, url: str) -> Sitemap:
             continue
         news = _child(entry, "news")  # Google News: <news:news><news:publication_date>...
         title = _child_text(news, "title") if news is not None else ""
-        when = (_child_text(news, "publication_date") if news is not None else "") or _child_text(
-            entry, "lastmod"
-        )
-        out.append(Link(urljoin(url, loc), title, when or None))
+        published = _child_text(news, "publication_date") if news is not None else ""
+        lastmod = _child_text(entry, "lastmod")
+        out.append(Link(urljoin(url, loc), title, published or None, lastmod or None))
     return Sitemap(url, kind, tuple(out))
 
 

@@ -236,7 +236,10 @@ class NewsSpider(scrapy.Spider):
         for link in links:
             when = self._when(link, response)
             if self._inside(when) and self.site.is_article_url(link.url):
-                yield from self._article_requests(link.url, listed=when)
+                # The revisit policy wants the newest date the entry shows: a change counts too.
+                changed = self._when(link, response, link.modified_raw)
+                listed = max((d for d in (when, changed) if d is not None), default=None)
+                yield from self._article_requests(link.url, listed=listed)
 
     def _unreadable(self, what: str, response: Response, error: Exception) -> Iterator[scrapy.Request]:
         self.logger.warning("%s %s not read: %s", what, response.url, error)
@@ -321,15 +324,17 @@ class NewsSpider(scrapy.Spider):
     def _full(self) -> bool:
         return self.max_articles is not None and len(self._scheduled) >= self.max_articles
 
-    def _when(self, link: Link, response: Response) -> datetime | None:
-        if not link.published_raw:
+    def _when(self, link: Link, response: Response, raw: str | None = None) -> datetime | None:
+        """Read the date a link's entry shows (`raw`, else its publication date) in the site's zone."""
+        raw = raw if raw is not None else link.published_raw
+        if not raw:
             return None
         from newsbot.text.timestamps import parse_timestamp
 
         language = self.site.language_of(self.site.edition_of(link.url))
         first = next(iter(self.site.editions.values())).language
         result = parse_timestamp(
-            link.published_raw, now=response.meta[FETCHED_AT], tz=self.zone.key, languages=[language or first]
+            raw, now=response.meta[FETCHED_AT], tz=self.zone.key, languages=[language or first]
         )
         return result.utc if result.ok else None
 
