@@ -183,7 +183,7 @@ class NewsSpider(scrapy.Spider):
         try:
             links = parse_feed(response.body, response.url).links()
         except FeedError as error:
-            yield from self._unreadable("feed", response, error)
+            self._unreadable("feed", response, error)
             return
         yield from self._listed(links, response)
 
@@ -191,7 +191,7 @@ class NewsSpider(scrapy.Spider):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except FeedError as error:
-            yield from self._unreadable("sitemap", response, error)
+            self._unreadable("sitemap", response, error)
             return
         for child in sitemap.sitemaps:
             if depth + 1 > MAX_SITEMAP_DEPTH:
@@ -206,21 +206,9 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(
         self, response: Response, page: int, listing: int | None = None
     ) -> Iterator[scrapy.Request]:
-        spec = self._listings[listing] if listing is not None and listing < len(self._listings) else None
-        module = page_module(self.site)
-        headers = response_headers(response)
-        if (spec is None or (spec.links is None and spec.next_page is None)) and hasattr(
-            module, "parse_listing"
-        ):
-            found = module.parse_listing(response.body, response.url, headers)  # type: ignore[union-attr]
-        else:
-            found = parse_selector_listing(
-                response.body,
-                response.url,
-                headers,
-                links=spec.links if spec else None,
-                next_page=spec.next_page if spec else None,
-            )
+        # A request queued by a worker with another version of the site file may name no listing here.
+        known = listing is not None and 0 <= listing < len(self._listings)
+        found = self._read_listing(response, self._listings[listing] if known else None)  # type: ignore[index]
         past_since = False
         for link in found.links():
             when = self._when(link, response)
@@ -232,6 +220,21 @@ class NewsSpider(scrapy.Spider):
             cb_kwargs = {"page": page + 1, "listing": listing}
             yield scrapy.Request(next_page, callback=self.parse_listing, cb_kwargs=cb_kwargs)
 
+    def _read_listing(self, response: Response, spec: Listing | None) -> Any:
+        """Read a listing with the site's selectors, else with its page module's own listing reader."""
+        module = page_module(self.site)
+        headers = response_headers(response)
+        has_selectors = spec is not None and (spec.links is not None or spec.next_page is not None)
+        if not has_selectors and hasattr(module, "parse_listing"):
+            return module.parse_listing(response.body, response.url, headers)  # type: ignore[union-attr]
+        return parse_selector_listing(
+            response.body,
+            response.url,
+            headers,
+            links=spec.links if spec else None,
+            next_page=spec.next_page if spec else None,
+        )
+
     def _listed(self, links: list[Link], response: Response) -> Iterator[scrapy.Request]:
         for link in links:
             when = self._when(link, response)
@@ -241,10 +244,10 @@ class NewsSpider(scrapy.Spider):
                 listed = max((d for d in (when, changed) if d is not None), default=None)
                 yield from self._article_requests(link.url, listed=listed)
 
-    def _unreadable(self, what: str, response: Response, error: Exception) -> Iterator[scrapy.Request]:
+    def _unreadable(self, what: str, response: Response, error: Exception) -> None:
+        """Log and count a feed or sitemap that could not be read; its links are lost to this run."""
         self.logger.warning("%s %s not read: %s", what, response.url, error)
         self._count(f"newsbot/discovery/{what}_unreadable")
-        yield from ()
 
     # --- articles --------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
