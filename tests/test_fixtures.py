@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from newsbot.enrich import enrich_article
 from newsbot.items import Article, QuarantinedPage, to_jsonable
 from newsbot.pages import page_module, parse_page
 from newsbot.pages.feeds import parse_feed, parse_selector_listing, parse_sitemap
-from newsbot.process import enrich_article
 from newsbot.replay import Fixture, load_fixture, load_fixtures
 from newsbot.sites import Site, load_sites, read_site_file
-from tests.conftest import FIXTURES, REPO
+from tests.support.paths import FIXTURES, REPO
 
 TEST_SITES = REPO / "tests" / "sites"
 # (site, its fixture folder): every shipped site with a folder fixtures/NAME/, then every test-only site.

@@ -9,7 +9,7 @@ import pytest
 
 from newsbot.pages import page_module
 from newsbot.sites import GENERIC_PAGE_MODULE, SiteError, get_site, load_sites, read_site_file, site_for_url
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 SHIPPED = sorted(p.name for p in resources.files("newsbot.sites").iterdir() if p.name.endswith(".toml"))
 TEST_SITES = sorted((REPO / "tests" / "sites").glob("*.toml"))

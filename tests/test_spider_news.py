@@ -22,7 +22,7 @@ from scrapy.http import Request, Response, XmlResponse
 from archive.db import open_archive
 from newsbot.replay import FETCHED_AT
 from newsbot.spiders.news import MAX_SITEMAP_DEPTH, NewsSpider, SpiderArgumentError
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 SITE_FILE = REPO / "tests" / "sites" / "examplenews.toml"
 SITE_FIXTURES = REPO / "tests" / "sites" / "examplenews"
@@ -245,8 +245,8 @@ def test_scrapy_crawl_news_takes_the_site_as_an_argument(tmp_path: Path) -> None
 
 @pytest.mark.redis
 def test_a_redis_worker_and_the_writer_archive_the_same_articles(tmp_path: Path) -> None:
-    from newsbot.ingest import Writer
-    from tests.redis_server import running_redis
+    from newsbot.runs.distributed.ingest import Writer
+    from tests.support.redis_server import running_redis
 
     db = tmp_path / "redis.db"
     with running_redis(tmp_path) as redis:

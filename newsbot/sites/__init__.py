@@ -304,6 +304,8 @@ def site_for_url(url: str, sites: Iterable[Site] | None = None) -> Site | None:
     return best[1] if best else None
 
 
-def site_zones() -> dict[str, str]:
-    """Return {site name: zone} for the shipped sites (the timestamp stage's defaults)."""
-    return {site.name: site.zone for site in _shipped().values()}
+def site_zones(overrides: Mapping[str, str] | None = None, extra: Iterable[Site] = ()) -> dict[str, str]:
+    """Return {site name: zone}: each shipped site's and `extra` site's own, then `overrides`
+    (NEWSBOT_TIMEZONES) over them."""
+    zones = {site.name: site.zone for site in [*_shipped().values(), *extra]}
+    return {**zones, **dict(overrides or {})}

@@ -21,7 +21,7 @@ from newsbot.pages import page_module, parse_page
 from newsbot.pages.base import Link
 from newsbot.pages.feeds import FeedError, parse_feed, parse_selector_listing, parse_sitemap
 from newsbot.replay import FETCHED_AT
-from newsbot.revisit import (
+from newsbot.runs.revisit import (
     DEFAULT_SCHEDULE,
     PageStateStore,
     build_state_store,
@@ -56,7 +56,7 @@ class NewsSpider(scrapy.Spider):
       max_pages     listing pages to follow per listing (default 3)
       urls          comma-separated article URLs to fetch as well (no discovery needed)
 
-    Every article URL, listed or given, goes through the revisit policy (newsbot.revisit): an
+    Every article URL, listed or given, goes through the revisit policy (newsbot.runs.revisit): an
     archived article is fetched again only when due, with conditional-request headers. A crawl is
     named after its site (crawl_runs, layout alarms and Redis queues are kept per site).
     """

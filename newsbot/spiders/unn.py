@@ -24,7 +24,7 @@ class UnnSpider(NewsSpider):
       max_pages     listing pages to follow per edition (default 3)
       urls          comma-separated article URLs to fetch as well (no discovery needed)
 
-    Every article URL, listed or given, goes through the revisit policy (newsbot.revisit): an
+    Every article URL, listed or given, goes through the revisit policy (newsbot.runs.revisit): an
     archived article is fetched again only when due, with conditional-request headers.
     """
 

@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
+
+from newsbot import settings as defaults
+from newsbot.items import KnownPage, parse_instant
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
-# Refetch an article this long after its publication: views grow fast in the first hours, edits
-# happen in the first day; after the last step only its feed or sitemap entry can make it due.
-DEFAULT_SCHEDULE: tuple[timedelta, ...] = (
-    timedelta(hours=1),
-    timedelta(hours=6),
-    timedelta(hours=24),
-    timedelta(days=3),
-    timedelta(days=7),
-)
-
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-@dataclass(frozen=True, slots=True)
-class KnownPage:
-    """What the archive knows of a page: when it was published and last fetched, its validators."""
-
-    url: str
-    published_utc: datetime | None
-    last_fetched_at: datetime
-    etag: str | None = None
-    last_modified: str | None = None  # the Last-Modified header value, as the server sent it
 
 
 class PageStateStore(Protocol):
@@ -50,7 +31,7 @@ def is_due(
     known: KnownPage | None,
     *,
     now: datetime,
-    schedule: Sequence[timedelta] = DEFAULT_SCHEDULE,
+    schedule: Sequence[timedelta] | None = None,
     listed_modified: datetime | None = None,
 ) -> bool:
     """Tell whether a page should be fetched now.
@@ -66,7 +47,8 @@ def is_due(
         return True
     if known.published_utc is None:
         return False
-    return any(known.last_fetched_at < known.published_utc + step <= now for step in schedule)
+    steps = DEFAULT_SCHEDULE if schedule is None else schedule
+    return any(known.last_fetched_at < known.published_utc + step <= now for step in steps)
 
 
 def parse_schedule(value: str | Sequence[str | timedelta]) -> tuple[timedelta, ...]:
@@ -89,6 +71,12 @@ def parse_schedule(value: str | Sequence[str | timedelta]) -> tuple[timedelta, .
     return tuple(sorted(set(steps)))
 
 
+# Refetch an article this long after its publication (NEWSBOT_REVISIT_SCHEDULE): views grow fast in
+# the first hours, edits happen in the first day; after the last step only its feed or sitemap entry
+# can make it due.
+DEFAULT_SCHEDULE: tuple[timedelta, ...] = parse_schedule(defaults.NEWSBOT_REVISIT_SCHEDULE)
+
+
 def conditional_headers(known: KnownPage | None) -> dict[str, str]:
     """Return If-None-Match / If-Modified-Since headers from the validators the page last had."""
     if known is None:
@@ -99,23 +87,6 @@ def conditional_headers(known: KnownPage | None) -> dict[str, str]:
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
     return headers
-
-
-def validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """Return (ETag, Last-Modified) from response headers, matching names case-insensitively."""
-    lower = {name.lower(): value for name, value in headers.items()}
-    return lower.get("etag") or None, lower.get("last-modified") or None
-
-
-def parse_instant(text: str | None) -> datetime | None:
-    """Read an ISO 8601 instant ("...Z" or with an offset) as an aware UTC datetime; None if unreadable."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def revisit_now(settings: BaseSettings, started_at: datetime | None) -> datetime:
@@ -131,12 +102,12 @@ def revisit_now(settings: BaseSettings, started_at: datetime | None) -> datetime
 def build_state_store(settings: BaseSettings) -> Any:
     """Return the page-state store the settings ask for.
 
-    NEWSBOT_REDIS_URL set: the Redis mirror the archive writer keeps (newsbot.distributed);
+    NEWSBOT_REDIS_URL set: the Redis mirror the archive writer keeps (newsbot.runs.distributed.state);
     otherwise the SQLite archive at NEWSBOT_ARCHIVE_PATH, read-only.
     """
     if settings.get("NEWSBOT_REDIS_URL"):
         try:  # lazily: redis is an optional extra
-            from newsbot.distributed import RedisStateStore
+            from newsbot.runs.distributed.state import RedisStateStore
 
             return RedisStateStore.from_settings(settings)
         except ImportError as error:
@@ -146,4 +117,4 @@ def build_state_store(settings: BaseSettings) -> Any:
             ) from None
     from archive.revisit import ArchiveStateStore
 
-    return ArchiveStateStore(settings.get("NEWSBOT_ARCHIVE_PATH", "archive.db"))
+    return ArchiveStateStore(settings.get("NEWSBOT_ARCHIVE_PATH", defaults.NEWSBOT_ARCHIVE_PATH))
