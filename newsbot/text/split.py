@@ -650,9 +650,7 @@ class _Classifier:
         if is_subhead(text) or heading:
             self.result.subheads.append(Subhead(text.rstrip(":"), len(self.result.paragraphs) - 1))
             return 1
-        if self.title and (
-            text == self.title or (text.startswith(self.title) and len(text) < len(self.title) + 60)
-        ):
+        if self.title and _repeats_title(text, self.title):
             self._drop("caption", line)
             return 1
         if is_photo_credit(text) and not (
@@ -778,6 +776,24 @@ class _Classifier:
         if not (labelled or line.stamp) or not _title_shaped(text):
             return None
         return _new_cross_link(text, None, line.stamp)
+
+
+_CAPTION_TAIL_MAX = 60
+
+
+def _repeats_title(text: str, title: str) -> bool:
+    """Return True for a photo caption repeating the title, maybe with a credit after it.
+
+    "<title>", "<title> | Photo: UNN", "<title> (фото: ДСНС)"; a lead that starts with the title's
+    words and goes on ("<title> в общественном транспорте с 1 января...") is story text.
+    """
+    if not text.startswith(title):
+        return False
+    rest = text[len(title) :].strip()
+    return not rest or (
+        len(rest) <= _CAPTION_TAIL_MAX
+        and (rest[0] in "|—–-(/:." or rest.lower().startswith(("фото", "photo", "©", "джерело", "источник")))
+    )
 
 
 def _merge_teaser(seen: Teaser, again: Teaser) -> None:
