@@ -588,3 +588,20 @@ def test_ru_page_a_lead_starting_with_the_title_is_story_text_and_doubled_cards_
         ("news-by-theme", "В Киеве подорожает проезд в маршрутках", None, 5120, []),
         ("popular", "Синоптики предупредили о мокром снеге", "9 декабря, 16:18", 3562, ["Фото"]),
     ]
+
+
+def test_date_counter_and_author_glued_on_one_line_and_tag_lines_after_the_body() -> None:
+    text = (
+        "ukenru\nNews\nPolitics\n"
+        "Chinese foreign minister meets with Lavrov\n"
+        "09.04.24, 17:12 • 23713 переглядiв Olga Rozghon\n"
+        "The foreign ministers of russia and China met in Beijing to discuss further deepening of "
+        "cooperation between the two countries.\n"
+        "The parties discussed strengthening cooperation.\n"
+        "Source: UNN\n"
+        "Tags: China, russia, Lavrov, Wang Yi, diplomacy, BRICS\n"
+    )
+    page = split_text(text)
+    assert page.title == "Chinese foreign minister meets with Lavrov"
+    assert (page.views, page.published_raw, page.authors) == (23713, "09.04.24, 17:12", ["Olga Rozghon"])
+    assert len(page.paragraphs) == 2

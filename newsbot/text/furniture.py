@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import re
 
-from newsbot.text.words import DATELINE_AGENCIES, FOOTER_PHRASES, FOOTER_STARTS, SUBHEADS
+from newsbot.text.words import DATELINE_AGENCIES, FOOTER_PHRASES, FOOTER_STARTS, FURNITURE_LABELS, SUBHEADS
 
 # --- chrome --------------------------------------------------------------------------------------
 
 # "$42.970.16" / "€50.910.12": a currency sign, the rate and its change glued; a sign may lead the
 # change ("$41.25-0.05"). Only digits, separators and signs follow the currency sign.
 _CURRENCY = re.compile(r"[$€£₴]\s?\d+[.,]\d+[\d.,+\-−–\s]*")
+# The old unn.com.ua widget: "USD: 26,24 -0,0311 EUR: 30,46 0,0518" (rate, then change, per code).
+_CURRENCY_CODES = re.compile(r"(?:(?:USD|EUR|RUB|UAH)\s*:?\s*\d+[.,]\d+\s*[-+−]?\d+[.,]\d+\s*){1,4}")
 # "ukenru", "UA EN RU", "uk | en | ru": the edition switch, two or three codes and nothing else.
 _LANGUAGE_SWITCH = re.compile(r"(?:(?:uk|ua|en|ru|укр|eng|рус)[\s|/·•]*){2,3}", re.IGNORECASE)
 _FOOTER_PHRASES = re.compile(FOOTER_PHRASES)
@@ -48,6 +50,8 @@ def chrome_kind(text: str) -> str | None:
         return None
     first = text[0]
     if first in "$€£₴" and _CURRENCY.fullmatch(text):
+        return "currency"
+    if first in "UER" and _CURRENCY_CODES.fullmatch(text):
         return "currency"
     if len(text) <= 20 and _LANGUAGE_SWITCH.fullmatch(text):
         return "language-switch"
@@ -121,6 +125,11 @@ def furniture_shaped(text: str) -> bool:
         and not text.startswith(("-", "—", "–"))
         and not any(ch.isdigit() for ch in text)
     )
+
+
+def is_labelled_line(text: str) -> bool:
+    """Return True for a tag or source line: "Tags: Kyiv, weather", "Джерело: УНН"."""
+    return len(text) <= 200 and text.lower().startswith(FURNITURE_LABELS)
 
 
 _NAME_WORD = re.compile(r"[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё'’]+(?:-[A-ZА-ЯІЇЄҐЁ]?[a-zа-яіїєґё'’]+)?")

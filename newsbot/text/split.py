@@ -29,6 +29,7 @@ from newsbot.text.furniture import (
     chrome_kind,
     dateline_place,
     furniture_shaped,
+    is_labelled_line,
     is_photo_credit,
     is_subhead,
     name_shaped,
@@ -634,6 +635,16 @@ class _Classifier:
             self.read_also = True
             self._drop("read-also", line)
             return 1
+        if self.text_mode and not self.result.paragraphs and (counter := _COUNTER_ANYWHERE.search(text)):
+            # The page's date, counter and author glued on one line: "09.04.24, 17:12 • 23713 переглядiв
+            # Olga Rozghon". Each goes to its field; none of it is story text.
+            head, tail = text[: counter.start()].strip(" •·,"), text[counter.end() :].strip(" •·,")
+            stamp = head if head and is_timestamp(head) else None
+            self._counter(_Line(line.block, "", stamp, counter.group(0).lstrip("•· "), None))
+            if name_shaped(tail):
+                self.result.authors.append(tail)
+            self._drop("furniture", line)
+            return 1
         if (
             self.text_mode
             and not self.result.paragraphs
@@ -673,7 +684,7 @@ class _Classifier:
             return
         paragraphs = self.result.paragraphs
         run: list[str] = []
-        while len(paragraphs) > 1 and furniture_shaped(paragraphs[-1]):
+        while len(paragraphs) > 1 and (furniture_shaped(paragraphs[-1]) or is_labelled_line(paragraphs[-1])):
             run.insert(0, paragraphs.pop())
         if not run:
             return
@@ -923,12 +934,46 @@ def split_text(text: str, *, has_title: bool = True) -> SplitResult:
     return result
 
 
+_STORY_SENTENCE_MIN_CHARS = 100
+_COUNTER_ANYWHERE = re.compile(rf"[•·]\s*\d[\d\s]*\s*{_COUNT_WORD}", re.IGNORECASE)
+
+
+def _title_before_story(lines: list[_Line], kept: list[int]) -> int | None:
+    """Return the headline right above the first story sentence, when no feed card comes before it.
+
+    Between them a page may print its date, counter, author, rubric or labels (one line, maybe
+    glued: "09.04.24, 17:12 • 23713 переглядiв Olga Rozghon"); those are stepped over.
+    """
+    for pos, i in enumerate(kept):
+        line = lines[i]
+        if line.is_stamp_line:
+            return None  # a stamp-first card before any story sentence: leave it to the card rule
+        text = line.block.text
+        if len(text) >= _STORY_SENTENCE_MIN_CHARS and text[-1] in '.!?…»"”':
+            break
+    else:
+        return None
+    for j in reversed(kept[:pos]):
+        candidate = lines[j]
+        text = candidate.block.text
+        if (
+            candidate.labels
+            or _COUNTER_ANYWHERE.search(text)
+            or dateline_place(candidate.head)
+            or furniture_shaped(text)
+        ):
+            continue
+        return j if candidate.is_text and _title_shaped(candidate.head) else None
+    return None
+
+
 def find_title(lines: list[_Line]) -> int | None:
     """Return the index of the article's title in the lines of a page text, or None.
 
     Evidence first: the line before the dateline, else the line before the article's own
-    counter (a counter with no stamp, before any teaser-block heading); else the first line
-    that is not chrome, a label, a heading or part of a page-top stamp-first card.
+    counter (a counter with no stamp, before any teaser-block heading), else the headline right
+    above the first story sentence (date, counter and author lines stepped over); else the first
+    line that is not chrome, a label, a heading or part of a page-top stamp-first card.
     """
     kept = [i for i, line in enumerate(lines) if line.chrome is None]
 
@@ -945,6 +990,9 @@ def find_title(lines: list[_Line]) -> int | None:
             break
         if line.is_counter and line.stamp is None and pos > 0 and usable(kept[pos - 1]):
             return kept[pos - 1]
+    before_story = _title_before_story(lines, kept)
+    if before_story is not None:
+        return before_story
     pos = 0
     while pos < len(kept):
         line = lines[kept[pos]]

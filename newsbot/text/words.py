@@ -27,3 +27,5 @@ FOOTER_STARTS = ("information agency", "інформаційне агентст�
 FOOTER_PHRASES = r"©|\(c\) 20|rights reserved|права захищені|права защищены"
 # The agency's name in a dateline: "Kyiv • UNN", "Київ • УНН".
 DATELINE_AGENCIES = ("UNN", "УНН")
+# Lines after a body that name what follows: tag and source lines.
+FURNITURE_LABELS = ("tags:", "теги:", "теґи:", "source:", "джерело:", "источник:")
