@@ -944,16 +944,18 @@ def _title_before_story(lines: list[_Line], kept: list[int]) -> int | None:
     Between them a page may print its date, counter, author, rubric or labels (one line, maybe
     glued: "09.04.24, 17:12 • 23713 переглядiв Olga Rozghon"); those are stepped over.
     """
+    story = None
     for pos, i in enumerate(kept):
         line = lines[i]
         if line.is_stamp_line:
             return None  # a stamp-first card before any story sentence: leave it to the card rule
         text = line.block.text
         if len(text) >= _STORY_SENTENCE_MIN_CHARS and text[-1] in '.!?…»"”':
+            story = pos
             break
-    else:
+    if story is None:
         return None
-    for j in reversed(kept[:pos]):
+    for j in reversed(kept[:story]):
         candidate = lines[j]
         text = candidate.block.text
         if (
