@@ -605,3 +605,14 @@ def test_date_counter_and_author_glued_on_one_line_and_tag_lines_after_the_body(
     assert page.title == "Chinese foreign minister meets with Lavrov"
     assert (page.views, page.published_raw, page.authors) == (23713, "09.04.24, 17:12", ["Olga Rozghon"])
     assert len(page.paragraphs) == 2
+
+
+def test_the_title_printed_in_breadcrumbs_above_the_article_is_no_teaser() -> None:
+    text = (
+        "ukenru\nHome\nSociety\nKyiv metro changes its schedule on Friday\n"
+        "Kyiv metro changes its schedule on Friday\nKyiv • UNN\n"
+        "The metro will run until midnight on Friday, the city administration said.\n"
+    )
+    page = split_text(text)
+    assert page.title == "Kyiv metro changes its schedule on Friday"
+    assert page.related == []

@@ -756,6 +756,8 @@ class _Classifier:
             )
         )
         self.pending_labels = []
+        if self.top and teaser.title == self.title and teaser.views is None:
+            return  # the article's own title printed above it (breadcrumbs, a share bar): no teaser
         key = (teaser.block, teaser.title)
         seen = self._teaser_index.get(key) if teaser.title else None
         if seen is not None:
@@ -921,8 +923,12 @@ def split_text(text: str, *, has_title: bool = True) -> SplitResult:
         result = _Classifier(read, None, False, text_mode=True).run()
     else:
         at = find_title(read)
-        top = _Classifier(read[:at], None, True, region="top", text_mode=True).run() if at else None
         title = read[at].block.text if at is not None else None
+        top = (
+            _Classifier(read[:at], None, True, title=title, region="top", text_mode=True).run()
+            if at
+            else None
+        )
         body = read[at + 1 :] if at is not None else read
         result = _Classifier(body, None, False, title=title, text_mode=True).run()
         result.title = title
