@@ -9,6 +9,8 @@ The markup of real AMP pages is unknown here: it is plain AMP HTML, and the page
 its structure, not class names. AMP pages inline all CSS (up to 75 KB) in <style amp-custom>.
 """
 
+# ruff: noqa: E501  (page markup and headlines are data: long lines read better unbroken)
+
 from __future__ import annotations
 
 import json
@@ -56,7 +58,43 @@ THEME = [
 def css() -> str:
     rules = []
     for n, name in enumerate(
-        ["header", "logo", "nav", "menu", "menu-item", "lang", "lang-item", "currency", "currency-item", "sidebar", "sidebar-item", "article", "article-title", "article-views", "article-body", "article-author", "article-rubric", "read-also", "read-also-title", "read-also-date", "block", "block-title", "block-list", "block-item", "footer", "footer-agency", "footer-rights", "share", "share-item", "photo", "caption", "tags", "tag", "pager", "breadcrumbs"]
+        [
+            "header",
+            "logo",
+            "nav",
+            "menu",
+            "menu-item",
+            "lang",
+            "lang-item",
+            "currency",
+            "currency-item",
+            "sidebar",
+            "sidebar-item",
+            "article",
+            "article-title",
+            "article-views",
+            "article-body",
+            "article-author",
+            "article-rubric",
+            "read-also",
+            "read-also-title",
+            "read-also-date",
+            "block",
+            "block-title",
+            "block-list",
+            "block-item",
+            "footer",
+            "footer-agency",
+            "footer-rights",
+            "share",
+            "share-item",
+            "photo",
+            "caption",
+            "tags",
+            "tag",
+            "pager",
+            "breadcrumbs",
+        ]
     ):
         for state in ("", ":hover", ":focus", " a", " p", " span", " img", "--dark", "--wide", "--compact"):
             rules.append(

@@ -18,6 +18,8 @@ expected.json is updated from the same card tables the page is written from (wha
 says), never from the extractor's output.
 """
 
+# ruff: noqa: E501  (page markup and headlines are data: long lines read better unbroken)
+
 from __future__ import annotations
 
 import json
@@ -31,9 +33,48 @@ ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "unn"
 KYIV = ZoneInfo("Europe/Kyiv")
 MARK = "<!-- issue-15 chrome -->"
 
-EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-UK_MONTHS = ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"]
-RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+UK_MONTHS = [
+    "січня",
+    "лютого",
+    "березня",
+    "квітня",
+    "травня",
+    "червня",
+    "липня",
+    "серпня",
+    "вересня",
+    "жовтня",
+    "листопада",
+    "грудня",
+]
+RU_MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
 
 WORDS = {
     "en": {
@@ -370,7 +411,42 @@ def header_html(edition: str, alternates: dict[str, str]) -> str:
         f"a2 2 0 0 1-2 2H{n + 4}l-{2 + n % 3}.{n % 9}-{1 + n % 2}.{n % 7}A2 2 0 0 1 {n}.{n % 5} {12 + n % 3}V{5 + n % 2}"
         f'a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/></symbol>'
         for n, name in enumerate(
-            ["search", "menu", "close", "arrow-left", "arrow-right", "arrow-up", "arrow-down", "eye", "clock", "calendar", "share", "facebook", "telegram", "twitter", "viber", "whatsapp", "youtube", "instagram", "tiktok", "rss", "mail", "phone", "photo", "video", "play", "pause", "bookmark", "print", "copy", "link", "user", "globe", "sun", "moon"]
+            [
+                "search",
+                "menu",
+                "close",
+                "arrow-left",
+                "arrow-right",
+                "arrow-up",
+                "arrow-down",
+                "eye",
+                "clock",
+                "calendar",
+                "share",
+                "facebook",
+                "telegram",
+                "twitter",
+                "viber",
+                "whatsapp",
+                "youtube",
+                "instagram",
+                "tiktok",
+                "rss",
+                "mail",
+                "phone",
+                "photo",
+                "video",
+                "play",
+                "pause",
+                "bookmark",
+                "print",
+                "copy",
+                "link",
+                "user",
+                "globe",
+                "sun",
+                "moon",
+            ]
         )
     )
     prefix = {"uk": "", "en": "/en", "ru": "/ru"}[edition]
@@ -649,7 +725,10 @@ def rewrite_listing(folder: Path, seed: int) -> None:
     html = re.sub(r'<nav class="header_menu__\w+">.*?</nav>', "", html, count=1, flags=re.S)
     html = re.sub(r'<div class="lang-switcher_root__\w+">.*?</div>', "", html, count=1, flags=re.S)
     html = re.sub(
-        r'(<header class="header_root__\w+">)', lambda m: m.group(1) + header_html(edition, alternates), html, count=1
+        r'(<header class="header_root__\w+">)',
+        lambda m: m.group(1) + header_html(edition, alternates),
+        html,
+        count=1,
     )
     html = re.sub(r"<footer.*?</footer>", lambda m: footer_html(edition), html, count=1, flags=re.S)
     listing = {"title": "", "paragraphs": [], "alternates": alternates}
