@@ -221,3 +221,20 @@ def test_fixture_split_fields_end_to_end(folder: Path) -> None:
     assert [{k: t[k] for k in teaser_keys} for t in out["related"]] == [
         {k: t.get(k) for k in teaser_keys} for t in expected["related"]
     ]
+
+
+def test_format_text_on_the_whole_text_of_a_real_print_page() -> None:
+    """What the held-out measurement runs: `newsbot split --format text` on a page's visible text."""
+    from newsbot.text.split_html import html_to_text
+
+    folder = ROOT / "fixtures" / "unn" / "uk-next-kharkiv-drone-attack"
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    text = html_to_text((folder / "body.html").read_text(encoding="utf-8"))
+    out = _json(["-", "--format", "text", "--now", "2025-11-14T06:55:00Z"], text.encode())
+    assert out["title"] == expected["title"]
+    assert out["views"] == expected["views"]
+    assert out["dateline"] == "Харків"
+    assert [c["views"] for c in out["cross_links"]] == [c["views"] for c in expected["cross_links"]]
+    assert [(t["title"], t["published_utc"], t["views"]) for t in out["related"]] == [
+        (t["title"], t["published_utc"], t["views"]) for t in expected["related"]
+    ]
