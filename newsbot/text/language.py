@@ -88,10 +88,16 @@ def detect_language(text: str, *, candidates: Sequence[str] = DEFAULT_CANDIDATES
     """
     if not isinstance(text, str):
         return undetermined(f"not text: {type(text).__name__}")
-    key = normalize_candidates(candidates)
+    key = _normalized(candidates) if isinstance(candidates, tuple) else normalize_candidates(candidates)
     if isinstance(key, str):
         return undetermined(key)
     return get_detector(key).detect(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _normalized(candidates: tuple[str, ...]) -> tuple[str, ...] | str:
+    # A crawl passes the same tuple a dozen times per page: normalize it once.
+    return normalize_candidates(candidates)
 
 
 def normalize_candidates(candidates: Sequence[str] | str) -> tuple[str, ...] | str:
