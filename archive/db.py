@@ -17,8 +17,9 @@ from newsbot.items import Article, NotModified, QuarantinedPage, RawPage
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before giving up
-# A writer's page cache in KiB (SQLite's default is 2 MiB). The indexes of a large archive then
-# stay in memory during a crawl: writing 20,000 articles ran 25% faster with it (bench_archive).
+# A writer's page cache in KiB (SQLite's default is 2 MiB). 128 MiB grew a crawl's RSS from 160 to
+# 300 MiB over 6,000 pages and saved no CPU time: bench_archive --n 20000 wrote at the same
+# rate per CPU second with 8, 16 and 128 MiB (runs alternated, docs/performance.md).
 WRITER_CACHE_KIB = 16_384
 
 
