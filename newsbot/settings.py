@@ -50,6 +50,9 @@ ITEM_PIPELINES = {
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# Above DEBUG, skip building the two DEBUG records per page ("Crawled", "Scraped from") that the
+# handler would drop anyway.
+LOG_FORMATTER = "newsbot.logformatter.QuietLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # --- newsbot -------------------------------------------------------------------------------------
