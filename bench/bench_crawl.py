@@ -156,15 +156,27 @@ def _spider_class(kind: str, urls: list[str]):
 
     from newsbot.spiders.unn import UnnSpider
 
-    class BenchUnnSpider(UnnSpider):
-        """The UNN spider as it is, except that foreign pages are not filtered as offsite and the
-        URLs are handed over as a list (some real URLs hold commas, which `-a urls=` splits on)."""
+    from newsbot.pages import parse_page
+    from newsbot.replay import FETCHED_AT
+    from newsbot.spiders import response_headers
 
-        allowed_domains = []  # noqa: RUF012
+    class BenchUnnSpider(UnnSpider):
+        """The UNN spider as it is, except that the URLs are handed over as a list (some real URLs
+        hold commas, which `-a urls=` splits on) and foreign pages are neither filtered as offsite
+        nor read as UNN pages: they go through parse_page as a crawl of their own site would
+        send them (the site from the URL: none is shipped for them, so they are quarantined)."""
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.urls = urls
+            self.allowed_domains = []
+
+        def parse_article(self, response):
+            if self.site.owns(response.url):
+                return super().parse_article(response)
+            page = parse_page(response.body, response.url, fetched_at=response.meta[FETCHED_AT],
+                              headers=response_headers(response), status=response.status)
+            return [page]
 
     return BenchUnnSpider, {"discover": "none"}
 
@@ -174,7 +186,7 @@ def worker(kind: str, replay_dir: str, urls_file: str, db: str, profile: str | N
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
-    from newsbot.run import project_settings, replay_overrides
+    from newsbot.runs.crawl import project_settings, replay_overrides
 
     overrides = {**replay_overrides([Path(replay_dir)]), "NEWSBOT_ARCHIVE_PATH": db, "LOG_LEVEL": "ERROR"}
     if kind != "newsbot":

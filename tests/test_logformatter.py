@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from newsbot.logformatter import QuietLogFormatter, level_number
-from newsbot.run import project_settings
+from newsbot.runs.crawl import project_settings
 
 
 class _Spider(Spider):

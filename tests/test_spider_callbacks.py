@@ -7,7 +7,7 @@ import inspect
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.misc import is_generator_with_return_value
 
-from newsbot.run import project_settings
+from newsbot.runs.crawl import project_settings
 
 
 def _generator_methods() -> list[tuple[str, object]]:
