@@ -193,7 +193,7 @@ def worker(kind: str, replay_dir: str, urls_file: str, db: str, profile: str | N
         overrides["ITEM_PIPELINES"] = {}
     urls = Path(urls_file).read_text().split()
     spider_cls, spider_args = _spider_class(kind, urls)
-    process = CrawlerProcess(project_settings(overrides), install_root_handler=False)
+    process = CrawlerProcess(project_settings(overrides))
     crawler = process.create_crawler(spider_cls)
     marks: dict = {"rss": []}
     profiler = None
