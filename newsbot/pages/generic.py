@@ -245,16 +245,19 @@ def _direct_text(element: etree._Element) -> int:
 
 
 def _class_weight(element: etree._Element) -> float:
+    """Return the factor a container's class/id (and itemprop) give its score."""
+    if element.get("itemprop") == "articleBody":
+        return 2.0
     raw, words = _class_words(element)
     if not words:
-        return 0.0
-    weight = 0.0
-    if _POSITIVE_COMPOUNDS.search(raw) or element.get("itemprop") == "articleBody":
-        weight += 50
-    elif any(w in _POSITIVE_WORDS for w in words):
-        weight += 25
+        return 1.0
+    if _POSITIVE_COMPOUNDS.search(raw):
+        return 2.0
+    weight = 1.0
+    if any(w in _POSITIVE_WORDS for w in words):
+        weight = 1.5
     if _negative(element):
-        weight -= 25
+        weight *= 0.5
     return weight
 
 
@@ -312,21 +315,33 @@ def main_content(root: etree._Element) -> list[etree._Element]:
     def final(node: etree._Element) -> float:
         total, links = stats.get(node, (0, 0))
         density = links / total if total else 0.0
-        return (scores[node] + _class_weight(node)) * (1 - density)
+        return scores[node] * _class_weight(node) * (1 - density)
 
     ranked = sorted(scores, key=final, reverse=True)
     top = ranked[0]
     top_score = final(top)
-    # A story split over sibling containers (a lead box, then the text, then an inset): take the
-    # siblings that score well themselves.
+    # A story split over several containers (text chunks between ads and embeds): take the
+    # containers built like the top one (same tag and class) in the same region of the page,
+    # and siblings that score well themselves.
     chosen = [top]
+    signature = (top.tag, top.get("class"))
+    region = top
+    for _ in range(3):
+        if region.getparent() is None or region.getparent().tag in ("body", "html"):
+            break
+        region = region.getparent()
+    if signature[1]:
+        for node in scores:
+            if node is not top and (node.tag, node.get("class")) == signature and _descends(node, region):
+                if not any(_descends(node, c) or _descends(c, node) for c in chosen):
+                    chosen.append(node)
     parent = top.getparent()
     if parent is not None:
         threshold = max(10.0, top_score * 0.2)
         for sibling in parent:
             if sibling is top or not isinstance(sibling.tag, str) or _is_junk(sibling):
                 continue
-            if sibling in scores and final(sibling) >= threshold:
+            if sibling in scores and final(sibling) >= threshold and sibling not in chosen:
                 chosen.append(sibling)
     kept: list[etree._Element] = []
     for para in paras:
