@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -37,7 +38,7 @@ from newsbot.items import Article  # noqa: E402
 from newsbot.pages import parse_page  # noqa: E402
 from newsbot.pipelines.split import split_article  # noqa: E402
 from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, normalise_article_times  # noqa: E402
-from newsbot.text.timestamps import parse_timestamp  # noqa: E402
+from newsbot.pages.generic import published_day  # noqa: E402
 
 import re  # noqa: E402
 
@@ -157,12 +158,10 @@ def run_newsbot(case: Case) -> Output:
 
 def local_day(item: Article) -> str | None:
     """The publication day in the page's own zone (what `newsbot extract` prints)."""
-    for raw in (item.published_machine, item.published_raw):
-        if raw:
-            result = parse_timestamp(raw, now=item.fetched_at, tz=DEFAULT_TIMEZONE)
-            if result.ok and result.local:
-                return result.local.date().isoformat()
-    return None
+    local = None
+    if item.published_utc is not None:
+        local = item.published_utc.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+    return published_day(item.published_machine, local)
 
 
 def _trafilatura() -> Callable[[Case], Output] | None:

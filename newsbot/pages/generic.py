@@ -559,7 +559,7 @@ def head_meta(root: etree._Element) -> dict[str, str]:
     return out
 
 
-_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«/\\]+\s+|\s*[|•·»]\s*")
+_SEPARATORS = re.compile(r"\s+[|\-–—:·•»«*]+\s+|\s*[|•·»｜：]\s*")
 
 
 def _norm(text: str) -> str:
@@ -595,6 +595,39 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
     return "".join(text + sep for text, sep in pieces[:-1]) + pieces[-1][0]
 
 
+def narrow_title(title: str, others: list[str]) -> str:
+    """Return the part of `title` between separators that another declared title repeats.
+
+    "Vierschanzentournee | Beleidigen und beschuldigen: ..." with an h1 "Beleidigen und
+    beschuldigen: ..." is the h1's part; a kicker, a section or a date beside it is dropped.
+    Trailing parts that are only a date, or "by NAME", are dropped too.
+    """
+    pieces = [text for text, _ in _split_keep(title)]
+    while len(pieces) > 1 and _TITLE_NOISE.match(pieces[-1].strip()):
+        pieces.pop()
+    title = _join_pieces(title, len(pieces))
+    if len(pieces) < 2:
+        return title
+    norms = [_norm(p) for p in pieces]
+    for other in others:
+        want = _norm(other)
+        if len(want) < 10 or want == _norm(title):
+            continue
+        for start in range(len(pieces)):
+            for end in range(start + 1, len(pieces) + 1):
+                if (start, end) != (0, len(pieces)) and " ".join(norms[start:end]) == want:
+                    return other
+    return title
+
+
+_TITLE_NOISE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|by\s.+|von\s.+|\d{1,2}:\d{2})$", re.IGNORECASE)
+
+
+def _join_pieces(title: str, count: int) -> str:
+    parts = list(_split_keep(title))[:count]
+    return ("".join(text + sep for text, sep in parts[:-1]) + parts[-1][0]).strip()
+
+
 def _split_keep(title: str) -> Iterator[tuple[str, str]]:
     position = 0
     for match in _SEPARATORS.finditer(title):
@@ -615,9 +648,12 @@ _AUTHOR_SPLIT = re.compile(
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d{3,}|\.(?:com|org|net)\b", re.IGNORECASE)
 
 
-def clean_authors(names: list[str], site_names: list[str] = ()) -> list[str]:
-    """Return a clean author list: "By" dropped, "A and B" split, site and URL bylines left out."""
-    sites = {_norm(n) for n in site_names if n}
+def clean_authors(names: list[str]) -> list[str]:
+    """Return a clean author list: "By" dropped, "A and B" split, URL and e-mail bylines left out.
+
+    An organisation the page names as author (a wire, the newsroom) stays: it is who the page
+    says wrote it.
+    """
     out: list[str] = []
     for raw in names:
         text = clean_text(html_lib.unescape(raw or ""))
@@ -625,8 +661,6 @@ def clean_authors(names: list[str], site_names: list[str] = ()) -> list[str]:
         for part in _AUTHOR_SPLIT.split(text) if _AUTHOR_SPLIT.search(text) else [text]:
             name = _BY.sub("", part).strip(" .,;:-–—|·")
             if not name or _NOT_NAME.search(name) or len(name) > 60 or len(name) < 2:
-                continue
-            if _norm(name) in sites:
                 continue
             if len(name.split()) == 1 and out and not name[:1].isupper():
                 continue
@@ -670,6 +704,50 @@ _MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "datemodified", "dcterms.modified",
     "dc.date.modified", "last-modified", "og:updated_time", "article.updated", "modified_time",
 )
+
+
+_DATE_SHAPED = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2}")
+_VISIBLE_DATE = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2}")
+_DATE_WORDS = frozenset("date time published publish posted pubdate dateline datetime timestamp".split())
+_ISO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
+
+
+def _iso_instant(value: str) -> tuple[datetime, bool] | None:
+    """Return (instant, is UTC) of an ISO 8601 value with an offset, or None."""
+    if not _ISO_OFFSET.match(value.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    return moment, offset is not None and not offset
+
+
+def _own_offset(candidates: list[str]) -> str:
+    """Return the first candidate, or one naming the same instant in a non-UTC offset."""
+    first = candidates[0]
+    read = _iso_instant(first)
+    if read is None or not read[1]:
+        return first
+    for other in candidates[1:]:
+        alt = _iso_instant(other)
+        if alt is not None and not alt[1] and abs((alt[0] - read[0]).total_seconds()) <= 120:
+            return other
+    return first
+
+
+def published_day(machine: str | None, local: datetime | None) -> str | None:
+    """Return the publication day (YYYY-MM-DD) in the page's own offset.
+
+    An ISO value carries its offset: its date part is the page's day. Otherwise the day of the
+    timestamp stage's reading (`local`, in the site's zone).
+    """
+    if machine:
+        match = re.match(r"^\s*(\d{4}-\d{2}-\d{2})(?:$|[T ])", machine)
+        if match:
+            return match.group(1)
+    return local.date().isoformat() if local else None
 
 
 @dataclass(slots=True)
@@ -726,7 +804,7 @@ class GenericArticlePage:
     def _h1s(self) -> list[str]:
         out = []
         for h1 in self.root.iter("h1"):
-            text = clean_text(" ".join(h1.itertext()))
+            text = clean_text("".join(h1.itertext()))
             if text:
                 out.append(text)
         return out
@@ -736,8 +814,8 @@ class GenericArticlePage:
         """Choose the title by evidence: the headline the page declares, agreed by its h1."""
         sites = self.site_names()
         declared = [
-            self._ld("headline"),
             self.meta.get("og:title"),
+            self._ld("headline"),
             self.meta.get("twitter:title"),
             self.meta.get("dc.title"),
             self.meta.get("parsely-title"),
@@ -746,42 +824,50 @@ class GenericArticlePage:
         ]
         declared = [strip_site_name(d, sites) for d in declared if d]
         h1s = self._h1s()
-        for h1 in h1s:
-            for d in declared:
-                if _norm(h1) == _norm(d):
-                    return d if len(d) >= len(h1) else h1
         for d in declared:
             if d.endswith(("...", "…")):
                 stem = _norm(d.rstrip(".… "))
                 for h1 in h1s:
                     if _norm(h1).startswith(stem):
                         return h1
-        if declared:
-            return declared[0]
-        if h1s:
-            return h1s[0]
-        title = self.root.find(".//title")
-        if title is not None:
-            return strip_site_name(clean_text("".join(title.itertext())), sites)
-        return ""
+        if not declared:
+            title = self.root.find(".//title")
+            if title is not None:
+                declared = [strip_site_name(clean_text("".join(title.itertext())), sites)]
+        if not declared:
+            return h1s[0] if h1s else ""
+        return narrow_title(declared[0], [*declared[1:], *h1s])
 
     def lead(self) -> str | None:
         return self._ld("description") or self.meta.get("og:description") or self.meta.get("description")
 
     def authors(self) -> list[str]:
-        sites = self.site_names()
+        """Return the authors the page declares: JSON-LD (references resolved), meta, byline."""
         author = self.json_ld.get("author") or self.json_ld.get("creator")
-        names = _ld_people(author, skip_orgs=True) if author else []
-        if not names and not author:
+        names = _ld_people(self._resolve(author), skip_orgs=False) if author else []
+        if not names:
             for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                        "dcterms.creator", "byl", "citation_author", "twitter:data1"):
+                        "dcterms.creator", "byl", "citation_author"):
                 value = self.meta.get(key)
-                if value and not value.startswith("http") and key != "twitter:data1":
+                if value and not value.startswith("http"):
                     names = [value]
                     break
-        if not names and not author:
+        if not names:
             names = self._byline_nodes()
-        return clean_authors(names, sites)
+        return clean_authors(names)
+
+    def _resolve(self, value: Any) -> Any:
+        """Replace {"@id": ...} references by the JSON-LD objects they name (Yoast's @graph)."""
+        items = value if isinstance(value, list) else [value]
+        by_id = None
+        out = []
+        for item in items:
+            if isinstance(item, dict) and set(item) == {"@id"}:
+                if by_id is None:
+                    by_id = {o["@id"]: o for o in self.json_ld_all if isinstance(o.get("@id"), str) and len(o) > 1}
+                item = by_id.get(item["@id"], item)
+            out.append(item)
+        return out
 
     def _byline_nodes(self) -> list[str]:
         found: list[str] = []
@@ -796,27 +882,62 @@ class GenericArticlePage:
         return found
 
     def published(self) -> tuple[str | None, str | None]:
-        """Return (visible text, machine value) of the publication time."""
-        machine = self._ld("datePublished") or self._ld("dateCreated")
-        if not machine:
-            machine = next((self.meta[k] for k in _PUBLISHED_META if k in self.meta and k != "og:updated_time"), None)
-        if not machine:
-            machine = self._time_element()
-        if not machine:
-            machine = self._ld("dateModified") or self.meta.get("og:updated_time")
-        if not machine:
-            machine = self.url_date()
-        return None, machine
+        """Return (visible text, machine value) of the publication time.
 
-    def _time_element(self) -> str | None:
+        Machine values in order of trust; the first that reads as a date wins, except that a
+        UTC value gives way to one naming the same instant in the page's own offset (so the
+        calendar day is the one the page shows). The visible text is read only when no machine
+        value exists.
+        """
+        candidates = [v for v in self._published_candidates() if _DATE_SHAPED.search(v)]
+        if candidates:
+            return None, _own_offset(candidates)
+        return self._visible_date(), None
+
+    def _published_candidates(self) -> Iterator[str]:
+        for key in ("datePublished", "dateCreated"):
+            value = self._ld(key)
+            if value:
+                yield value
+        for key in _PUBLISHED_META:
+            if key in self.meta and key != "og:updated_time":
+                yield self.meta[key]
+        yield from self._time_elements()
+        for value in (self._ld("dateModified"), self.meta.get("og:updated_time")):
+            if value:
+                yield value
+        url_day = self.url_date()
+        if url_day:
+            yield url_day
+
+    def _time_elements(self) -> Iterator[str]:
         times = [t for t in self.root.iter("time") if (t.get("datetime") or "").strip()]
         marked = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
-        for t in marked or times[:1]:
-            return t.get("datetime").strip()
+        for t in marked + times[:1]:
+            yield t.get("datetime").strip()
         for node in self.root.iterfind(".//*[@itemprop='datePublished']"):
             value = node.get("content") or node.get("datetime") or clean_text("".join(node.itertext()))
             if value:
-                return value
+                yield value
+
+    def _visible_date(self) -> str | None:
+        """Return the first short date-shaped text after the headline in a date-named element."""
+        seen_h1 = not any(True for _ in self.root.iter("h1"))
+        for node in self.root.iter():
+            tag = node.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == "h1":
+                seen_h1 = True
+                continue
+            if not seen_h1 or tag in ("script", "style", "a"):
+                continue
+            _, words = _class_words(node)
+            if tag != "time" and not any(w in _DATE_WORDS for w in words):
+                continue
+            text = clean_text(" ".join(node.itertext()))
+            if 6 <= len(text) <= 80 and _VISIBLE_DATE.search(text):
+                return text
         return None
 
     def url_date(self) -> str | None:
