@@ -636,6 +636,23 @@ def _split_keep(title: str) -> Iterator[tuple[str, str]]:
     yield title[position:], ""
 
 
+_CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,8}$")
+_PARTICLES = frozenset("von van de der den da di du la le al bin ibn y e".split())
+
+
+def _name_shaped(name: str) -> bool:
+    """Tell whether a visible byline reads as a person's name (2-4 capitalised words, or CJK)."""
+    name = clean_text(name)
+    if _CJK.match(name.replace(" ", "")):
+        return True
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name):
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+_BYLINE_WORDS = frozenset({"author", "authors", "byline", "byl", "writer", "autor", "autorin", "reporter"})
+_BYLINE_NOT = frozenset({"comment", "comments", "form", "bio", "avatar", "image", "img", "photo", "label"})
 _BY = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|przez|автор(?:ы|и)?|от|від|texto|text|written by|"
     r"reporting by|words by|posted by|redakcja)\s*[:\-]?\s+",
@@ -843,8 +860,13 @@ class GenericArticlePage:
 
     def authors(self) -> list[str]:
         """Return the authors the page declares: JSON-LD (references resolved), meta, byline."""
-        author = self.json_ld.get("author") or self.json_ld.get("creator")
-        names = _ld_people(self._resolve(author), skip_orgs=False) if author else []
+        author = self._resolve(self.json_ld.get("author") or self.json_ld.get("creator"))
+        names = _ld_people(author, skip_orgs=False) if author else []
+        if names and not _ld_people(author, skip_orgs=True):
+            # Only an organisation in the metadata: a person named in the visible byline wins.
+            people = [n for n in self._byline_nodes() or self._visible_byline() if _name_shaped(n)]
+            if people and _norm(" ".join(people)) != _norm(" ".join(names)):
+                names = people
         if not names:
             for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                         "dcterms.creator", "byl", "citation_author"):
@@ -853,8 +875,30 @@ class GenericArticlePage:
                     names = [value]
                     break
         if not names:
-            names = self._byline_nodes()
+            names = self._byline_nodes() or [n for n in self._visible_byline() if _name_shaped(_BY.sub("", n))]
         return clean_authors(names)
+
+    def _visible_byline(self) -> list[str]:
+        """Return the names in the first byline-named element after the headline."""
+        seen_h1 = not any(True for _ in self.root.iter("h1"))
+        for node in self.root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            if node.tag == "h1":
+                seen_h1 = True
+                continue
+            if not seen_h1 or node.tag in ("script", "style", "meta", "link"):
+                continue
+            _, words = _class_words(node)
+            if not words or not any(w in _BYLINE_WORDS for w in words) or _BYLINE_NOT & set(words):
+                continue
+            links = [clean_text("".join(a.itertext())) for a in node.iter("a")]
+            links = [t for t in links if t]
+            text = clean_text(" ".join(node.itertext()))
+            if not text or len(text) > 100:
+                continue
+            return links or [text]
+        return []
 
     def _resolve(self, value: Any) -> Any:
         """Replace {"@id": ...} references by the JSON-LD objects they name (Yoast's @graph)."""
