@@ -44,8 +44,7 @@ _DROP_TAGS = frozenset(
     {
         *("script", "style", "noscript", "template", "iframe", "svg", "math", "canvas", "video"),
         *("audio", "object", "embed", "button", "select", "option", "textarea", "input", "label"),
-        *("nav", "aside", "footer", "figure", "figcaption", "picture", "img", "head", "title", "meta"),
-        *("link", "map", "dialog", "menu"),
+        *("figure", "figcaption", "picture", "img", "head", "title", "meta", "link", "map", "dialog"),
     }
 )
 # Paragraph-level elements: each one is a unit of story text or of boilerplate.
@@ -95,8 +94,15 @@ def _class_words(element: etree._Element) -> tuple[str, list[str]]:
     return raw, [w.lower() for w in _SPLIT_WORDS.split(raw) if w]
 
 
+# Boilerplate by tag, but only below the story container: a broken page can nest the story
+# itself inside an unclosed <aside> or <footer>.
+_NEGATIVE_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+
+
 def _negative(element: etree._Element) -> bool:
-    """Tell whether an element's class/id names a boilerplate component (not the story body)."""
+    """Tell whether an element's tag or class/id names a boilerplate component (not the story)."""
+    if element.tag in _NEGATIVE_TAGS:
+        return True
     raw, words = _class_words(element)
     if not words:
         return False
@@ -729,6 +735,18 @@ _DATE_WORDS = frozenset("date time published publish posted pubdate dateline dat
 _ISO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 
 
+_BASIC_ISO = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2}):?(\d{2})(?::?(\d{2}))?")
+
+
+def _extended_iso(value: str) -> str:
+    """Rewrite an ISO 8601 basic-format value ("20200924T15:04:34Z") in the extended format."""
+    match = _BASIC_ISO.match(value.strip())
+    if not match:
+        return value
+    y, m, d, hh, mm, ss = match.groups()
+    return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}" + value.strip()[match.end():]
+
+
 def _iso_instant(value: str) -> tuple[datetime, bool] | None:
     """Return (instant, is UTC) of an ISO 8601 value with an offset, or None."""
     if not _ISO_OFFSET.match(value.strip()):
@@ -933,7 +951,7 @@ class GenericArticlePage:
         calendar day is the one the page shows). The visible text is read only when no machine
         value exists.
         """
-        candidates = [v for v in self._published_candidates() if _DATE_SHAPED.search(v)]
+        candidates = [_extended_iso(v) for v in self._published_candidates() if _DATE_SHAPED.search(v)]
         if candidates:
             return None, _own_offset(candidates)
         return self._visible_date(), None
@@ -947,6 +965,11 @@ class GenericArticlePage:
             if key in self.meta and key != "og:updated_time":
                 yield self.meta[key]
         yield from self._time_elements()
+        for obj in self.json_ld_all:  # Yoast and others date the WebPage, not the article
+            if _types(obj) & {"webpage", "itempage", "collectionpage"}:
+                value = _ld_text(obj.get("datePublished"))
+                if value:
+                    yield value
         for value in (self._ld("dateModified"), self.meta.get("og:updated_time")):
             if value:
                 yield value
