@@ -13,6 +13,7 @@ _COMMANDS: list[tuple[str, str]] = [
     ("newsbot.cli.archive", "archive_group"),  # newsbot archive: the analysts' queries
     ("newsbot.cli.crawl", "crawl"),
     ("newsbot.cli.demo", "demo"),
+    ("newsbot.cli.extract", "extract"),
     ("newsbot.cli.fixture", "fixture"),
     ("newsbot.cli.language", "detect_lang"),
     ("newsbot.cli.split", "split_command"),
