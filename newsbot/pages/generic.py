@@ -103,6 +103,9 @@ def _negative(element: etree._Element) -> bool:
     """Tell whether an element's tag or class/id names a boilerplate component (not the story)."""
     if element.tag in _NEGATIVE_TAGS:
         return True
+    if element.get("hidden") is not None:
+        # Hidden until a script shows it; React's streamed HTML keeps whole stories there.
+        return True
     raw, words = _class_words(element)
     if not words:
         return False
@@ -132,7 +135,7 @@ def _is_junk(element: etree._Element) -> bool:
     tag = element.tag
     if tag in _DROP_TAGS:
         return True
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    if element.get("aria-hidden") == "true":
         return True
     role = element.get("role")
     if role in ("navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog"):
@@ -1064,6 +1067,36 @@ class GenericArticlePage:
     def rubric(self) -> str | None:
         return self.meta.get("article:section") or self._ld("articleSection")
 
+    def declares_article(self) -> bool:
+        """Tell whether the page says it is an article (JSON-LD type, og:type, article:* times)."""
+        return bool(self.json_ld) or self.meta.get("og:type", "").lower() == "article" or (
+            "article:published_time" in self.meta
+        )
+
+    def not_an_article(self) -> str | None:
+        """Return why a page that does not declare itself an article is none, or None.
+
+        A page declaring a listing (CollectionPage, ItemList, ...) or living under a listing path
+        (/tag/, /category/, /author/, /search) with no article declaration is a listing; so is
+        one whose only text is a few lines or sits in navigation, footers and side rails.
+        """
+        if self.declares_article():
+            return None
+        for obj in self.json_ld_all:
+            kinds = _types(obj) & _LISTING_TYPES
+            if kinds:
+                return f"the page declares itself a {sorted(kinds)[0]} and no article"
+        path = urlsplit(self.canonical()).path.lower()
+        if _LISTING_PATH.search(path):
+            return f"a listing page ({path}) with no article declared"
+        if path in ("", "/") and not urlsplit(self.canonical()).query:
+            return "a home page with no article declared"
+        elements = self.body_elements()
+        size = sum(len("".join(e.itertext()).strip()) for e in elements)
+        if size < MIN_UNDECLARED_TEXT:
+            return f"only {size} characters of story text and no article declared"
+        return None
+
     def body_elements(self) -> list[etree._Element]:
         if self._body is None:
             self._body = main_content(self.root)
@@ -1071,6 +1104,13 @@ class GenericArticlePage:
 
     def body_html(self) -> str:
         return body_html_of(self.body_elements())
+
+
+_LISTING_TYPES = frozenset(
+    {"collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage", "contactpage"}
+)
+_LISTING_PATH = re.compile(r"/(?:tags?|category|categories|topics?|author|authors|search|archive|page/\d+)(?:/|$)")
+MIN_UNDECLARED_TEXT = 250  # characters of story text a page without article metadata needs
 
 
 def binary_share(text: str) -> float:
@@ -1125,6 +1165,9 @@ def parse_generic(
     title = obj.title()
     if not title:
         return QuarantinedPage(url, "no title (generic layout): no headline, og:title, h1 or <title>", page)
+    refusal = obj.not_an_article()
+    if refusal:
+        return QuarantinedPage(url, f"not an article (generic layout): {refusal}", page)
     body_html = obj.body_html()
     if not body_html:
         return QuarantinedPage(url, "no body (generic layout): no paragraph of story text found", page)
