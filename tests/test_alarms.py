@@ -106,6 +106,21 @@ def test_a_new_layout_has_no_history_and_no_alarm() -> None:
     assert layout_alarms(current, _history(1.0, 5)) == []
 
 
+def test_a_site_that_moved_to_the_generic_layout_raises_an_alarm() -> None:
+    # Its own layout has no key at all this run: only the fallback share can see the change.
+    current = {"unn/generic": {"articles": 30, "rates": {"views": 0.0}}}
+    alarms = layout_alarms(current, _history(1.0, 5))
+    assert [(a.site_layout, a.field, a.rate, a.median) for a in alarms] == [("unn/generic", "layout", 0.0, 1.0)]
+    assert "unn/generic" in alarms[0].message()
+
+
+def test_a_few_generic_pages_or_a_generic_only_site_raise_no_alarm() -> None:
+    mixed = {"unn/next": {"articles": 18, "rates": {}}, "unn/generic": {"articles": 2, "rates": {}}}
+    assert layout_alarms(mixed, _history(1.0, 5)) == []
+    other = [{"example.com/generic": {"articles": 20, "rates": {}}} for _ in range(5)]
+    assert layout_alarms({"example.com/generic": {"articles": 20, "rates": {}}}, other) == []
+
+
 # --- the run verdict ------------------------------------------------------------------------------
 
 
