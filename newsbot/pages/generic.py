@@ -358,10 +358,26 @@ def main_content(root: etree._Element) -> list[etree._Element]:
         if container is None:
             continue
         if para.negative is not None and para.negative is not container and _descends(para.negative, container):
-            continue
+            if not _inline_cross_link(para):
+                continue
         if _keep(para):
             kept.append(para.element)
     return kept
+
+
+_CROSS_LINK_WORDS = frozenset({"also", "readalso", "seealso", "readmore", "more", "related", "read"})
+
+
+def _inline_cross_link(para: _Para) -> bool:
+    """Tell whether a paragraph marked as boilerplate is an inline "read also" link of the story.
+
+    Those stay in the body: the split stage takes them apart as cross-links.
+    """
+    negative = para.negative
+    if negative is None or (negative is not para.element and negative is not para.element.getparent()):
+        return False
+    _, words = _class_words(negative)
+    return bool(_CROSS_LINK_WORDS & set(words)) and _link_count(para.element) == 1
 
 
 def _keep(para: _Para) -> bool:
