@@ -420,6 +420,16 @@ def _remove_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
+def _labelled(element: etree._Element) -> bool:
+    """Tell whether a line reads "Label: <a>link</a>" (its text before the first link ends in ':')."""
+    before = element.text or ""
+    for child in element:
+        if child.tag == "a":
+            return before.strip().endswith(":")
+        before += "".join(child.itertext()) + (child.tail or "")
+    return False
+
+
 def body_html_of(elements: list[etree._Element]) -> str:
     """Serialise the chosen paragraphs as body HTML the split stage reads (one block each)."""
     parts = []
@@ -461,6 +471,9 @@ def _inline_html(element: etree._Element) -> str:
     if tag in ("b", "strong", "i", "em", "sub", "sup", "q", "cite", "mark", "u", "s", "code"):
         return f"<{tag}>{inner}</{tag}>{tail}"
     if tag in _BLOCK_TAGS:
+        length, links, _ = _own_text(element)
+        if length and (links / length > 0.5 or (length < 80 and links / length >= 0.3 and _labelled(element))):
+            return tail  # a link box inside the text ("Related: ...", "Tag: ...")
         return f"<br>{inner}<br>{tail}"
     return inner + tail
 
@@ -699,6 +712,8 @@ def clean_authors(names: list[str]) -> list[str]:
     out: list[str] = []
     for raw in names:
         text = clean_text(html_lib.unescape(raw or ""))
+        if _NOT_NAME.search(text) and len(text.split()) == 1:
+            continue  # a profile URL or an e-mail address, not a name
         text = _BY.sub("", text)
         for part in _AUTHOR_SPLIT.split(text) if _AUTHOR_SPLIT.search(text) else [text]:
             name = _BY.sub("", part).strip(" .,;:-–—|·")
