@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -89,14 +90,19 @@ _POSITIVE_WORDS = frozenset("article body content entry main post story text pro
 _SPLIT_WORDS = re.compile(r"[\s_\-:./]+|(?<=[a-z])(?=[A-Z])")
 
 
-def _class_words(element: etree._Element) -> tuple[str, list[str]]:
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return raw, [w.lower() for w in _SPLIT_WORDS.split(raw) if w]
-
-
 # Boilerplate by tag, but only below the story container: a broken page can nest the story
 # itself inside an unclosed <aside> or <footer>.
 _NEGATIVE_TAGS = frozenset({"nav", "aside", "footer", "menu"})
+
+
+def _class_words(element: etree._Element) -> tuple[str, list[str]]:
+    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return raw, _words_of(raw)
+
+
+@lru_cache(maxsize=8192)
+def _words_of(raw: str) -> list[str]:
+    return [w.lower() for w in _SPLIT_WORDS.split(raw) if w]
 
 
 def _negative(element: etree._Element) -> bool:
@@ -106,14 +112,19 @@ def _negative(element: etree._Element) -> bool:
     if element.get("hidden") is not None:
         # Hidden until a script shows it; React's streamed HTML keeps whole stories there.
         return True
-    raw, words = _class_words(element)
-    if not words:
+    classes, ident = element.get("class"), element.get("id")
+    if not classes and not ident:
         return False
+    return _negative_words(f"{classes or ''} {ident or ''}")
+
+
+@lru_cache(maxsize=8192)
+def _negative_words(raw: str) -> bool:
     if _POSITIVE_COMPOUNDS.search(raw):
         return False
     if any(t.lower() in _NEGATIVE_TOKENS for t in raw.split()):
         return True
-    return any(w in _NEGATIVE_WORDS for w in words)
+    return any(w in _NEGATIVE_WORDS for w in _words_of(raw))
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -967,14 +978,11 @@ class GenericArticlePage:
 
     def _byline_nodes(self) -> list[str]:
         found: list[str] = []
-        for node in self.root.iter():
-            if not isinstance(node.tag, str):
-                continue
-            if node.get("itemprop") == "author" or node.get("rel") == "author":
-                inner = [n for n in node.iter() if n.get("itemprop") == "name"]
-                text = clean_text(" ".join((inner[0] if inner else node).itertext()))
-                if text and text not in found:
-                    found.append(text)
+        for node in self.root.xpath("//*[@itemprop='author' or @rel='author']"):
+            inner = [n for n in node.iter() if n.get("itemprop") == "name"]
+            text = clean_text(" ".join((inner[0] if inner else node).itertext()))
+            if text and text not in found:
+                found.append(text)
         return found
 
     def published(self) -> tuple[str | None, str | None]:
@@ -1016,7 +1024,7 @@ class GenericArticlePage:
         marked = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
         for t in marked + times[:1]:
             yield t.get("datetime").strip()
-        for node in self.root.iterfind(".//*[@itemprop='datePublished']"):
+        for node in self.root.xpath("//*[@itemprop='datePublished']"):
             value = node.get("content") or node.get("datetime") or clean_text("".join(node.itertext()))
             if value:
                 yield value
