@@ -776,6 +776,23 @@ _MODIFIED_META = (
 
 _DATE_SHAPED = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2}")
 _VISIBLE_DATE = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2}")
+_LEADING_DATE = re.compile(r"\s*(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
+_NUMERIC_DATE = re.compile(
+    r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"(?:[\sT,\-–|]+\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"
+)
+_WORDED_DATE_END = re.compile(r"^.*?\b(?:19|20)\d{2}\b(?:,?\s*(?:at\s+|um\s+|в\s+|o\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp][Mm])?)?")
+
+
+def _date_part(text: str) -> str:
+    """Cut a visible date out of its line: "質問日時： 2020/07/13 01:10" -> "2020/07/13 01:10"."""
+    numeric = _NUMERIC_DATE.search(text)
+    if numeric:
+        return numeric.group(0).strip(" -–|,")
+    worded = _WORDED_DATE_END.match(text)
+    return worded.group(0).strip() if worded else text
+
+
 _DATE_WORDS = frozenset("date time published publish posted pubdate dateline datetime timestamp".split())
 _ISO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 
@@ -1030,23 +1047,30 @@ class GenericArticlePage:
                 yield value
 
     def _visible_date(self) -> str | None:
-        """Return the first short date-shaped text after the headline in a date-named element."""
+        """Return the first date-shaped text after the headline.
+
+        Taken from an element named as a date (class/id words, <time>), or from the first
+        element shortly after the headline whose own text starts with a numeric date.
+        """
         seen_h1 = not any(True for _ in self.root.iter("h1"))
+        after = 0
         for node in self.root.iter():
             tag = node.tag
             if not isinstance(tag, str):
                 continue
             if tag == "h1":
-                seen_h1 = True
+                seen_h1, after = True, 0
                 continue
             if not seen_h1 or tag in ("script", "style", "a"):
                 continue
+            after += 1
             _, words = _class_words(node)
-            if tag != "time" and not any(w in _DATE_WORDS for w in words):
-                continue
-            text = clean_text(" ".join(node.itertext()))
-            if 6 <= len(text) <= 80 and _VISIBLE_DATE.search(text):
-                return text
+            if tag == "time" or any(w in _DATE_WORDS for w in words):
+                text = clean_text(" ".join(node.itertext()))
+                if 6 <= len(text) <= 80 and _VISIBLE_DATE.search(text):
+                    return _date_part(text)
+            elif after <= 40 and node.text and _LEADING_DATE.match(node.text):
+                return _date_part(clean_text(node.text))
         return None
 
     def url_date(self) -> str | None:
