@@ -311,6 +311,9 @@ def _descends(element: etree._Element, ancestor: etree._Element) -> bool:
     return False
 
 
+REGION_LEVELS = 5  # how far up from the top container its same-built siblings are looked for
+
+
 def main_content(root: etree._Element) -> list[etree._Element]:
     """Return the story's paragraph elements in document order (empty when there is no story)."""
     body = root.find("body")
@@ -346,7 +349,7 @@ def main_content(root: etree._Element) -> list[etree._Element]:
     chosen = [top]
     signature = (top.tag, top.get("class"))
     region = top
-    for _ in range(3):
+    for _ in range(REGION_LEVELS):
         if region.getparent() is None or region.getparent().tag in ("body", "html"):
             break
         region = region.getparent()
