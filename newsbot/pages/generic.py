@@ -700,7 +700,7 @@ def _name_shaped(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name):
         return False
-    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+    return words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
 
 
 _BYLINE_WORDS = frozenset({"author", "authors", "byline", "byl", "writer", "autor", "autorin", "reporter"})
@@ -947,7 +947,7 @@ class GenericArticlePage:
         names = _ld_people(author, skip_orgs=False) if author else []
         if names and not _ld_people(author, skip_orgs=True):
             # Only an organisation in the metadata: a person named in the visible byline wins.
-            people = [n for n in self._byline_nodes() or self._visible_byline() if _name_shaped(n)]
+            people = [n for n in self._byline_nodes() or self._visible_byline() if _name_shaped(_BY.sub("", n))]
             if people and _norm(" ".join(people)) != _norm(" ".join(names)):
                 names = people
         if not names:
