@@ -171,9 +171,7 @@ def _trafilatura() -> Callable[[Case], Output] | None:
         return None
 
     def run(case: Case) -> Output:
-        doc = trafilatura.bare_extraction(
-            case.body.decode("utf-8", "replace") if False else case.body, url=case.url, with_metadata=True
-        )
+        doc = trafilatura.bare_extraction(case.body, url=case.url, with_metadata=True)
         if doc is None:
             return Output(error="nothing")
         authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
@@ -188,6 +186,9 @@ def _readability() -> Callable[[Case], Output] | None:
         from readability import Document
     except ImportError:
         return None
+    import logging
+
+    logging.getLogger("readability.readability").setLevel(logging.CRITICAL)  # it logs its own failures
 
     def run(case: Case) -> Output:
         doc = Document(case.body)

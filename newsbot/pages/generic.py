@@ -100,7 +100,7 @@ def _class_words(element: etree._Element) -> tuple[str, list[str]]:
     return raw, _words_of(raw)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _words_of(raw: str) -> list[str]:
     return [w.lower() for w in _SPLIT_WORDS.split(raw) if w]
 
@@ -118,7 +118,7 @@ def _negative(element: etree._Element) -> bool:
     return _negative_words(f"{classes or ''} {ident or ''}")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _negative_words(raw: str) -> bool:
     if _POSITIVE_COMPOUNDS.search(raw):
         return False
