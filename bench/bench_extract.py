@@ -119,7 +119,8 @@ def load_cases(root: Path) -> list[Case]:
         dates = json.loads((hd / "dates.json").read_text(encoding="utf-8"))
         for url, item in dates.items():
             body = (hd / "pages" / item["file"]).read_bytes()
-            cases.append(Case("htmldate", item["file"], url, body, datetime(2021, 1, 1, tzinfo=UTC), day=item["date"]))
+            day = item["date"] if isinstance(item["date"], str) else "nan"  # NaN in the JSON: no date
+            cases.append(Case("htmldate", item["file"], url, body, datetime(2021, 1, 1, tzinfo=UTC), day=day))
     fd = root / "fundus-dev"
     if (fd / "cases.json").is_file():
         for item in json.loads((fd / "cases.json").read_text(encoding="utf-8")):
