@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import resource
 import statistics
 import sys
@@ -33,14 +34,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._shared import extdata  # noqa: E402
-from newsbot.items import Article  # noqa: E402
-from newsbot.pages import parse_page  # noqa: E402
-from newsbot.pipelines.split import split_article  # noqa: E402
-from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, normalise_article_times  # noqa: E402
-from newsbot.pages.generic import published_day  # noqa: E402
-
-import re  # noqa: E402
+from bench._shared import extdata
+from newsbot.enrich import normalise_article_times, split_article
+from newsbot.items import Article
+from newsbot.pages import parse_page
+from newsbot.pages.generic import published_day
+from newsbot.settings import NEWSBOT_TIMEZONE as DEFAULT_TIMEZONE
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -113,7 +112,11 @@ def load_cases(root: Path) -> list[Case]:
         truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
         for key, item in sorted(truth.items()):
             body = gzip.decompress((aeb / "html" / f"{key}.html.gz").read_bytes())
-            cases.append(Case("aeb", key, item["url"], body, datetime(2020, 1, 1, tzinfo=UTC), text=item["articleBody"]))
+            cases.append(
+                Case(
+                    "aeb", key, item["url"], body, datetime(2020, 1, 1, tzinfo=UTC), text=item["articleBody"]
+                )
+            )
     hd = root / "htmldate-dev"
     if (hd / "dates.json").is_file():
         dates = json.loads((hd / "dates.json").read_text(encoding="utf-8"))
@@ -128,9 +131,15 @@ def load_cases(root: Path) -> list[Case]:
             crawl = datetime.fromisoformat(item["crawl_date"]).replace(tzinfo=UTC)
             cases.append(
                 Case(
-                    "fundus", item["file"], item["url"], body, crawl,
-                    text="\n\n".join(item["paragraphs"]), title=item["title"],
-                    day=(item["publishing_date"] or "")[:10] or None, authors=item["authors"],
+                    "fundus",
+                    item["file"],
+                    item["url"],
+                    body,
+                    crawl,
+                    text="\n\n".join(item["paragraphs"]),
+                    title=item["title"],
+                    day=(item["publishing_date"] or "")[:10] or None,
+                    authors=item["authors"],
                 )
             )
     return cases
@@ -194,7 +203,11 @@ def _readability() -> Callable[[Case], Output] | None:
     def run(case: Case) -> Output:
         doc = Document(case.body)
         summary = doc.summary(html_partial=True)
-        text = "\n\n".join(t.strip() for t in lxml.html.fromstring(summary).itertext() if t.strip()) if summary else ""
+        text = (
+            "\n\n".join(t.strip() for t in lxml.html.fromstring(summary).itertext() if t.strip())
+            if summary
+            else ""
+        )
         return Output(text, doc.short_title())
 
     return run
@@ -341,7 +354,9 @@ def print_failures(cases: list[Case], outs: list[Output], limit: int) -> None:
     bodies.sort(key=lambda b: b[0])
     print("\nworst bodies (F1, fp share, fn share, set, page, error):")
     for f1, fp, fn, case, out in bodies[:limit]:
-        print(f"  {f1:.3f} fp={fp:.2f} fn={fn:.2f} {case.set} {case.key[:40]} {case.url[:70]} {out.error or ''}")
+        print(
+            f"  {f1:.3f} fp={fp:.2f} fn={fn:.2f} {case.set} {case.key[:40]} {case.url[:70]} {out.error or ''}"
+        )
     print("\nwrong days:")
     for case, out in zip(cases, outs, strict=True):
         if case.day is not None and out.day != case.day and not (case.day == "nan" and out.day is None):

@@ -21,7 +21,7 @@ from newsbot.cli.extract import PageError, extract_bytes
 from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import parse_page
 from newsbot.pages.generic import clean_authors, narrow_title, parse_generic, published_day, strip_site_name
-from tests.conftest import EXTDATA, REPO, UNN_RU_2020, need
+from tests.support.paths import EXTDATA, REPO, UNN_RU_2020, need
 
 FETCHED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 AEB = EXTDATA / "article-extraction-benchmark"
@@ -51,7 +51,9 @@ def test_macrumors_story_written_as_text_and_br_in_a_div() -> None:
     assert out["authors"] == ["Joe Rossignol"]
     assert out["published_date"] == "2019-11-18"
     assert out["paragraphs"][0].startswith("Following the 16-inch MacBook Pro, Apple plans to release")
-    story_end = "The entry-level 13-inch MacBook Pro was last updated in July, while higher-end 13-inch models"
+    story_end = (
+        "The entry-level 13-inch MacBook Pro was last updated in July, while higher-end 13-inch models"
+    )
     assert any(p.startswith(story_end) for p in out["paragraphs"][-3:])
     assert not any("Related Roundup" in p for p in out["paragraphs"])
 
@@ -81,7 +83,9 @@ def test_derstandard_story_with_three_authors() -> None:
     assert out["authors"] == ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"]
     assert out["published_date"] == "2024-05-03"
     assert out["lang"] == "de"
-    assert out["paragraphs"][0].startswith("Um seine Botschaft zu unterstreichen, wechselte Abdullah bin Zayed")
+    assert out["paragraphs"][0].startswith(
+        "Um seine Botschaft zu unterstreichen, wechselte Abdullah bin Zayed"
+    )
 
 
 def test_the_real_unn_page_read_by_the_generic_page_object_matches_its_own_layout() -> None:
@@ -91,7 +95,10 @@ def test_the_real_unn_page_read_by_the_generic_page_object_matches_its_own_layou
     generic = parse_generic(body, url, fetched_at=FETCHED, site="unn")
     assert isinstance(precise, Article) and isinstance(generic, Article)
     assert precise.layout == "legacy" and generic.layout == "generic"
-    assert generic.title == 'Парламент Молдовы, "с подачи Додона" - ограничил полномочия Санду еще до ее инаугурации'
+    assert (
+        generic.title
+        == 'Парламент Молдовы, "с подачи Додона" - ограничил полномочия Санду еще до ее инаугурации'
+    )
     assert generic.authors == ["Алексей Супрун"]
     assert generic.published_machine == "2020-12-03T18:47"
     out = extract_bytes(body, url, site="unn-generic", now=FETCHED)
@@ -164,8 +171,16 @@ CARDS = b"".join(
 
 
 def test_home_page_is_no_article() -> None:
-    body = b"<html><head><title>News Example</title></head><body>" + NAV + b"<ul>" + CARDS + b"</ul></body></html>"
-    assert _reason(body, "https://news.example.com/").startswith("not an article (generic layout): a home page")
+    body = (
+        b"<html><head><title>News Example</title></head><body>"
+        + NAV
+        + b"<ul>"
+        + CARDS
+        + b"</ul></body></html>"
+    )
+    assert _reason(body, "https://news.example.com/").startswith(
+        "not an article (generic layout): a home page"
+    )
 
 
 def test_tag_page_is_no_article() -> None:
@@ -239,8 +254,10 @@ def test_any_declared_encoding_is_read(encoding: str) -> None:
 
 
 def test_broken_json_ld_is_repaired_or_read_by_pattern() -> None:
-    trailing_comma = b'{"@type": "NewsArticle", "headline": "Bridge reopens", "datePublished": "2024-05-03T10:00:00+02:00",}'
-    unclosed = b'{"@type": "NewsArticle", "headline": "Bridge reopens", "datePublished": "2024-05-03T10:00:00+02:00", "author": {'
+    fields = b'"@type": "NewsArticle", "headline": "Bridge reopens", '
+    fields += b'"datePublished": "2024-05-03T10:00:00+02:00"'
+    trailing_comma = b"{" + fields + b",}"
+    unclosed = b"{" + fields + b', "author": {'
     for script in (trailing_comma, unclosed, b"<!-- " + trailing_comma + b" -->"):
         body = (
             b'<html><head><script type="application/ld+json">' + script + b"</script></head><body>"
@@ -266,7 +283,9 @@ def test_an_article_without_date_or_author_is_kept_with_problems() -> None:
 
 def test_extract_reports_a_page_with_no_article_as_an_error() -> None:
     with pytest.raises(PageError, match="not an article"):
-        extract_bytes(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "https://news.example.com/")
+        extract_bytes(
+            b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "https://news.example.com/"
+        )
 
 
 # --- `newsbot extract` as a real process over the three real sets -----------------------------------
@@ -289,7 +308,11 @@ def _all_real_pages() -> list[tuple[Path, str]]:
 def _run_extract(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "newsbot", "extract", *args], capture_output=True, text=True, env=env, timeout=600
+        [sys.executable, "-m", "newsbot", "extract", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
 
 
@@ -323,7 +346,9 @@ def test_extract_one_gzip_file_as_json_and_as_text(tmp_path: Path) -> None:
     url = "https://www.derstandard.at/story/3000000218734/nach-kalifat-rufen-in-hamburg-sind-wir-zu-sanft-zu-islamisten"
     done = _run_extract(str(path), "--url", url)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["title"] == "Nach Kalifat-Rufen in Hamburg: Sind wir zu sanft zu Islamisten?"
+    assert (
+        json.loads(done.stdout)["title"] == "Nach Kalifat-Rufen in Hamburg: Sind wir zu sanft zu Islamisten?"
+    )
     text = _run_extract(str(path), "--url", url, "--format", "text")
     assert text.stdout.startswith("Um seine Botschaft zu unterstreichen")
     bad = tmp_path / "bad.html.gz"

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from newsbot import settings as defaults
+from newsbot.enrich import enrich_article
 from newsbot.items import Article, QuarantinedPage, iso_utc, to_jsonable
 from newsbot.pages import generic, parse_page, unn
-from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, DEFAULT_TIMEZONES
-from newsbot.process import enrich_article
 from newsbot.text.language import UNDETERMINED
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read no more than this from one file (decompressed)
@@ -108,7 +108,9 @@ def _run_batch(batch: Path, site: str | None, fmt: str, now: datetime) -> int:
             failed += 1
             click.echo(f"{path}\t{exc}", err=True)
             if fmt == "json":
-                click.echo(json.dumps({"file": str(path), "url": url.strip(), "error": str(exc)}, ensure_ascii=False))
+                click.echo(
+                    json.dumps({"file": str(path), "url": url.strip(), "error": str(exc)}, ensure_ascii=False)
+                )
             continue
         click.echo(_render(output, fmt, compact=True))
     return 1 if failed else 0
@@ -138,12 +140,16 @@ def read_page_file(path: Path) -> bytes:
     return data
 
 
-def extract_file(path: Path, url: str, *, site: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+def extract_file(
+    path: Path, url: str, *, site: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Read, extract and enrich one saved page; PageError says why it gives no article."""
     return extract_bytes(read_page_file(path), url, site=site, now=now)
 
 
-def extract_bytes(data: bytes, url: str, *, site: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+def extract_bytes(
+    data: bytes, url: str, *, site: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Extract and enrich one page's bytes as a crawl would; PageError says why it gives no article."""
     now = now or datetime.now(UTC)
     if site is None or site == unn.SITE:
@@ -157,9 +163,11 @@ def extract_bytes(data: bytes, url: str, *, site: str | None = None, now: dateti
 
 def article_output(article: Article) -> dict[str, Any]:
     """Return the JSON-ready view of an enriched article that `newsbot extract` prints."""
-    zone = DEFAULT_TIMEZONES.get(article.site, DEFAULT_TIMEZONE)
+    zone = defaults.NEWSBOT_TIMEZONES.get(article.site, defaults.NEWSBOT_TIMEZONE)
     local = article.published_utc.astimezone(ZoneInfo(zone)) if article.published_utc else None
-    lang = article.lang_declared if article.lang_declared not in (None, UNDETERMINED) else article.lang_detected
+    lang = (
+        article.lang_declared if article.lang_declared not in (None, UNDETERMINED) else article.lang_detected
+    )
     return {
         "url": article.url,
         "site": article.site,

@@ -20,13 +20,12 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage, RawPage
 from newsbot.pages.base import clean_text, decode_html
@@ -58,26 +57,107 @@ _BLOCK_TAGS = frozenset(
         *("thead", "tr", "th", "form", "fieldset", "details", "summary", "center", "h1", "hr", "body"),
     }
 )
-_INLINE_OK = frozenset(
-    {"a", "b", "strong", "i", "em", "u", "s", "sub", "sup", "span", "br", "mark", "q", "cite", "abbr"}
-)
-_INLINE_OK |= {"small", "time", "code", "del", "ins", "font", "bdi", "bdo", "kbd", "var", "wbr", "dfn"}
-
 # Words in class/id (split at "-", "_" and camelCase) that mark a boilerplate component.
 _NEGATIVE_WORDS = frozenset(
-    """
-    comment comments commentary disqus share sharing sharebar social socials related recommend
-    recommended recommendations promo promos newsletter newsletters subscribe subscription advert
-    advertisement advertising ad ads adv adslot banner sponsor sponsored breadcrumb breadcrumbs crumbs
-    cookie cookies consent gdpr popup modal overlay outbrain taboola teaser teasers trending popular
-    mostread footer nav navbar navigation menu caption captions credit credits byline
-    author authors tags taglist keywords pagination pager rating poll gallery slideshow carousel
-    signup login disclaimer copyright bio toc dateline timestamp date meta print skip sidebar
-    """.split()
+    [
+        "comment",
+        "comments",
+        "commentary",
+        "disqus",
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "socials",
+        "related",
+        "recommend",
+        "recommended",
+        "recommendations",
+        "promo",
+        "promos",
+        "newsletter",
+        "newsletters",
+        "subscribe",
+        "subscription",
+        "advert",
+        "advertisement",
+        "advertising",
+        "ad",
+        "ads",
+        "adv",
+        "adslot",
+        "banner",
+        "sponsor",
+        "sponsored",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "popup",
+        "modal",
+        "overlay",
+        "outbrain",
+        "taboola",
+        "teaser",
+        "teasers",
+        "trending",
+        "popular",
+        "mostread",
+        "footer",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "caption",
+        "captions",
+        "credit",
+        "credits",
+        "byline",
+        "author",
+        "authors",
+        "tags",
+        "taglist",
+        "keywords",
+        "pagination",
+        "pager",
+        "rating",
+        "poll",
+        "gallery",
+        "slideshow",
+        "carousel",
+        "signup",
+        "login",
+        "disclaimer",
+        "copyright",
+        "bio",
+        "toc",
+        "dateline",
+        "timestamp",
+        "date",
+        "meta",
+        "print",
+        "skip",
+        "sidebar",
+    ]
 )
 _NEGATIVE_TOKENS = frozenset(
-    {"hidden", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "most-read",
-     "read-more", "readmore", "see-also", "more-stories", "also-read", "read-also"}
+    {
+        "hidden",
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "most-read",
+        "read-more",
+        "readmore",
+        "see-also",
+        "more-stories",
+        "also-read",
+        "read-also",
+    }
 )
 # Names of the story body itself: they rescue an element whose other words look like boilerplate.
 _POSITIVE_COMPOUNDS = re.compile(
@@ -86,7 +166,7 @@ _POSITIVE_COMPOUNDS = re.compile(
     r"text-?content|rich-?text|story-?content|content-?body",
     re.IGNORECASE,
 )
-_POSITIVE_WORDS = frozenset("article body content entry main post story text prose".split())
+_POSITIVE_WORDS = frozenset(["article", "body", "content", "entry", "main", "post", "story", "text", "prose"])
 _SPLIT_WORDS = re.compile(r"[\s_\-:./]+|(?<=[a-z])(?=[A-Z])")
 
 
@@ -152,9 +232,7 @@ def _is_junk(element: etree._Element) -> bool:
     if role in ("navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog"):
         return True
     style = element.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    return False
+    return bool(style and _HIDDEN_STYLE.search(style))
 
 
 def _is_inline_junk(element: etree._Element) -> bool:
@@ -355,9 +433,13 @@ def main_content(root: etree._Element) -> list[etree._Element]:
         region = region.getparent()
     if signature[1]:
         for node in scores:
-            if node is not top and (node.tag, node.get("class")) == signature and _descends(node, region):
-                if not any(_descends(node, c) or _descends(c, node) for c in chosen):
-                    chosen.append(node)
+            same = node is not top and (node.tag, node.get("class")) == signature
+            if (
+                same
+                and _descends(node, region)
+                and not any(_descends(node, c) or _descends(c, node) for c in chosen)
+            ):
+                chosen.append(node)
     parent = top.getparent()
     if parent is not None:
         threshold = max(10.0, top_score * 0.2)
@@ -371,9 +453,9 @@ def main_content(root: etree._Element) -> list[etree._Element]:
         container = next((c for c in chosen if _descends(para.element, c)), None)
         if container is None:
             continue
-        if para.negative is not None and para.negative is not container and _descends(para.negative, container):
-            if not _inline_cross_link(para):
-                continue
+        below = para.negative is not None and para.negative is not container
+        if below and _descends(para.negative, container) and not _inline_cross_link(para):
+            continue
         if _keep(para):
             kept.append(para.element)
     return kept
@@ -408,30 +490,6 @@ def _keep(para: _Para) -> bool:
 
 def _link_count(element: etree._Element) -> int:
     return sum(1 for _ in element.iter("a"))
-
-
-def _clean_copy(element: etree._Element) -> etree._Element:
-    """Return a copy of a paragraph without junk descendants and without its tail."""
-    copy = etree.fromstring(etree.tostring(element, method="html", encoding="unicode", with_tail=False), _PARSER)
-    node = copy.find(".//body")
-    node = node[0] if node is not None and len(node) else copy
-    for junk in [e for e in node.iter() if e is not node and isinstance(e.tag, str) and _is_junk(e)]:
-        parent = junk.getparent()
-        if parent is not None:
-            junk.drop_tree() if hasattr(junk, "drop_tree") else _remove_keep_tail(junk)
-    return node
-
-
-def _remove_keep_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _labelled(element: etree._Element) -> bool:
@@ -486,7 +544,9 @@ def _inline_html(element: etree._Element) -> str:
         return f"<{tag}>{inner}</{tag}>{tail}"
     if tag in _BLOCK_TAGS:
         length, links, _ = _own_text(element)
-        if length and (links / length > 0.5 or (length < 80 and links / length >= 0.3 and _labelled(element))):
+        if length and (
+            links / length > 0.5 or (length < 80 and links / length >= 0.3 and _labelled(element))
+        ):
             return tail  # a link box inside the text ("Related: ...", "Tag: ...")
         return f"<br>{inner}<br>{tail}"
     return inner + tail
@@ -496,15 +556,31 @@ def _inline_html(element: etree._Element) -> str:
 
 _ARTICLE_TYPES = frozenset(
     {
-        "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-        "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
-        "liveblogposting", "socialmediaposting", "report", "techarticle", "scholarlyarticle",
-        "satiricalarticle", "posting", "discussionforumposting", "medicalscholarlyarticle",
+        "newsarticle",
+        "article",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+        "techarticle",
+        "scholarlyarticle",
+        "satiricalarticle",
+        "posting",
+        "discussionforumposting",
+        "medicalscholarlyarticle",
     }
 )
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_LD_FIELD = re.compile(r'"(headline|datePublished|dateModified|dateCreated|name|inLanguage)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_LD_FIELD = re.compile(
+    r'"(headline|datePublished|dateModified|dateCreated|name|inLanguage)"\s*:\s*"((?:[^"\\]|\\.)*)"'
+)
 
 
 def _load_json_ld(raw: str) -> Any:
@@ -517,7 +593,9 @@ def _load_json_ld(raw: str) -> Any:
             return json.loads(text, strict=False)
         except ValueError:
             if attempt == 0:
-                text = re.sub(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?://\s*\]\]>|\]\]>|-->)\s*$", "", text)
+                text = re.sub(
+                    r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?://\s*\]\]>|\]\]>|-->)\s*$", "", text
+                )
                 text = _CONTROL.sub(" ", _TRAILING_COMMA.sub(r"\1", text))
             elif attempt == 1:
                 # Several objects pasted one after another, or junk after the object.
@@ -634,8 +712,10 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
         if not norm:
             return True
         flat = norm.replace(" ", "")
-        return norm in names or flat in compact or any(
-            flat and (flat in c or c in flat) and min(len(flat), len(c)) >= 3 for c in compact
+        return (
+            norm in names
+            or flat in compact
+            or any(flat and (flat in c or c in flat) and min(len(flat), len(c)) >= 3 for c in compact)
         )
 
     pieces = list(_split_keep(title))
@@ -672,7 +752,9 @@ def narrow_title(title: str, others: list[str]) -> str:
     return title
 
 
-_TITLE_NOISE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|by\s.+|von\s.+|\d{1,2}:\d{2})$", re.IGNORECASE)
+_TITLE_NOISE = re.compile(
+    r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|by\s.+|von\s.+|\d{1,2}:\d{2})$", re.IGNORECASE
+)
 
 
 def _join_pieces(title: str, count: int) -> str:
@@ -689,7 +771,9 @@ def _split_keep(title: str) -> Iterator[tuple[str, str]]:
 
 
 _CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,8}$")
-_PARTICLES = frozenset("von van de der den da di du la le al bin ibn y e".split())
+_PARTICLES = frozenset(
+    ["von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "al", "bin", "ibn", "y", "e"]
+)
 
 
 def _name_shaped(name: str) -> bool:
@@ -760,31 +844,62 @@ def _ld_people(value: Any, skip_orgs: bool) -> list[str]:
     return names
 
 
-_URL_DATE = re.compile(
-    r"/(20\d{2}|19\d{2})[/\-_.]?(0[1-9]|1[0-2])[/\-_.]?(0[1-9]|[12]\d|3[01])(?:/|[^\d]|$)"
-)
+_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/\-_.]?(0[1-9]|1[0-2])[/\-_.]?(0[1-9]|[12]\d|3[01])(?:/|[^\d]|$)")
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "article:published", "og:published_time",
-    "datepublished", "published_time", "publish_date", "publish-date", "publishdate", "pubdate",
-    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date.created",
-    "dcterms.created", "dc.date", "dcterms.date", "date", "article.published", "article_date_original",
-    "original-publish-date", "cxenseparse:recs:publishtime", "datecreated", "citation_publication_date",
-    "release_date", "publication_date", "og:updated_time",
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "og:published_time",
+    "datepublished",
+    "published_time",
+    "publish_date",
+    "publish-date",
+    "publishdate",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "article.published",
+    "article_date_original",
+    "original-publish-date",
+    "cxenseparse:recs:publishtime",
+    "datecreated",
+    "citation_publication_date",
+    "release_date",
+    "publication_date",
+    "og:updated_time",
 )
 _MODIFIED_META = (
-    "article:modified_time", "og:article:modified_time", "datemodified", "dcterms.modified",
-    "dc.date.modified", "last-modified", "og:updated_time", "article.updated", "modified_time",
+    "article:modified_time",
+    "og:article:modified_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "og:updated_time",
+    "article.updated",
+    "modified_time",
 )
 
 
 _DATE_SHAPED = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2}")
 _VISIBLE_DATE = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2}")
-_LEADING_DATE = re.compile(r"\s*(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})")
+_LEADING_DATE = re.compile(
+    r"\s*(?:\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+)
 _NUMERIC_DATE = re.compile(
     r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
     r"(?:[\sT,\-–|]+\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?"
 )
-_WORDED_DATE_END = re.compile(r"^.*?\b(?:19|20)\d{2}\b(?:,?\s*(?:at\s+|um\s+|в\s+|o\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp][Mm])?)?")
+_WORDED_DATE_END = re.compile(
+    r"^.*?\b(?:19|20)\d{2}\b(?:,?\s*(?:at\s+|um\s+|в\s+|o\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp][Mm])?)?"
+)
 
 
 def _date_part(text: str) -> str:
@@ -796,7 +911,9 @@ def _date_part(text: str) -> str:
     return worded.group(0).strip() if worded else text
 
 
-_DATE_WORDS = frozenset("date time published publish posted pubdate dateline datetime timestamp".split())
+_DATE_WORDS = frozenset(
+    ["date", "time", "published", "publish", "posted", "pubdate", "dateline", "datetime", "timestamp"]
+)
 _ISO_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -809,7 +926,7 @@ def _extended_iso(value: str) -> str:
     if not match:
         return value
     y, m, d, hh, mm, ss = match.groups()
-    return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}" + value.strip()[match.end():]
+    return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}" + value.strip()[match.end() :]
 
 
 def _iso_instant(value: str) -> tuple[datetime, bool] | None:
@@ -850,24 +967,6 @@ def published_day(machine: str | None, local: datetime | None) -> str | None:
     return local.date().isoformat() if local else None
 
 
-@dataclass(slots=True)
-class Metadata:
-    """What the page declares about itself."""
-
-    title: str | None = None
-    authors: list[str] | None = None
-    published: str | None = None  # machine-readable value
-    published_visible: str | None = None
-    modified: str | None = None
-    lead: str | None = None
-    canonical: str | None = None
-    site_name: str | None = None
-    tags: list[str] | None = None
-    section: str | None = None
-    lang_hints: dict[str, str] | None = None
-    alternates: dict[str, str] | None = None
-
-
 class GenericArticlePage:
     """Any article page: fields from declared metadata, the body from the main-content algorithm."""
 
@@ -885,16 +984,24 @@ class GenericArticlePage:
         return _ld_text(self.json_ld.get(key))
 
     def site_names(self) -> list[str]:
-        names = [self.meta.get("og:site_name"), self.meta.get("application-name"), self.meta.get("twitter:site")]
+        names = [
+            self.meta.get("og:site_name"),
+            self.meta.get("application-name"),
+            self.meta.get("twitter:site"),
+        ]
         publisher = self.json_ld.get("publisher")
         for obj in publisher if isinstance(publisher, list) else [publisher]:
             if isinstance(obj, dict) and isinstance(obj.get("name"), str):
                 names.append(obj["name"])
         for obj in self.json_ld_all:
-            if _types(obj) & {"organization", "newsmediaorganization", "website"} and isinstance(obj.get("name"), str):
+            if _types(obj) & {"organization", "newsmediaorganization", "website"} and isinstance(
+                obj.get("name"), str
+            ):
                 names.append(obj["name"])
         host = (urlsplit(self.url).hostname or "").lower()
-        labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "com", "co", "org", "net", "news")]
+        labels = [
+            p for p in host.split(".") if p not in ("www", "m", "amp", "com", "co", "org", "net", "news")
+        ]
         if labels:
             names.append(labels[0] if len(labels) == 1 else labels[-2])
             names.append(".".join(host.split(".")[-2:]))
@@ -947,18 +1054,30 @@ class GenericArticlePage:
         names = _ld_people(author, skip_orgs=False) if author else []
         if names and not _ld_people(author, skip_orgs=True):
             # Only an organisation in the metadata: a person named in the visible byline wins.
-            people = [n for n in self._byline_nodes() or self._visible_byline() if _name_shaped(_BY.sub("", n))]
+            people = [
+                n for n in self._byline_nodes() or self._visible_byline() if _name_shaped(_BY.sub("", n))
+            ]
             if people and _norm(" ".join(people)) != _norm(" ".join(names)):
                 names = people
         if not names:
-            for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                        "dcterms.creator", "byl", "citation_author"):
+            for key in (
+                "author",
+                "article:author",
+                "parsely-author",
+                "sailthru.author",
+                "dc.creator",
+                "dcterms.creator",
+                "byl",
+                "citation_author",
+            ):
                 value = self.meta.get(key)
                 if value and not value.startswith("http"):
                     names = [value]
                     break
         if not names:
-            names = self._byline_nodes() or [n for n in self._visible_byline() if _name_shaped(_BY.sub("", n))]
+            names = self._byline_nodes() or [
+                n for n in self._visible_byline() if _name_shaped(_BY.sub("", n))
+            ]
         return clean_authors(names)
 
     def _visible_byline(self) -> list[str]:
@@ -991,7 +1110,9 @@ class GenericArticlePage:
         for item in items:
             if isinstance(item, dict) and set(item) == {"@id"}:
                 if by_id is None:
-                    by_id = {o["@id"]: o for o in self.json_ld_all if isinstance(o.get("@id"), str) and len(o) > 1}
+                    by_id = {
+                        o["@id"]: o for o in self.json_ld_all if isinstance(o.get("@id"), str) and len(o) > 1
+                    }
                 item = by_id.get(item["@id"], item)
             out.append(item)
         return out
@@ -1081,7 +1202,9 @@ class GenericArticlePage:
         return "-".join(match.groups()) if match else None
 
     def modified(self) -> tuple[str | None, str | None]:
-        machine = self._ld("dateModified") or next((self.meta[k] for k in _MODIFIED_META if k in self.meta), None)
+        machine = self._ld("dateModified") or next(
+            (self.meta[k] for k in _MODIFIED_META if k in self.meta), None
+        )
         return None, machine
 
     def canonical(self) -> str:
@@ -1102,7 +1225,9 @@ class GenericArticlePage:
 
     def lang_hints(self) -> dict[str, str]:
         hints: dict[str, str] = {}
-        lang = (self.root.get("lang") or self.root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+        lang = (
+            self.root.get("lang") or self.root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+        ).strip()
         if lang:
             hints["html"] = lang
         if self.meta.get("og:locale"):
@@ -1120,8 +1245,11 @@ class GenericArticlePage:
         return "und"
 
     def tags(self) -> list[str]:
-        tags = [clean_text(m.get("content")) for m in self.root.iter("meta")
-                if (m.get("property") or m.get("name")) == "article:tag" and m.get("content")]
+        tags = [
+            clean_text(m.get("content"))
+            for m in self.root.iter("meta")
+            if (m.get("property") or m.get("name")) == "article:tag" and m.get("content")
+        ]
         if not tags:
             keywords = self.json_ld.get("keywords")
             if isinstance(keywords, str):
@@ -1135,8 +1263,10 @@ class GenericArticlePage:
 
     def declares_article(self) -> bool:
         """Tell whether the page says it is an article (JSON-LD type, og:type, article:* times)."""
-        return bool(self.json_ld) or self.meta.get("og:type", "").lower() == "article" or (
-            "article:published_time" in self.meta
+        return (
+            bool(self.json_ld)
+            or self.meta.get("og:type", "").lower() == "article"
+            or ("article:published_time" in self.meta)
         )
 
     def not_an_article(self) -> str | None:
@@ -1175,7 +1305,9 @@ class GenericArticlePage:
 _LISTING_TYPES = frozenset(
     {"collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage", "contactpage"}
 )
-_LISTING_PATH = re.compile(r"/(?:tags?|category|categories|topics?|author|authors|search|archive|page/\d+)(?:/|$)")
+_LISTING_PATH = re.compile(
+    r"/(?:tags?|category|categories|topics?|author|authors|search|archive|page/\d+)(?:/|$)"
+)
 MIN_UNDECLARED_TEXT = 250  # characters of story text a page without article metadata needs
 
 
@@ -1268,8 +1400,3 @@ def parse_generic(
     if "</html>" not in text[-4096:].lower():
         article.problems["page"] = "truncated: no closing </html>"
     return article
-
-
-def selector_of(root: etree._Element) -> Selector:
-    """Wrap a parsed tree for the base helpers that take a parsel Selector."""
-    return Selector(root=root, type="html")
