@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from newsbot.items import Article, QuarantinedPage, RawPage
-from newsbot.pages.base import clean_text, decode_html
+from newsbot.pages.base import clean_text, decode_html, walk_json_ld
 
 LAYOUT = "generic"
 EXTRACTOR_VERSION = "generic-1"
@@ -576,6 +576,7 @@ _ARTICLE_TYPES = frozenset(
         "medicalscholarlyarticle",
     }
 )
+_LD_WRAPPERS = ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LD_FIELD = re.compile(
@@ -619,20 +620,6 @@ def _unescape_pairs(pairs: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
             yield key, value
 
 
-def _walk_ld(data: Any) -> Iterator[dict]:
-    stack = [data]
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, list):
-            stack.extend(reversed(obj))
-        elif isinstance(obj, dict):
-            yield obj
-            for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart"):
-                inner = obj.get(key)
-                if isinstance(inner, dict | list):
-                    stack.extend(reversed(inner) if isinstance(inner, list) else [inner])
-
-
 def _types(obj: Mapping) -> set[str]:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
@@ -650,7 +637,7 @@ def json_ld_article(root: etree._Element) -> tuple[dict, list[dict]]:
         if isinstance(data, dict) and "@broken" in data:
             objects.append({"@type": "Article", **data["@broken"]} if data["@broken"] else {})
             continue
-        objects.extend(_walk_ld(data))
+        objects.extend(walk_json_ld(data, _LD_WRAPPERS))
     best: dict = {}
     best_rank = -1
     for obj in objects:
