@@ -103,6 +103,15 @@ def layout_alarms(
 GENERIC_LAYOUT = "generic"
 
 
+def generic_articles(fill_rates: Mapping[str, Any]) -> int:
+    """Return how many articles of a run (FillCounter.rates shape) the generic page object read."""
+    return sum(
+        entry.get("articles", 0)
+        for key, entry in fill_rates.items()
+        if key.endswith("/" + GENERIC_LAYOUT) and isinstance(entry, Mapping)
+    )
+
+
 def fallback_alarms(
     current: Mapping[str, Mapping[str, Any]],
     history: Sequence[Mapping[str, Mapping[str, Any]]],
