@@ -21,7 +21,8 @@ import click
 from newsbot import settings as defaults
 from newsbot.enrich import enrich_article
 from newsbot.items import Article, QuarantinedPage, iso_utc, to_jsonable
-from newsbot.pages import generic, parse_page, unn
+from newsbot.pages import generic, parse_page
+from newsbot.sites import Site, SiteError, get_site, site_zones
 from newsbot.text.language import UNDETERMINED
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read no more than this from one file (decompressed)
@@ -36,8 +37,9 @@ class PageError(Exception):
 @click.option("--url", help="The page's address (required with FILE; it chooses the page object).")
 @click.option(
     "--site",
-    help="Site slug to archive the page under; a site without page objects of its own is read "
-    "by the generic page object (default: chosen by the address).",
+    help="The configured site (sites/NAME.toml, or a .toml path) whose page objects and selectors "
+    "read the page (default: the site the address belongs to; an address of no configured site "
+    "is read by the generic page object).",
 )
 @click.option(
     "--format",
@@ -73,20 +75,24 @@ def extract(
         now = _parse_now(now_text)
     except ValueError as exc:
         raise click.ClickException(f"--now: {exc}") from None
+    try:
+        site_record = get_site(site) if site else None
+    except SiteError as exc:
+        raise click.ClickException(f"--site: {exc}") from None
     if batch is not None:
         if file is not None or url:
             raise click.UsageError("--batch takes the files and URLs from the list; give no FILE or --url")
-        sys.exit(_run_batch(batch, site, fmt, now))
+        sys.exit(_run_batch(batch, site_record, fmt, now))
     if file is None or not url:
         raise click.UsageError("give FILE and --url (or --batch LIST.tsv)")
     try:
-        output = extract_file(file, url, site=site, now=now)
+        output = extract_file(file, url, site=site_record, now=now)
     except PageError as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     click.echo(_render(output, fmt))
 
 
-def _run_batch(batch: Path, site: str | None, fmt: str, now: datetime) -> int:
+def _run_batch(batch: Path, site: Site | None, fmt: str, now: datetime) -> int:
     """Extract every page of the list in order; return 1 if any failed, else 0."""
     failed = 0
     try:
@@ -148,14 +154,11 @@ def extract_file(
 
 
 def extract_bytes(
-    data: bytes, url: str, *, site: str | None = None, now: datetime | None = None
+    data: bytes, url: str, *, site: Site | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     """Extract and enrich one page's bytes as a crawl would; PageError says why it gives no article."""
     now = now or datetime.now(UTC)
-    if site is None or site == unn.SITE:
-        page = parse_page(data, url, fetched_at=now)
-    else:
-        page = generic.parse_generic(data, url, fetched_at=now, site=site)
+    page = parse_page(data, url, fetched_at=now, site=site)
     if isinstance(page, QuarantinedPage):
         raise PageError(f"not an article: {page.reason}")
     return article_output(enrich_article(page))
@@ -163,7 +166,7 @@ def extract_bytes(
 
 def article_output(article: Article) -> dict[str, Any]:
     """Return the JSON-ready view of an enriched article that `newsbot extract` prints."""
-    zone = defaults.NEWSBOT_TIMEZONES.get(article.site, defaults.NEWSBOT_TIMEZONE)
+    zone = site_zones(defaults.NEWSBOT_TIMEZONES).get(article.site, defaults.NEWSBOT_TIMEZONE)
     local = article.published_utc.astimezone(ZoneInfo(zone)) if article.published_utc else None
     lang = (
         article.lang_declared if article.lang_declared not in (None, UNDETERMINED) else article.lang_detected

@@ -26,16 +26,16 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from parsel import Selector
 
-from newsbot.items import Article, QuarantinedPage, RawPage
-from newsbot.pages.base import clean_text, decode_html, walk_json_ld
+from newsbot.items import Article, QuarantinedPage
+from newsbot.pages.base import clean_text, inner_html, page_fields, page_text, raw_page, walk_json_ld
+from newsbot.sites import Site
 
 LAYOUT = "generic"
 EXTRACTOR_VERSION = "generic-1"
-MAX_PAGE_BYTES = 5 * 1024 * 1024  # news pages weigh 50 KB - 2 MB; past this it is no article page
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
-_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 # --- the tree ------------------------------------------------------------------------------------
 
@@ -1298,90 +1298,120 @@ _LISTING_PATH = re.compile(
 MIN_UNDECLARED_TEXT = 250  # characters of story text a page without article metadata needs
 
 
-def binary_share(text: str) -> float:
-    """Return the share of control and replacement characters: ~0 for HTML, ~10%+ for binary."""
-    return len(_BINARY.findall(text)) / len(text) if text else 1.0
-
-
-def page_guard(body: bytes, text: str | None) -> str | None:
-    """Return why these bytes cannot be an article page, or None."""
-    if len(body) > MAX_PAGE_BYTES:
-        return f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})"
-    head = body[:1024].lstrip()
-    if head.startswith(b"%PDF"):
-        return "not HTML: a PDF document"
-    if text is not None:
-        binary = binary_share(text[:4096])
-        if binary > 0.02:
-            return f"not HTML: {binary:.0%} control or undecodable characters"
-    return None
+def pdf_guard(body: bytes) -> str | None:
+    """Return why the bytes are a PDF document (served as HTML or not), or None."""
+    return "not HTML: a PDF document" if body[:1024].lstrip().startswith(b"%PDF") else None
 
 
 def site_slug(url: str) -> str:
-    """Return the slug an unknown site is archived under: its host without "www."."""
+    """Return the slug a site with no file under sites/ is archived under: its host without "www."."""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.") or "unknown"
 
 
-def parse_generic(
+class _FieldView:
+    """The generic page's fields in the shape base.page_fields reads, so a site's selectors override them."""
+
+    layout = LAYOUT
+
+    def __init__(self, obj: GenericArticlePage) -> None:
+        self.obj = obj
+        self.sel = Selector(root=obj.root, type="html")
+
+    def title(self) -> str:
+        return self.obj.title()
+
+    def lead(self) -> str | None:
+        return self.obj.lead()
+
+    def authors(self) -> list[str]:
+        return self.obj.authors()
+
+    def body(self) -> None:
+        return None  # None: the main-content algorithm's paragraphs, unless a selector names the body
+
+    def published(self) -> tuple[str | None, str | None]:
+        return self.obj.published()
+
+    def modified(self) -> tuple[str | None, str | None]:
+        return self.obj.modified()
+
+    def views_raw(self) -> str | None:
+        return None
+
+    def tags(self) -> list[str]:
+        return self.obj.tags()
+
+    def rubric(self) -> str | None:
+        return self.obj.rubric()
+
+
+def parse_article(
     body: bytes,
     url: str,
     *,
     fetched_at: datetime,
     headers: Mapping[str, str] | None = None,
     status: int = 200,
-    site: str | None = None,
-    text: str | None = None,
+    site: Site | None = None,
 ) -> Article | QuarantinedPage:
-    """Extract any article page, or say why it holds no article (quarantine with the reason)."""
-    page = RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
-    problem = page_guard(body, None)
-    if problem:
-        return QuarantinedPage(url, problem, page)
-    if text is None:
-        text = decode_html(body, headers)
-    problem = page_guard(body, text)
-    if problem:
-        return QuarantinedPage(url, problem, page)
+    """Extract any article page, or say why it holds no article (quarantine with the reason).
+
+    `site` is the configured site the page belongs to (its name, editions and `[selectors]`
+    overrides); without one the page is archived under its host name.
+    """
+    page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
+    refused = pdf_guard(body)
+    text = ""
+    if not refused:
+        text, refused = page_text(body, headers)
+    if refused:
+        return QuarantinedPage(url, refused, page)
     root = parse_tree(text)
     if root is None:
         return QuarantinedPage(url, "not HTML: no element could be parsed", page)
     obj = GenericArticlePage(root, url)
-    title = obj.title()
+    fields = page_fields(_FieldView(obj), site.selectors) if site and site.selectors else None  # type: ignore[arg-type]
+    title = fields.title if fields else obj.title()
     if not title:
         return QuarantinedPage(url, "no title (generic layout): no headline, og:title, h1 or <title>", page)
-    refusal = obj.not_an_article()
-    if refusal:
-        return QuarantinedPage(url, f"not an article (generic layout): {refusal}", page)
-    body_html = obj.body_html()
+    if fields is not None and fields.body is not None:
+        body_html = inner_html(fields.body)
+    else:
+        refusal = obj.not_an_article()
+        if refusal:
+            return QuarantinedPage(url, f"not an article (generic layout): {refusal}", page)
+        body_html = obj.body_html()
     if not body_html:
         return QuarantinedPage(url, "no body (generic layout): no paragraph of story text found", page)
     canonical = obj.canonical()
-    published_raw, published_machine = obj.published()
-    modified_raw, modified_machine = obj.modified()
+    published_raw, published_machine = fields.published if fields else obj.published()
+    modified_raw, modified_machine = fields.modified if fields else obj.modified()
+    edition = (site.edition_of(canonical) or site.edition_of(url)) if site else None
     article = Article(
         url=canonical,
-        site=site or site_slug(canonical),
-        edition=obj.edition(),
+        site=site.name if site else site_slug(canonical),
+        edition=edition or obj.edition(),
         layout=LAYOUT,
         extractor_version=EXTRACTOR_VERSION,
         fetched_at=fetched_at,
         title=title,
-        lead=obj.lead(),
-        authors=obj.authors(),
+        lead=fields.lead if fields else obj.lead(),
+        authors=fields.authors if fields else obj.authors(),
         body_html=body_html,
         published_raw=published_raw,
         published_machine=published_machine,
         modified_raw=modified_raw,
         modified_machine=modified_machine,
-        tags=obj.tags(),
-        rubric=obj.rubric(),
+        views_raw=fields.views if fields else None,
+        tags=fields.tags if fields else obj.tags(),
+        rubric=fields.rubric if fields else obj.rubric(),
         alternates=obj.alternates(),
         lang_hints=obj.lang_hints(),
         page=page,
     )
-    if not published_machine:
-        article.problems["published"] = "no publication date declared (JSON-LD, meta, <time> or URL)"
+    if not (published_machine or published_raw):
+        article.problems["published"] = "no publication date declared (JSON-LD, meta, <time>, text or URL)"
     if not article.authors:
         article.problems["authors"] = "no author declared"
     if "</html>" not in text[-4096:].lower():
