@@ -147,7 +147,7 @@ def read_page_file(path: Path) -> bytes:
 
 
 def extract_file(
-    path: Path, url: str, *, site: str | None = None, now: datetime | None = None
+    path: Path, url: str, *, site: Site | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     """Read, extract and enrich one saved page; PageError says why it gives no article."""
     return extract_bytes(read_page_file(path), url, site=site, now=now)
