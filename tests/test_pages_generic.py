@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +20,8 @@ from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import parse_page
 from newsbot.pages.generic import clean_authors, narrow_title, parse_article, published_day, strip_site_name
 from newsbot.sites import get_site
-from tests.support.paths import EXTDATA, REPO, UNN_RU_2020, need
+from tests.support.crawl import newsbot
+from tests.support.paths import EXTDATA, UNN_RU_2020, need
 
 FETCHED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 AEB = EXTDATA / "article-extraction-benchmark"
@@ -309,14 +308,7 @@ def _all_real_pages() -> list[tuple[Path, str]]:
 
 
 def _run_extract(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", "extract", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    return newsbot("extract", *args, timeout=600)
 
 
 def test_extract_batch_gives_every_real_page_an_object_or_a_clean_error(tmp_path: Path) -> None:

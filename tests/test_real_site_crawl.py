@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +19,8 @@ import pytest
 
 from archive.db import open_archive
 from newsbot.replay import save_fixture
-from tests.support.paths import EXTDATA, REPO
+from tests.support.crawl import newsbot
+from tests.support.paths import EXTDATA
 
 AEB = EXTDATA / "article-extraction-benchmark"
 FETCHED = datetime(2020, 1, 1, 12, 0, tzinfo=UTC)
@@ -97,14 +95,7 @@ def test_every_real_page_of_the_site_is_archived_or_quarantined_with_a_reason(tm
         "--replay-at",
         at,
     ]
-    done = subprocess.run(
-        [sys.executable, "-m", "newsbot", *args, "--log-file", str(tmp_path / "crawl.log"), "--json"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    done = newsbot(*args, "--log-file", str(tmp_path / "crawl.log"), "--json", timeout=900)
     assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
     summary = json.loads(done.stdout)
     assert summary["pages"] == len(urls) + 2  # every article page and the sitemap and the feed
