@@ -735,7 +735,8 @@ def narrow_title(title: str, others: list[str]) -> str:
         for start in range(len(pieces)):
             for end in range(start + 1, len(pieces) + 1):
                 if (start, end) != (0, len(pieces)) and " ".join(norms[start:end]) == want:
-                    return other
+                    parts = list(_split_keep(title))[start:end]
+                    return ("".join(t + sep for t, sep in parts[:-1]) + parts[-1][0]).strip()
     return title
 
 
