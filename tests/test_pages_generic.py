@@ -128,6 +128,11 @@ def test_a_title_is_narrowed_to_the_part_another_declaration_repeats() -> None:
 
 def test_authors_are_split_and_cleaned() -> None:
     assert clean_authors(["By Jane Doe and John Roe"]) == ["Jane Doe", "John Roe"]
+    assert clean_authors(["Sarah E. Needleman", "Juan Pérez y María López"]) == [
+        "Sarah E. Needleman",
+        "Juan Pérez",
+        "María López",
+    ]
     assert clean_authors(["Von Anna Fink, Jan Marchart"]) == ["Anna Fink", "Jan Marchart"]
     assert clean_authors(["https://www.facebook.com/someone", "jane@example.com"]) == []
 

@@ -782,9 +782,10 @@ _BY = re.compile(
     r"reporting by|words by|posted by|redakcja)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
+# "A and B" in the languages of the sets; the one-letter words only in lower case between spaces,
+# so an initial ("Sarah E. Needleman") is never a conjunction.
 _AUTHOR_SPLIT = re.compile(
-    r"\s*(?:,|;|/|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bog\b|\boch\b|\ben\b|\bu\b|\bи\b|\bта\b|\bі\b)\s*",
-    re.IGNORECASE,
+    r"\s*(?:,|;|/|\||&|\b(?:and|And|AND|und|et|og|och|en|и|та|і)\b)\s*|\s(?:e|y|i|u)\s"
 )
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d{3,}|\.(?:com|org|net)\b", re.IGNORECASE)
 
