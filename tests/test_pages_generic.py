@@ -228,6 +228,11 @@ def test_pdf_served_as_html_is_not_html() -> None:
     assert _reason(body, headers={"Content-Type": "text/html"}).startswith("not HTML: a PDF document")
 
 
+def test_an_empty_answer_says_so() -> None:
+    assert _reason(b"").startswith("empty page")
+    assert _reason(b" \r\n ").startswith("empty page")
+
+
 def test_ten_megabytes_of_junk_is_too_large() -> None:
     junk = random.Random(11).randbytes(10 * 1024 * 1024)
     assert _reason(junk).startswith("too large")

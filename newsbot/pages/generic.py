@@ -1304,8 +1304,10 @@ _LISTING_PATH = re.compile(
 MIN_UNDECLARED_TEXT = 250  # characters of story text a page without article metadata needs
 
 
-def pdf_guard(body: bytes) -> str | None:
-    """Return why the bytes are a PDF document (served as HTML or not), or None."""
+def content_guard(body: bytes) -> str | None:
+    """Return why the bytes are no page at all (empty) or a PDF document served as HTML, or None."""
+    if not body.strip():
+        return "empty page: no bytes but whitespace"
     return "not HTML: a PDF document" if body[:1024].lstrip().startswith(b"%PDF") else None
 
 
@@ -1367,7 +1369,7 @@ def parse_article(
     overrides); without one the page is archived under its host name.
     """
     page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
-    refused = pdf_guard(body)
+    refused = content_guard(body)
     text = ""
     if not refused:
         text, refused = page_text(body, headers)
