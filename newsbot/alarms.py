@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+from newsbot.accounting import accounted_error_rate, accounting_failures
 from newsbot.items import Article
 
 # The fields whose fill rate is watched, and how each counts as filled on an article.
@@ -119,7 +120,10 @@ def _count(stats: Mapping[str, Any], key: str) -> int:
 
 
 def error_rate(stats: Mapping[str, Any]) -> tuple[int, int]:
-    """Return (failed, attempted) pages of a run from its crawler stats.
+    """Return (failed, attempted) pages of a run from Scrapy's stats (runs without a ledger).
+
+    A run with a ledger is judged by accounting.accounted_error_rate instead: this count sees a
+    failed fetch up to three times and misses pages replay answers before Scrapy counts them.
 
     Failed: fetches that failed after their retries (network errors, HTTP errors), pages quarantined
     as unreadable, spider callback errors and archive write errors. Attempted: requests sent, not
@@ -151,9 +155,10 @@ def run_failures(stats: Mapping[str, Any], *, max_error_rate: float) -> list[str
     )
     if answered == 0:
         reasons.append("no pages: not one request was answered with 2xx or 304")
-    failed, attempted = error_rate(stats)
+    failed, attempted = accounted_error_rate(stats) or error_rate(stats)
     if attempted and failed / attempted > max_error_rate:
         share = f"{failed / attempted:.0%} ({failed} of {attempted} pages)"
         reasons.append(f"error rate {share} is above {max_error_rate:.0%}")
     reasons.extend(Alarm(**alarm).message() for alarm in stats.get("newsbot/alarms") or [])
+    reasons.extend(accounting_failures(stats))
     return reasons

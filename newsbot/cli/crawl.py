@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from archive.db import ArchiveError, open_archive
+from newsbot.accounting import pages_attempted
 from newsbot.alarms import run_failures
 from newsbot.items import iso_utc
 from newsbot.lock import LockHeld, RunLock, lock_path
@@ -63,7 +64,7 @@ def summary(spider: str, outcome: CrawlOutcome, failures: list[str]) -> dict[str
         "spider": spider,
         "run_id": outcome.stats.get("newsbot/run_id"),
         "finish_reason": outcome.finish_reason,
-        "pages": count("response_received_count"),
+        "pages": pages_attempted(outcome.stats),
         "new": count("newsbot/articles_new"),
         "changed": count("newsbot/articles_changed"),
         "unchanged": count("newsbot/articles_unchanged"),

@@ -14,7 +14,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.accounting import FAILED, FOLLOWED, SKIPPED
 from newsbot.items import NotModified, QuarantinedPage, RawPage
+from newsbot.middlewares import ignored_reason, settle_request
 from newsbot.pages import parse_page
 from newsbot.pages.unn import EDITIONS, Link, edition_from_url, parse_feed, parse_listing
 from newsbot.replay import FETCHED_AT
@@ -28,6 +30,7 @@ from newsbot.revisit import (
     revisit_now,
 )
 from newsbot.spiders import response_headers
+from newsbot.urls import refuse_url
 
 BASE = "https://unn.ua"
 FEEDS = {edition: f"{BASE}/rss/news_{edition}.xml" for edition in EDITIONS}
@@ -116,31 +119,77 @@ class UnnSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for edition in self.editions:
             if "rss" in self.discover:
-                yield scrapy.Request(FEEDS[edition], callback=self.parse_feed)
+                yield scrapy.Request(FEEDS[edition], callback=self.parse_feed, errback=self.discovery_failed)
             if "listing" in self.discover:
-                yield scrapy.Request(LISTINGS[edition], callback=self.parse_listing, cb_kwargs={"page": 1})
+                yield scrapy.Request(
+                    LISTINGS[edition],
+                    callback=self.parse_listing,
+                    cb_kwargs={"page": 1},
+                    errback=self.discovery_failed,
+                )
         for url in self.urls:
             for request in self._article_requests(url, check_edition=False):
                 yield request
 
     # --- discovery -------------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        for link in parse_feed(response.body, response.url).links():
+        feed = parse_feed(response.body, response.url)
+        links = feed.links()
+        for link in links:
             when = self._when(link, response)
             if self._inside(when):
                 yield from self._article_requests(link.url, listed=when)
+        self._discovered(response, len(links), getattr(feed, "problem", None))
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         listing = parse_listing(response.body, response.url, response_headers(response))
         past_since = False
-        for link in listing.links():
+        links = listing.links()
+        for link in links:
             when = self._when(link, response)
             past_since = past_since or (self.since is not None and when is not None and when < self.since)
             if self._inside(when):
                 yield from self._article_requests(link.url, listed=when)
         next_page = listing.next_page()
         if next_page and page < self.max_pages and not past_since and not self._full():
-            yield scrapy.Request(next_page, callback=self.parse_listing, cb_kwargs={"page": page + 1})
+            if self._followable(next_page):
+                yield scrapy.Request(
+                    next_page,
+                    callback=self.parse_listing,
+                    cb_kwargs={"page": page + 1},
+                    errback=self.discovery_failed,
+                )
+        self._discovered(response, len(links))
+
+    def _discovered(self, response: Response, links: int, problem: str | None = None) -> None:
+        """Settle a feed or listing: followed when it listed links, failed (with why) when not."""
+        if links:
+            self._settle(response.request, FOLLOWED, f"{links} links")
+            return
+        reason = problem or f"no links: http {response.status}, {len(response.body)} bytes"
+        self.logger.warning("%s yielded nothing: %s", response.url, reason)
+        self._count("newsbot/discovery_failed")
+        self._settle(response.request, FAILED, reason)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        """A feed or listing fetch that failed or was refused: settle it with the reason."""
+        request = failure.request  # type: ignore[attr-defined]
+        skipped = ignored_reason(failure)
+        if skipped:
+            self._settle(request, SKIPPED, skipped)
+            return
+        response = failure.value.response if failure.check(HttpError) else None
+        reason = f"http {response.status}" if response is not None else f"fetch failed: {failure.getErrorMessage()}"
+        self.logger.warning("%s not read: %s", request.url, reason)
+        self._count("newsbot/discovery_failed")
+        self._settle(request, FAILED, reason)
+
+    def _followable(self, url: str) -> bool:
+        refusal = refuse_url(url, self.allowed_domains)
+        if refusal:
+            self.logger.info("not following %s: %s", url, refusal)
+            self._count("newsbot/links_refused")
+        return refusal is None
 
     # --- articles --------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -159,6 +208,11 @@ class UnnSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> Iterator[QuarantinedPage]:
         """Keep a failed article fetch (HTTP error after retries) with its reason and bytes."""
         request = failure.request  # type: ignore[attr-defined]
+        skipped = ignored_reason(failure)
+        if skipped:  # robots.txt, a redirect loop: nothing was fetched, nothing to keep
+            self.logger.info("article %s skipped: %s", request.url, skipped)
+            self._settle(request, SKIPPED, skipped)
+            return
         response = failure.value.response if failure.check(HttpError) else None
         reason = (
             f"http {response.status}"
@@ -184,7 +238,7 @@ class UnnSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """Yield the request for an article URL unless it is a repeat, off-edition, over the limit
         or, already archived, not due yet (`listed`: the date its feed or listing entry shows)."""
-        if url in self._scheduled or self._full():
+        if url in self._scheduled or self._full() or not self._followable(url):
             return
         if check_edition and edition_from_url(url) not in self.editions:
             return
@@ -210,6 +264,9 @@ class UnnSpider(scrapy.Spider):
         if self.revisit_now is None:
             self.revisit_now = revisit_now(self.settings, self.crawler.stats.get_value("start_time"))
         return self.revisit_now
+
+    def _settle(self, request: scrapy.Request, outcome: str, reason: str | None) -> None:
+        settle_request(getattr(self, "crawler", None), request, outcome, reason)
 
     def _count(self, key: str) -> None:
         crawler = getattr(self, "crawler", None)  # absent when a test builds the spider alone
