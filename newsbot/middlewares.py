@@ -91,7 +91,9 @@ def settle_request(crawler: Crawler | None, request: Request, outcome: str, reas
 
 def ignored_reason(failure: Failure) -> str | None:
     """Return why Scrapy ignored a request (robots.txt, redirect loop, offsite), or None."""
-    if not failure.check(IgnoreRequest):
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    if not failure.check(IgnoreRequest) or failure.check(HttpError):  # HttpError is an IgnoreRequest
         return None
     message = str(failure.value) or "ignored"
     if "robots.txt" in message:

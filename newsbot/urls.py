@@ -63,39 +63,46 @@ def followable(url: str, allowed: Iterable[str] = ()) -> bool:
 
 
 def same_site(url: str, other: str, sites: Iterable[str] = ()) -> bool:
-    """Tell whether two URLs are on one site: the same host, or both under one of `sites`' domains."""
+    """Tell whether two URLs are on one site: both on the `sites` domains (a site may have
+    several, as UNN has unn.ua and unn.com.ua), or without `sites` the same host."""
     a, b = host_of(url), host_of(other)
     if a is None or b is None:
         return False
-    if a == b:
-        return True
-    return any(on_hosts(a, [d]) and on_hosts(b, [d]) for d in sites)
+    domains = list(sites)
+    if domains:
+        return on_hosts(a, domains) and on_hosts(b, domains)
+    return a == b
+
+
+def same_page(url: str, other: str) -> bool:
+    """Tell whether two URLs name one page: the same path (a trailing slash aside), whatever the
+    query, fragment, scheme or host."""
+    try:
+        a, b = urlsplit(url).path.rstrip("/"), urlsplit(other).path.rstrip("/")
+    except ValueError:
+        return False
+    return a == b
 
 
 def accept_canonical(
-    canonical: str | None,
-    fetched_url: str,
-    *,
-    sites: Iterable[str] = (),
-    taken: frozenset[str] | set[str] = frozenset(),
+    canonical: str | None, fetched_url: str, *, sites: Iterable[str] = ()
 ) -> tuple[str, str | None]:
     """Return (archive key, reason it is not the canonical) for a page fetched at `fetched_url`.
 
     The canonical URL is accepted only over http(s), on the page's own site (the fetched URL's
-    host, or another host under one of the `sites` domains), and only when it is not a URL
-    fetched in its own right in this crawl (`taken`): a page cannot overwrite another fetched
-    URL's article. Otherwise the fetched URL is the key and the reason says why.
+    host, or another host under one of the `sites` domains), and only when it names the same page
+    (the same path: it may drop a query, a fragment, a trailing slash, or move to the site's
+    other host). A canonical naming another path would make this page overwrite that page's
+    article, whichever of the two is fetched first; the fetched URL is the key then, and the
+    reason says why.
     """
     if not canonical or canonical == fetched_url:
         return fetched_url, None
     refusal = refuse_url(canonical)
     if refusal:
         return fetched_url, f"canonical {canonical!r} refused: {refusal}"
-    site_domains = list(sites)
-    if not same_site(canonical, fetched_url, site_domains) or (
-        site_domains and not on_hosts(host_of(canonical), site_domains)
-    ):
+    if not same_site(canonical, fetched_url, sites):
         return fetched_url, f"canonical {canonical!r} refused: not on the site of {fetched_url}"
-    if canonical in taken:
-        return fetched_url, f"canonical {canonical!r} refused: another fetched page's URL"
+    if not same_page(canonical, fetched_url):
+        return fetched_url, f"canonical {canonical!r} refused: another page's URL"
     return canonical, None

@@ -11,6 +11,8 @@ from urllib.parse import urljoin
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
+from newsbot.pages.guard import without_surrogates
+
 _SPACE = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
 
@@ -115,8 +117,10 @@ def json_ld_objects(sel: Selector) -> Iterator[dict]:
     for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past the recursion limit
             continue
+        if "\\u" in raw:  # a lone surrogate escape cannot be stored anywhere: replace it
+            data = without_surrogates(data)
         stack = [data]
         while stack:
             obj = stack.pop()

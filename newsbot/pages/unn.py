@@ -36,6 +36,8 @@ from newsbot.pages.base import (
     text_of,
 )
 from newsbot.text.split import block_slug
+from newsbot.text.views import mentions_views
+from newsbot.urls import accept_canonical
 
 SITE = "unn"
 EXTRACTOR_VERSION = "unn-1"
@@ -44,7 +46,6 @@ EDITIONS = ("uk", "en", "ru")
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # UNN article pages weigh 80-300 KB; anything past this is junk
 
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
-_VIEW_WORD = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
 
 
 def edition_from_url(url: str) -> str | None:
@@ -182,11 +183,11 @@ class NextArticlePage(_ArticlePage):
         return [text_of(i) for i in items]
 
     def published(self) -> tuple[str | None, str | None]:
-        visible = next((t for t in self._info_items() if t and not _VIEW_WORD.search(t)), None)
+        visible = next((t for t in self._info_items() if t and not mentions_views(t)), None)
         return visible, super().published()[1]
 
     def views_raw(self) -> str | None:
-        return next((t for t in self._info_items() if _VIEW_WORD.search(t)), None)
+        return next((t for t in self._info_items() if mentions_views(t)), None)
 
     def tags(self) -> list[str]:
         tags = [text_of(t) for t in self.classes.all("single-news-card_tag__")]
@@ -410,7 +411,7 @@ def parse_article(
         return QuarantinedPage(url, f"no title ({layout.layout} layout)", page)
     if body_node is None or not text_of(body_node):
         return QuarantinedPage(url, f"no body ({layout.layout} layout)", page)
-    canonical = obj.canonical()
+    canonical, refused = accept_canonical(obj.canonical(), url, sites=DOMAINS)
     published_raw, published_machine = obj.published()
     modified_raw, modified_machine = obj.modified()
     article = Article(
@@ -436,6 +437,8 @@ def parse_article(
         related=obj.teasers(),
         page=page,
     )
+    if refused:
+        article.problems["url"] = refused
     if "</html>" not in text[-4096:].lower():
         # Seen on dropped connections: the body may be cut short, so keep it but say so.
         article.problems["page"] = "truncated: no closing </html>"

@@ -8,8 +8,12 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsbot.items import Article
+from newsbot.items import Article, QuarantinedPage
+from newsbot.pages.guard import failure_reason
+from newsbot.text.budget import DEFAULT_PAGE_BUDGET, TimeBudgetExceeded, time_budget
 from newsbot.text.split_html import split_body
+
+SPLIT_FAILED = "splitter failed"  # start of the paragraphs problem when the body could not be split
 
 logger = logging.getLogger(__name__)
 
@@ -28,21 +32,33 @@ class SplitBodyPipeline:
         return cls()
 
     def process_item(self, item: Any) -> Any:
-        """Fill the split fields of an Article; record reasons for what stays empty."""
+        """Fill the split fields of an Article; record reasons for what stays empty.
+
+        An article whose body could not be split at all (nested past Python's recursion limit,
+        over its time budget) is quarantined with the reason instead of kept without a body.
+        """
         if isinstance(item, Article):
             split_article(item)
+            failed = item.problems.get("paragraphs", "")
+            if failed.startswith(SPLIT_FAILED) and item.page is not None:
+                return QuarantinedPage(item.page.url, f"body could not be split: {failed}", item.page)
         return item
 
 
 def split_article(article: Article) -> None:
     """Fill `article`'s paragraphs, cross-links, view count and cleaned teasers in place."""
     try:
-        result = split_body(
-            article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url
-        )
+        with time_budget(DEFAULT_PAGE_BUDGET):
+            result = split_body(
+                article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url
+            )
+    except (RecursionError, TimeBudgetExceeded) as exc:  # hostile markup, not a bug: one line
+        logger.warning("split failed for %s: %s", article.url, failure_reason(exc))
+        article.problems["paragraphs"] = f"{SPLIT_FAILED}: {failure_reason(exc)}"
+        return
     except Exception as exc:  # a splitter bug must not lose the article: keep it, say why
         logger.exception("split failed for %s", article.url)
-        article.problems["paragraphs"] = f"splitter failed: {exc!r}"
+        article.problems["paragraphs"] = f"{SPLIT_FAILED}: {exc!r}"
         return
     article.paragraphs = result.paragraphs
     article.cross_links = result.cross_links
