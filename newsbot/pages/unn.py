@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
@@ -35,6 +36,7 @@ from newsbot.pages.base import (
     meta_content,
     text_of,
 )
+from newsbot.pages.xml import MAX_FEED_ITEMS, parse_xml
 from newsbot.text.split import block_slug
 from newsbot.text.views import mentions_views
 from newsbot.urls import accept_canonical
@@ -492,15 +494,26 @@ class ListingPage:
 
 
 class RssFeed:
-    """An RSS 2.0 feed (https://unn.ua/rss/news_uk.xml and its en/ru siblings)."""
+    """An RSS 2.0 feed (https://unn.ua/rss/news_uk.xml and its en/ru siblings).
 
-    def __init__(self, sel: Selector, url: str) -> None:
+    `problem` says why a feed gives no links (not XML, an HTML error page, too large) or was cut
+    to its first MAX_FEED_ITEMS items.
+    """
+
+    def __init__(self, sel: Selector, url: str, problem: str | None = None) -> None:
         self.sel = sel
         self.url = url
+        self.problem = problem
 
     def links(self) -> list[Link]:
         out: list[Link] = []
-        for item in self.sel.xpath("//item"):
+        items = self.sel.xpath("//item")
+        if len(items) > MAX_FEED_ITEMS:
+            self.problem = f"feed cut to its first {MAX_FEED_ITEMS} of {len(items)} items"
+            items = items[:MAX_FEED_ITEMS]
+        if not items and self.problem is None:
+            self.problem = "no items: an empty feed"
+        for item in items:
             link = clean_text(item.xpath("./link/text()").get())
             if link:
                 out.append(
@@ -519,5 +532,7 @@ def parse_listing(body: bytes, url: str, headers: Mapping[str, str] | None = Non
 
 
 def parse_feed(body: bytes, url: str) -> RssFeed:
-    """Wrap an RSS feed's bytes in its page object."""
-    return RssFeed(Selector(text=body.decode("utf-8", errors="replace"), type="xml"), url)
+    """Wrap an RSS feed's bytes in its page object (parsed safely: newsbot.pages.xml)."""
+    document = parse_xml(body)
+    root = document.root if document.root is not None else etree.fromstring(b"<rss/>")
+    return RssFeed(Selector(root=root, type="xml"), url, document.problem)

@@ -139,7 +139,9 @@ class UnnSpider(scrapy.Spider):
             when = self._when(link, response)
             if self._inside(when):
                 yield from self._article_requests(link.url, listed=when)
-        self._discovered(response, len(links), getattr(feed, "problem", None))
+        if links and feed.problem:
+            self.logger.warning("%s: %s", response.url, feed.problem)
+        self._discovered(response, len(links), feed.problem)
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         listing = parse_listing(response.body, response.url, response_headers(response))
