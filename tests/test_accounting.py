@@ -231,3 +231,21 @@ def test_demo_beside_a_writer_that_holds_the_archive_fails(tmp_path: Path) -> No
     assert "database is locked" in second.stderr
     assert "Traceback" not in second.stderr
     assert second.stderr.strip().splitlines()[-1].startswith("newsbot demo: the crawl FAILED")
+
+
+def test_the_error_rate_fires_in_replay_and_counts_each_failed_page_once(tmp_path: Path) -> None:
+    # The 22 article fixtures (4 of them unreadable) plus two URLs with no fixture (404 after
+    # retries): 6 bad pages of 27 attempted (the 3 feeds count as attempted and are fine).
+    missing = ["https://unn.ua/news/no-such-page-1", "https://unn.ua/en/news/no-such-page-2"]
+    from newsbot.pages.unn import is_article_url
+    from newsbot.replay import load_fixtures
+
+    urls = sorted({f.url for f in load_fixtures(FIXTURES) if is_article_url(f.url)}) + missing
+    run = newsbot(
+        "crawl", "unn", "--db", str(tmp_path / "a.db"), "--replay", str(FIXTURES), "--json",
+        "-a", f"urls={','.join(urls)}", "-a", "discover=rss", "-s", "NEWSBOT_MAX_ERROR_RATE=0.2",
+    )  # fmt: skip
+    assert run.returncode == 1, run.stdout + run.stderr
+    result = json.loads(run.stdout)
+    assert result["failures"] == ["error rate 22% (6 of 27 pages) is above 20%"]
+    assert (result["new"], result["quarantined"]) == (18, 6)
