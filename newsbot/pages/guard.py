@@ -75,3 +75,25 @@ def without_surrogates(value: Any) -> Any:
     if isinstance(value, dict):
         return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
     return value
+
+
+MAX_DEPTH = 512  # element nesting a page may have; real article pages nest 20-40 deep
+
+
+def nesting_depth(root: Any, limit: int = MAX_DEPTH) -> int:
+    """Return how deep elements nest under an lxml `root`, counting no further than `limit` + 1.
+
+    One pass over the tree (lxml's iterwalk start/end events). XPath steps like //a//b cost the
+    elements times the depth, so a page nested thousands deep (thousands of unclosed <article>
+    tags) would stall in C code where no time budget can interrupt it.
+    """
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest

@@ -36,6 +36,7 @@ from newsbot.pages.base import (
     meta_content,
     text_of,
 )
+from newsbot.pages.guard import MAX_DEPTH, nesting_depth
 from newsbot.pages.xml import MAX_FEED_ITEMS, parse_xml
 from newsbot.text.split import block_slug
 from newsbot.text.views import mentions_views
@@ -403,6 +404,8 @@ def parse_article(
     if binary > 0.02:
         return QuarantinedPage(url, f"not HTML: {binary:.0%} control or undecodable characters", page)
     sel = Selector(text=text)
+    if nesting_depth(sel.root) > MAX_DEPTH:
+        return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     layout = detect_layout(sel, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
