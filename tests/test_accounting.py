@@ -249,3 +249,45 @@ def test_the_error_rate_fires_in_replay_and_counts_each_failed_page_once(tmp_pat
     result = json.loads(run.stdout)
     assert result["failures"] == ["error rate 22% (6 of 27 pages) is above 20%"]
     assert (result["new"], result["quarantined"]) == (18, 6)
+
+
+def test_sigterm_stops_a_crawl_promptly_and_the_run_fails_naming_what_was_not_fetched(tmp_path: Path) -> None:
+    import signal
+
+    from newsbot.replay import load_fixture, save_fixture
+
+    source = load_fixture(FIXTURES / "uk-next-kharkiv-drone-attack")
+    site = tmp_path / "site"
+    urls = []
+    for n in range(40):
+        url = f"https://unn.ua/news/slow-{n:02d}"
+        body = source.body().replace(source.url.encode(), url.encode())
+        if n % 5 == 0:  # a page the old views regex needed minutes for
+            body = body.replace(b"41263<!-- -->", b"4" * 40_000 + b"<!-- -->", 1)
+        save_fixture(site, url=url, status=200, headers=source.headers, body=body, fetched_at=source.fetched_at)
+        urls.append(url)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args = [
+        sys.executable, "-m", "newsbot", "crawl", "unn", "--db", str(tmp_path / "a.db"), "--replay", str(site),
+        "--json", "-a", "discover=none", "-a", f"urls={','.join(urls)}",
+        "-s", "NEWSBOT_REPLAY_DELAY=0.5", "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+    ]  # fmt: skip
+    log = tmp_path / "crawl.log"
+    args += ["--log-file", str(log)]
+    crawl = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while "Spider opened" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.5)  # a few pages in (each answer is held back 0.5 s)
+    crawl.send_signal(signal.SIGTERM)
+    stopped = time.monotonic()
+    out, err = crawl.communicate(timeout=60)
+    assert time.monotonic() - stopped < 30  # a graceful stop: the in-flight pages, then close
+    assert crawl.returncode == 1, out + err
+    result = json.loads(out)
+    assert result["finish_reason"] == "shutdown"
+    assert result["failures"][0] == "the crawl stopped early: shutdown"
+    assert any(" requests unaccounted: https://unn.ua/news/slow-" in f for f in result["failures"]), result
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (result["new"],)
