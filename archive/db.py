@@ -79,6 +79,9 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
     exactly as it was.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        # A FIFO or a device would block SQLite's open() for good; a folder cannot be one either.
+        raise ArchiveError(f"{path} is not a regular file, so it cannot be an archive")
     exists = path.exists() and path.stat().st_size > 0
     if readonly:
         if not path.exists():

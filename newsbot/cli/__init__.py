@@ -7,6 +7,7 @@ import importlib
 import click
 
 from newsbot import __version__
+from newsbot.cli.errors import SafeGroup
 
 # (module, attribute) of every subcommand; each module owns one command or group.
 _COMMANDS: list[tuple[str, str]] = [
@@ -21,7 +22,7 @@ _COMMANDS: list[tuple[str, str]] = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsbot")
 def main() -> None:
     """Crawl news sites into an SQLite archive and query it.
