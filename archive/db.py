@@ -22,6 +22,11 @@ BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before g
 WRITER_CACHE_KIB = 131_072
 
 
+# What SQLite raises when a file is damaged, full, locked or unreadable: callers outside archive/
+# catch it under this name instead of importing sqlite3.
+StorageError = sqlite3.Error
+
+
 class ArchiveError(Exception):
     """The file cannot be used as an archive; the message is one line for the user."""
 

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newsbot.stats import LEDGER, LEDGER_BAD, ledger_error_rate
+
 ARCHIVED = "archived"
 QUARANTINED = "quarantined"
 UNCHANGED = "unchanged"
@@ -25,14 +27,15 @@ SKIPPED = "skipped"
 FAILED = "failed"
 LOST = "lost"
 OUTCOMES = (ARCHIVED, QUARANTINED, UNCHANGED, FOLLOWED, SKIPPED, FAILED, LOST)
-# Outcomes that count against the run's error rate.
+# Outcomes that count against the run's error rate (newsbot.stats.LEDGER_BAD names them too).
 BAD = (QUARANTINED, FAILED, LOST)
+assert BAD == LEDGER_BAD
 
 PAGE = "page"  # an article request
 DISCOVERY = "discovery"  # a feed, listing or sitemap request
 
 # Crawler stats keys the ledger writes when the crawl closes.
-STAT = "newsbot/accounting/"
+STAT = LEDGER  # "newsbot/accounting/"
 REMAINDER_STAT = STAT + "unaccounted_urls"
 LOST_STAT = STAT + "lost_urls"
 COMMIT_FAILED_STAT = "newsbot/commit_failed"  # the cause of the first failed batch commit
@@ -154,16 +157,9 @@ def _int(stats: Mapping[str, Any], key: str) -> int:
 
 
 def accounted_error_rate(stats: Mapping[str, Any]) -> tuple[int, int] | None:
-    """Return (bad, attempted) from the ledger's stats, or None when the run kept no ledger.
-
-    Attempted: scheduled requests that were not skipped (a skipped request was never fetched).
-    Bad: quarantined pages, feeds or listings that failed, items lost on the way to the archive.
-    """
-    if STAT + "scheduled" not in stats:
-        return None
-    attempted = _int(stats, STAT + "scheduled") - _int(stats, STAT + SKIPPED)
-    bad = sum(_int(stats, STAT + outcome) for outcome in BAD)
-    return bad, max(attempted, 0)
+    """Return (bad, accounted) pages from the ledger's stats, or None when the run kept no ledger
+    (newsbot.stats.ledger_error_rate: the rule crawl_runs.failures shares)."""
+    return ledger_error_rate(stats)
 
 
 def pages_attempted(stats: Mapping[str, Any]) -> int:

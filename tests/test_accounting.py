@@ -29,21 +29,10 @@ from newsbot.accounting import (
     accounting_failures,
 )
 from newsbot.pipelines.archive import ArchivePipeline
-from tests.conftest import FIXTURES, REPO
+from tests.support.crawl import newsbot
+from tests.support.paths import FIXTURES, REPO
 
 EXTENSIONS = "newsbot.middlewares.AccountingExtension"
-
-
-def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def replay_all(db: Path, fixtures: Path = FIXTURES, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures, save_fixture
-from tests.conftest import FIXTURES
-from tests.test_accounting import newsbot
+from tests.support.paths import FIXTURES
+from tests.support.crawl import newsbot
 
 SEED = 20261201
 PAGES = 160

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.pages.unn import parse_feed
-from newsbot.pages.xml import MAX_FEED_BYTES, MAX_FEED_ITEMS
+from newsbot.pages.feeds import MAX_FEED_ITEMS, MAX_XML_BYTES, FeedError, parse_feed
 from newsbot.replay import save_fixture
-from tests.test_accounting import newsbot
+from tests.support.crawl import newsbot
 
 FEED_URL = "https://unn.ua/rss/news_en.xml"
 ITEM = "<item><title>{title}</title><link>https://unn.ua/en/news/{slug}</link></item>"
@@ -47,17 +46,21 @@ def test_a_utf16_feed_is_decoded(encoding: str) -> None:
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
-        (b"", "empty feed: no bytes"),
-        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", "an HTML page, not a feed (an error page?)"),
-        (rss().encode(), "no items: an empty feed"),
+        (b"", "empty document"),
+        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", "not an RSS or Atom feed (root element <html>)"),
         (b"Service temporarily unavailable", "not XML"),
-        (b" " * (MAX_FEED_BYTES + 1), "feed too large"),
+        (b" " * (MAX_XML_BYTES + 1), "too large"),
     ],
+    ids=["empty", "html-error-page", "text", "too-large"],
 )
-def test_a_feed_without_items_says_why(body: bytes, problem: str) -> None:
-    feed = parse_feed(body, FEED_URL)
-    assert feed.links() == []
-    assert (feed.problem or "").startswith(problem)
+def test_a_document_that_is_not_a_feed_says_why(body: bytes, problem: str) -> None:
+    with pytest.raises(FeedError) as raised:
+        parse_feed(body, FEED_URL)
+    assert str(raised.value).startswith(problem)
+
+
+def test_an_empty_feed_has_no_links() -> None:
+    assert parse_feed(rss().encode(), FEED_URL).links() == []
 
 
 def test_a_huge_feed_is_cut_to_the_item_cap() -> None:
@@ -85,4 +88,4 @@ def test_a_crawl_whose_feed_is_an_error_page_fails_with_the_reason(tmp_path: Pat
     assert run.returncode == 1, run.stdout + run.stderr
     result = json.loads(run.stdout)
     assert result["failures"] == ["error rate 100% (1 of 1 pages) is above 20%"]
-    assert f"{FEED_URL} yielded nothing: an HTML page, not a feed (an error page?)" in log.read_text()
+    assert f"feed {FEED_URL} not read: not an RSS or Atom feed (root element <html>)" in log.read_text()

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import sys
 from typing import Any
 
 import click
+
+from archive.db import StorageError
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -38,7 +39,7 @@ def describe(error: BaseException) -> tuple[str, int]:
         return f"a value is out of range: {error}", EXIT_USAGE
     if isinstance(error, UnicodeError):
         return f"not valid UTF-8 text ({type(error).__name__}): pass names and text in UTF-8", EXIT_USAGE
-    if isinstance(error, sqlite3.DatabaseError):
+    if isinstance(error, StorageError):
         return f"the archive is damaged or unusable: {error}", EXIT_FAILED
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""
@@ -47,7 +48,7 @@ def describe(error: BaseException) -> tuple[str, int]:
     return f"{type(error).__name__}: {error}", EXIT_FAILED
 
 
-EXPECTED = (OverflowError, UnicodeError, sqlite3.DatabaseError, OSError)
+EXPECTED = (OverflowError, UnicodeError, StorageError, OSError)
 
 
 def _flush_stdout() -> None:

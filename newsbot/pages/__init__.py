@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from datetime import datetime
+from types import ModuleType
 
 from newsbot.items import Article, QuarantinedPage, RawPage
-from newsbot.pages import unn
 from newsbot.pages.guard import contained
+from newsbot.sites import Site, site_for_url
 from newsbot.text.budget import DEFAULT_PAGE_BUDGET
+
+
+def page_module(site: Site) -> ModuleType | None:
+    """Import the page-object module a site names (newsbot.pages.generic by default), or None if absent."""
+    try:
+        return importlib.import_module(site.page_module)
+    except ModuleNotFoundError as error:
+        if error.name and site.page_module.startswith(error.name):
+            return None  # the module itself is missing, not something it imports
+        raise
 
 
 def parse_page(
@@ -18,24 +30,27 @@ def parse_page(
     fetched_at: datetime,
     headers: Mapping[str, str] | None = None,
     status: int = 200,
+    site: Site | None = None,
     budget: float = DEFAULT_PAGE_BUDGET,
 ) -> Article | QuarantinedPage:
     """Extract an article page of any supported site, or explain why it cannot be one.
 
+    `site` is the site the crawl is about; without it the URL's domain picks a shipped site.
     Contained (newsbot.pages.guard): an exception or more than `budget` seconds quarantines the page.
     """
-    return contained(_parse_page, body, url, fetched_at=fetched_at, headers=headers, status=status, budget=budget)
-
-
-def _parse_page(
-    body: bytes,
-    url: str,
-    *,
-    fetched_at: datetime,
-    headers: Mapping[str, str] | None = None,
-    status: int = 200,
-) -> Article | QuarantinedPage:
-    if unn.is_unn_url(url):
-        return unn.parse_article(body, url, fetched_at=fetched_at, headers=headers, status=status)
-    page = RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
-    return QuarantinedPage(url, "unsupported site: no page object for this domain", page)
+    site = site or site_for_url(url)
+    module = page_module(site) if site is not None else None
+    if site is None or module is None:
+        page = RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
+        what = "no page object for this domain" if site is None else f"no module {site.page_module}"
+        return QuarantinedPage(url, f"unsupported site: {what}", page)
+    return contained(
+        module.parse_article,
+        body,
+        url,
+        fetched_at=fetched_at,
+        headers=headers,
+        status=status,
+        budget=budget,
+        site=site,
+    )

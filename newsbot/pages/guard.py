@@ -44,11 +44,15 @@ def contained(
     headers: Mapping[str, str] | None = None,
     status: int = 200,
     budget: float = DEFAULT_PAGE_BUDGET,
+    **extra: Any,
 ) -> Article | QuarantinedPage:
-    """Run `parse` on one page within `budget` seconds; quarantine the page if it raises."""
+    """Run `parse` on one page within `budget` seconds; quarantine the page if it raises.
+
+    `extra` keyword arguments (a page module's `site`) are passed on to `parse`.
+    """
     try:
         with time_budget(budget):
-            return parse(body, url, fetched_at=fetched_at, headers=headers, status=status)
+            return parse(body, url, fetched_at=fetched_at, headers=headers, status=status, **extra)
     except EXPECTED as error:
         reason = failure_reason(error)
         logger.warning("%s quarantined: %s", url, reason)

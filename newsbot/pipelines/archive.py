@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +11,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.db import Archive, ArchiveError, open_archive
+from archive.db import Archive, ArchiveError, StorageError, open_archive
+from newsbot import settings as defaults
 from newsbot.accounting import COMMIT_FAILED_STAT, LOST, archive_outcome
 from newsbot.items import Article, NotModified, QuarantinedPage
 from newsbot.middlewares import ledger_of
@@ -69,12 +69,12 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        if not settings.getbool("NEWSBOT_ARCHIVE_ENABLED", True):
+        if not settings.getbool("NEWSBOT_ARCHIVE_ENABLED", defaults.NEWSBOT_ARCHIVE_ENABLED):
             raise NotConfigured("NEWSBOT_ARCHIVE_ENABLED is off")
         pipeline = cls(
             crawler,
-            settings.get("NEWSBOT_ARCHIVE_PATH", "archive.db"),
-            settings.getint("NEWSBOT_ARCHIVE_BATCH_SIZE", 500),
+            settings.get("NEWSBOT_ARCHIVE_PATH", defaults.NEWSBOT_ARCHIVE_PATH),
+            settings.getint("NEWSBOT_ARCHIVE_BATCH_SIZE", defaults.NEWSBOT_ARCHIVE_BATCH_SIZE),
         )
         # The finish reason is known only at spider_closed, which Scrapy sends after
         # close_spider of every pipeline.
@@ -89,7 +89,7 @@ class ArchivePipeline:
             self.run_id = self.archive.start_run(
                 getattr(spider, "name", "?"), spider_arguments(spider), started_at
             )
-        except (ArchiveError, sqlite3.Error) as error:
+        except (ArchiveError, StorageError) as error:
             # "database is locked" beside another writer, a foreign file, a full disk: the crawl
             # cannot store anything, so it stops as soon as it has opened, and the run fails.
             cause = f"{type(error).__name__}: {error}"
@@ -146,7 +146,7 @@ class ArchivePipeline:
                 stats=self.crawler.stats.get_stats(),
                 finish_reason=reason,
             )
-        except sqlite3.Error as error:
+        except StorageError as error:
             logger.error("could not record the end of run %s: %s", self.run_id, error)
             self.crawler.stats.set_value(COMMIT_FAILED_STAT, f"recording the run's end: {error}")
         self.archive.close()
