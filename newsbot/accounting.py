@@ -163,9 +163,11 @@ def accounted_error_rate(stats: Mapping[str, Any]) -> tuple[int, int] | None:
 
 
 def pages_attempted(stats: Mapping[str, Any]) -> int:
-    """Return how many pages a run tried to fetch: the ledger's count, else Scrapy's responses."""
-    accounted = accounted_error_rate(stats)
-    return accounted[1] if accounted is not None else _int(stats, "response_received_count")
+    """Return how many pages a run fetched or tried to: scheduled and not skipped (the ledger's
+    count), else Scrapy's responses for runs without a ledger."""
+    if STAT + "scheduled" not in stats:
+        return _int(stats, "response_received_count")
+    return max(_int(stats, STAT + "scheduled") - _int(stats, STAT + SKIPPED), 0)
 
 
 def page_responses(stats: Mapping[str, Any]) -> int:
