@@ -36,7 +36,7 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
     from scrapy.crawler import CrawlerProcess
 
     from newsbot.middlewares import ledger_of
-    from newsbot.run import project_settings, replay_overrides
+    from newsbot.runs.crawl import project_settings, replay_overrides
 
     overrides = {**replay_overrides([replay_dir]), "NEWSBOT_ARCHIVE_PATH": str(db), "LOG_LEVEL": "ERROR"}
     process = CrawlerProcess(project_settings(overrides))
@@ -61,12 +61,21 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
     process.start()
     stats = crawler.stats.get_stats()
     current, peak = rss_mib()
-    counts = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("newsbot/accounting/") and isinstance(v, int)}
-    print(f"finished ({stats.get('finish_reason')}): RSS {current:.1f} MiB, peak {peak:.1f} MiB; ledger {counts}")
+    counts = {
+        k.rsplit("/", 1)[-1]: v
+        for k, v in stats.items()
+        if k.startswith("newsbot/accounting/") and isinstance(v, int)
+    }
+    print(
+        f"finished ({stats.get('finish_reason')}): RSS {current:.1f} MiB, peak {peak:.1f} MiB;"
+        f" ledger {counts}"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=20_000, help="article pages to replay (default 20000)")
     parser.add_argument("--every", type=int, default=2_000, help="print memory every this many pages")
     args = parser.parse_args()
@@ -75,7 +84,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsbot-rss-") as tmp:
         tmpdir = Path(tmp)
         urls = build_replay_dir(tmpdir / "replay", args.pages)
-        print(f"replaying {len(urls)} article pages in one crawl; Python {sys.version.split()[0]}", flush=True)
+        print(
+            f"replaying {len(urls)} article pages in one crawl; Python {sys.version.split()[0]}", flush=True
+        )
         crawl(tmpdir / "replay", urls, tmpdir / "archive.db", args.every)
 
 

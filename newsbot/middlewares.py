@@ -82,7 +82,9 @@ def ledger_of(crawler: Crawler | None) -> Ledger | None:
     return _LEDGERS.get(crawler) if crawler is not None else None
 
 
-def settle_request(crawler: Crawler | None, request: Request, outcome: str, reason: str | None = None) -> None:
+def settle_request(
+    crawler: Crawler | None, request: Request, outcome: str, reason: str | None = None
+) -> None:
     """Give the ledger entry of `request` its outcome (no-op without a ledger)."""
     ledger = ledger_of(crawler)
     if ledger is not None:
@@ -206,5 +208,8 @@ class AccountingExtension:
         left = self.ledger.remainder()
         if left:
             logger.error(
-                "%d requests unaccounted (%s): %s", len(left), reason, ", ".join(left[: accounting.URLS_SHOWN])
+                "%d requests unaccounted (%s): %s",
+                len(left),
+                reason,
+                ", ".join(left[: accounting.URLS_SHOWN]),
             )

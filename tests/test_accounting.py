@@ -112,7 +112,12 @@ def test_the_ledger_settles_once_and_names_the_remainder() -> None:
     assert ledger.remainder() == ["https://unn.ua/news/c"]
     ledger.settle(c, SKIPPED, "robots.txt: forbidden")
     counts = ledger.counts()
-    assert (counts["archived"], counts["quarantined"], counts["skipped"], counts["unaccounted"]) == (1, 1, 1, 0)
+    assert (counts["archived"], counts["quarantined"], counts["skipped"], counts["unaccounted"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
 
 
 def test_a_duplicate_does_not_steal_the_url_of_the_first_request() -> None:
@@ -177,7 +182,9 @@ def _mount_tmpfs(where: Path, size: str) -> None:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small tmpfs needs root and mount(8)")
     where.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
 
@@ -253,17 +260,22 @@ def test_sigterm_stops_a_crawl_promptly_and_the_run_fails_naming_what_was_not_fe
         body = source.body().replace(source.url.encode(), url.encode())
         if n % 5 == 0:  # a page the old views regex needed minutes for
             body = body.replace(b"41263<!-- -->", b"4" * 40_000 + b"<!-- -->", 1)
-        save_fixture(site, url=url, status=200, headers=source.headers, body=body, fetched_at=source.fetched_at)
+        save_fixture(
+            site, url=url, status=200, headers=source.headers, body=body, fetched_at=source.fetched_at
+        )
         urls.append(url)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     args = [
-        sys.executable, "-m", "newsbot", "crawl", "unn", "--db", str(tmp_path / "a.db"), "--replay", str(site),
-        "--json", "-a", "discover=none", "-a", f"urls={','.join(urls)}",
-        "-s", "NEWSBOT_REPLAY_DELAY=0.5", "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        sys.executable, "-m", "newsbot", "crawl", "unn", "--db", str(tmp_path / "a.db"),
+        "--replay", str(site), "--json", "-a", "discover=none", "-a", f"urls={','.join(urls)}",
+        "-s", "NEWSBOT_REPLAY_DELAY=0.5",
+        "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
     ]  # fmt: skip
     log = tmp_path / "crawl.log"
     args += ["--log-file", str(log)]
-    crawl = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    crawl = subprocess.Popen(
+        args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 120
     while "Spider opened" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -15,7 +15,12 @@ from tests.support.paths import REPO
 def newsbot(*args: str | bytes, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=REPO, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=120
+        [sys.executable, "-m", "newsbot", *args],
+        cwd=REPO,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=120,
     )
 
 
@@ -37,8 +42,16 @@ def _one_line(done: subprocess.CompletedProcess[bytes]) -> str:
 @pytest.mark.parametrize(
     ("args", "status", "line"),
     [
-        (["search", "kyiv", "--until", "9999-12-31"], 2, "Error: a value is out of range: date value out of range"),
-        (["search", "kyiv", "--limit", str(2**64)], 2, "Error: a value is out of range: Python int too large"),
+        (
+            ["search", "kyiv", "--until", "9999-12-31"],
+            2,
+            "Error: a value is out of range: date value out of range",
+        ),
+        (
+            ["search", "kyiv", "--limit", str(2**64)],
+            2,
+            "Error: a value is out of range: Python int too large",
+        ),
         (["search", b"\xff\xfe"], 2, "Error: not valid UTF-8 text"),
     ],
     ids=["until-9999", "limit-2^64", "non-utf8-argv"],

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures, save_fixture
-from tests.support.paths import FIXTURES
 from tests.support.crawl import newsbot
+from tests.support.paths import FIXTURES
 
 SEED = 20261201
 PAGES = 160
@@ -84,7 +84,9 @@ def _canonical(rng: random.Random, body: bytes) -> bytes:
             b"",
         ]
     )
-    return body.replace(b'<link rel="canonical" href="', b'<link rel="canonical" href="' + target + b'" x="', 1)
+    return body.replace(
+        b'<link rel="canonical" href="', b'<link rel="canonical" href="' + target + b'" x="', 1
+    )
 
 
 def _flips(rng: random.Random, body: bytes) -> bytes:

@@ -17,7 +17,7 @@ ITEM = "<item><title>{title}</title><link>https://unn.ua/en/news/{slug}</link></
 
 
 def rss(*items: str, head: str = '<?xml version="1.0" encoding="UTF-8"?>') -> str:
-    return f"{head}<rss version=\"2.0\"><channel><title>UNN</title>{''.join(items)}</channel></rss>"
+    return f'{head}<rss version="2.0"><channel><title>UNN</title>{"".join(items)}</channel></rss>'
 
 
 LAUGHS = (
@@ -37,7 +37,9 @@ def test_a_billion_laughs_feed_expands_nothing_and_keeps_its_valid_item() -> Non
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_a_utf16_feed_is_decoded(encoding: str) -> None:
-    text = rss(ITEM.format(title="Київ", slug="kyiv"), head=f'<?xml version="1.0" encoding="{encoding.upper()}"?>')
+    text = rss(
+        ITEM.format(title="Київ", slug="kyiv"), head=f'<?xml version="1.0" encoding="{encoding.upper()}"?>'
+    )
     body = ("\ufeff" + text).encode(encoding) if encoding != "utf-16" else text.encode("utf-16")
     (link,) = parse_feed(body, FEED_URL).links()
     assert (link.url, link.title) == ("https://unn.ua/en/news/kyiv", "Київ")
@@ -47,7 +49,10 @@ def test_a_utf16_feed_is_decoded(encoding: str) -> None:
     ("body", "problem"),
     [
         (b"", "empty document"),
-        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", "not an RSS or Atom feed (root element <html>)"),
+        (
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "not an RSS or Atom feed (root element <html>)",
+        ),
         (b"Service temporarily unavailable", "not XML"),
         (b" " * (MAX_XML_BYTES + 1), "too large"),
     ],

@@ -20,8 +20,8 @@ from newsbot.pages.guard import contained, without_surrogates
 from newsbot.replay import load_fixture, save_fixture
 from newsbot.text.budget import TimeBudgetExceeded, time_budget
 from newsbot.text.views import mentions_views, parse_views
-from tests.support.paths import FIXTURES
 from tests.support.crawl import newsbot
+from tests.support.paths import FIXTURES
 
 NEXT = FIXTURES / "uk-next-kharkiv-drone-attack"
 OTHER = FIXTURES / "uk-next-lviv-children-hospital"
@@ -67,17 +67,26 @@ def hostile_site(root: Path) -> dict[str, str]:
         "counter-int": src.replace("41263<!-- -->", "9" * 5_000 + "<!-- -->", 1),
         # A canonical URL pointing at another article fetched in the same crawl, and one off-site.
         "steals": src.replace(
-            '<link rel="canonical" href="', f'<link rel="canonical" href="{load_fixture(OTHER).url}" data-old="', 1
+            '<link rel="canonical" href="',
+            f'<link rel="canonical" href="{load_fixture(OTHER).url}" data-old="',
+            1,
         ),
         "offsite-canonical": src.replace(
-            '<link rel="canonical" href="', '<link rel="canonical" href="https://evil.example/news/x" data-old="', 1
+            '<link rel="canonical" href="',
+            '<link rel="canonical" href="https://evil.example/news/x" data-old="',
+            1,
         ),
         "forbidden": src,
     }
     for name, html in pages.items():
         url = _page(name) if name != "forbidden" else "https://unn.ua/news/forbidden-by-robots"
         _save(root, url, html.replace(own, url))  # each copy names itself as canonical
-    _save(root, "https://unn.ua/robots.txt", "User-agent: *\nDisallow: /news/forbidden\n", headers={"Content-Type": "text/plain"})
+    _save(
+        root,
+        "https://unn.ua/robots.txt",
+        "User-agent: *\nDisallow: /news/forbidden\n",
+        headers={"Content-Type": "text/plain"},
+    )
     other = load_fixture(OTHER)
     _save(root, other.url, other.body())
     _redirect(root, _page("loop-a"), _page("loop-b"))
@@ -88,7 +97,12 @@ def hostile_site(root: Path) -> dict[str, str]:
     bad_items = "".join(
         f"<item><title>bad {i}</title><link>{link}</link></item>"
         for i, link in enumerate(
-            ["file://unn.ua/en/news/passwd", "ftp://unn.ua/en/news/x", "s3://unn.ua/en/news/x", "https://evil.example/en/news/x"]
+            [
+                "file://unn.ua/en/news/passwd",
+                "ftp://unn.ua/en/news/x",
+                "s3://unn.ua/en/news/x",
+                "https://evil.example/en/news/x",
+            ]
         )
     )
     feed = feed.replace("<item>", bad_items + "<item>", 1)
@@ -121,7 +135,10 @@ def test_every_hostile_request_is_accounted_and_the_run_is_ok(hostile_crawl) -> 
     assert "Traceback" not in run.stderr + hostile_crawl["log"]
     assert stats["newsbot/accounting/unaccounted"] == 0
     assert stats["newsbot/accounting/lost"] == 0
-    counted = sum(stats[f"newsbot/accounting/{o}"] for o in ("archived", "quarantined", "unchanged", "followed", "skipped", "failed"))
+    counted = sum(
+        stats[f"newsbot/accounting/{o}"]
+        for o in ("archived", "quarantined", "unchanged", "followed", "skipped", "failed")
+    )
     assert counted == stats["newsbot/accounting/scheduled"]
 
 
@@ -130,7 +147,8 @@ def test_pages_that_break_the_parser_are_quarantined_with_a_reason(hostile_crawl
     (reason,) = conn.execute("SELECT reason FROM quarantine WHERE url = ?", (urls["deep"],)).fetchone()
     assert reason == "markup nested deeper than 512 levels"
     (size,) = conn.execute(
-        "SELECT r.size FROM quarantine q JOIN raw_pages r ON r.id = q.raw_page_id WHERE q.url = ?", (urls["deep"],)
+        "SELECT r.size FROM quarantine q JOIN raw_pages r ON r.id = q.raw_page_id WHERE q.url = ?",
+        (urls["deep"],),
     ).fetchone()
     assert size > 10_000  # kept with its bytes
 
@@ -167,7 +185,9 @@ def test_no_link_outside_http_on_unn_hosts_is_followed(hostile_crawl) -> None:
     for scheme in ("file", "ftp", "s3"):
         assert f"not following {scheme}://unn.ua/" in hostile_crawl["log"]
     # A redirect to file:// is not followed either: the 301 itself is what the crawl keeps.
-    (reason,) = conn.execute("SELECT reason FROM quarantine WHERE url = ?", (hostile_crawl["urls"]["to-file"],)).fetchone()
+    (reason,) = conn.execute(
+        "SELECT reason FROM quarantine WHERE url = ?", (hostile_crawl["urls"]["to-file"],)
+    ).fetchone()
     assert reason == "http 301"
 
 
@@ -178,7 +198,9 @@ def test_a_canonical_url_never_takes_another_pages_article(hostile_crawl) -> Non
     assert title == (other.expected() or {})["title"]
     assert conn.execute("SELECT count(*) FROM articles WHERE url = ?", (urls["steals"],)).fetchone() == (1,)
     assert conn.execute("SELECT count(*) FROM articles WHERE url LIKE '%evil.example%'").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM articles WHERE url = ?", (urls["offsite-canonical"],)).fetchone() == (1,)
+    assert conn.execute(
+        "SELECT count(*) FROM articles WHERE url = ?", (urls["offsite-canonical"],)
+    ).fetchone() == (1,)
 
 
 # --- the pure defences ------------------------------------------------------------------------------
@@ -186,7 +208,16 @@ def test_a_canonical_url_never_takes_another_pages_article(hostile_crawl) -> Non
 
 def test_mentions_views_agrees_with_the_quadratic_regex_it_replaced() -> None:
     old = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
-    samples = ["35469 views", "• 23713 переглядiв", "views 12", "13 листопада, 21:46", "12\nviews", "5VIEWS", "", "x"]
+    samples = [
+        "35469 views",
+        "• 23713 переглядiв",
+        "views 12",
+        "13 листопада, 21:46",
+        "12\nviews",
+        "5VIEWS",
+        "",
+        "x",
+    ]
     for text in samples:
         assert mentions_views(text) == bool(old.search(text)), text
     assert mentions_views("1" * 1_000_000) is False  # the old regex: about two weeks

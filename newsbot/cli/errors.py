@@ -1,12 +1,12 @@
 """Expected failures anywhere in the `newsbot` command become one line and a documented status.
 
-    0    success
-    1    the command failed: an unusable or damaged archive, a file that cannot be written (a
-         missing folder, a full disk, /dev/full), a crawl that failed (see each command's help)
-    2    usage error: a bad option, a value out of range (a date past 9999, a limit over 2^63),
-         an argument that is not valid UTF-8
-    75   `newsbot crawl`: another run holds the archive's lock
-    141  the reader of standard output went away (a closed pipe), as for any Unix tool
+0    success
+1    the command failed: an unusable or damaged archive, a file that cannot be written (a
+     missing folder, a full disk, /dev/full), a crawl that failed (see each command's help)
+2    usage error: a bad option, a value out of range (a date past 9999, a limit over 2^63),
+     an argument that is not valid UTF-8
+75   `newsbot crawl`: another run holds the archive's lock
+141  the reader of standard output went away (a closed pipe), as for any Unix tool
 """
 
 from __future__ import annotations

@@ -40,7 +40,6 @@ SITE = UNN.name
 EXTRACTOR_VERSION = "unn-1"
 
 
-
 def edition_from_url(url: str) -> str | None:
     """Return the edition ("uk", "en", "ru") a UNN URL belongs to, or None if not an article path.
 

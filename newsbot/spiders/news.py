@@ -164,7 +164,9 @@ class NewsSpider(scrapy.Spider):
         for url in self.extra_feeds if "rss" in self.discover else ():
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.discovery_failed)
         for url in self.extra_sitemaps if "sitemap" in self.discover else ():
-            yield scrapy.Request(url, callback=self.parse_sitemap, cb_kwargs={"depth": 0}, errback=self.discovery_failed)
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, cb_kwargs={"depth": 0}, errback=self.discovery_failed
+            )
         for url in self.urls:
             for request in self._article_requests(url, check_edition=False):
                 yield request
@@ -175,12 +177,17 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_feed, errback=self.discovery_failed)
         if "sitemap" in self.discover:
             for url in edition.sitemaps:
-                yield scrapy.Request(url, callback=self.parse_sitemap, cb_kwargs={"depth": 0}, errback=self.discovery_failed)
+                yield scrapy.Request(
+                    url, callback=self.parse_sitemap, cb_kwargs={"depth": 0}, errback=self.discovery_failed
+                )
         if "listing" in self.discover:
             for listing in edition.listings:
                 cb_kwargs = {"page": 1, "listing": self._listings.index(listing)}
                 yield scrapy.Request(
-                    listing.url, callback=self.parse_listing, cb_kwargs=cb_kwargs, errback=self.discovery_failed
+                    listing.url,
+                    callback=self.parse_listing,
+                    cb_kwargs=cb_kwargs,
+                    errback=self.discovery_failed,
                 )
 
     # --- discovery -------------------------------------------------------------------------------
@@ -210,10 +217,15 @@ class NewsSpider(scrapy.Spider):
                 self._count("newsbot/discovery/sitemap_too_deep")
                 continue
             yield scrapy.Request(
-                child, callback=self.parse_sitemap, cb_kwargs={"depth": depth + 1}, errback=self.discovery_failed
+                child,
+                callback=self.parse_sitemap,
+                cb_kwargs={"depth": depth + 1},
+                errback=self.discovery_failed,
             )
         yield from self._listed(sitemap.links(), response)
-        self._discovered(response, len(sitemap.links()) + len(sitemap.sitemaps), "no entries: an empty sitemap")
+        self._discovered(
+            response, len(sitemap.links()) + len(sitemap.sitemaps), "no entries: an empty sitemap"
+        )
 
     def parse_listing(
         self, response: Response, page: int, listing: int | None = None
@@ -285,7 +297,11 @@ class NewsSpider(scrapy.Spider):
             self._settle(request, SKIPPED, skipped)
             return
         response = failure.value.response if failure.check(HttpError) else None
-        reason = f"http {response.status}" if response is not None else f"fetch failed: {failure.getErrorMessage()}"
+        reason = (
+            f"http {response.status}"
+            if response is not None
+            else f"fetch failed: {failure.getErrorMessage()}"
+        )
         self.logger.warning("%s not read: %s", request.url, reason)
         self._count("newsbot/discovery_failed")
         self._settle(request, FAILED, reason)
