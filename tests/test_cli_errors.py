@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,41 @@ def test_a_chart_into_a_missing_folder_is_one_line(archive, tmp_path: Path) -> N
     done = newsbot("archive", "--db", str(archive), "chart", "views", url, "-o", str(target))
     assert done.returncode == 1
     assert _one_line(done) == f"Error: cannot read or write: {target}: No such file or directory"
+
+
+def test_migrate_finds_a_damaged_archive(archive, tmp_path: Path) -> None:
+    import sqlite3
+
+    damaged = tmp_path / "damaged.db"
+    shutil.copy(archive, damaged)
+    with sqlite3.connect(damaged) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages, size = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    with damaged.open("r+b") as file:  # overwrite one page in the middle, as a bad disk would
+        file.seek(size * (pages // 2))
+        file.write(b"\x00\xff" * (size // 2))
+    done = newsbot("archive", "--db", str(damaged), "migrate")
+    assert done.returncode == 1
+    assert _one_line(done).startswith(f"Error: {damaged} is damaged (SQLite quick_check: ")
+
+
+def test_a_read_only_archive_is_called_read_only_not_foreign(archive, tmp_path: Path) -> None:
+    disk = tmp_path / "ro"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        shutil.copy(archive, disk / "a.db")
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True)
+        if remount.returncode != 0:
+            pytest.skip(f"cannot remount read-only: {remount.stderr.decode(errors='replace').strip()}")
+        done = newsbot("archive", "--db", str(disk / "a.db"), "migrate")
+        assert done.returncode == 1
+        line = _one_line(done)
+        assert line.startswith(f"Error: {disk / 'a.db'} cannot be opened")
+        assert "read-only" in line and "not a newsbot archive" not in line
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -40,7 +40,7 @@ def describe(error: BaseException) -> tuple[str, int]:
     if isinstance(error, UnicodeError):
         return f"not valid UTF-8 text ({type(error).__name__}): pass names and text in UTF-8", EXIT_USAGE
     if isinstance(error, StorageError):
-        return f"the archive is damaged or unusable: {error}", EXIT_FAILED
+        return f"the archive cannot be used: {error}", EXIT_FAILED
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""
         reason = error.strerror or str(error)
