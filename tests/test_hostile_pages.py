@@ -133,6 +133,10 @@ def test_every_hostile_request_is_accounted_and_the_run_is_ok(hostile_crawl) -> 
     run, stats = hostile_crawl["run"], hostile_crawl["stats"]
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Traceback" not in run.stderr + hostile_crawl["log"]
+    # The ledger ran; Scrapy's RemoteControl (a local port that runs posted Python code) did not.
+    enabled = hostile_crawl["log"].split("Enabled extensions:", 1)[1].split("]", 1)[0]
+    assert "newsbot.middlewares.AccountingExtension" in enabled
+    assert "RemoteControl" not in enabled and "TelnetConsole" not in enabled
     assert stats["newsbot/accounting/unaccounted"] == 0
     assert stats["newsbot/accounting/lost"] == 0
     counted = sum(
