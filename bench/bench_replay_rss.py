@@ -1,7 +1,7 @@
 """Memory over a long replay: peak and current RSS every 2,000 pages of a 20,000-page crawl.
 
-The article fixtures are copied under distinct URLs (bench_crawl.build_replay_dir) until there are
---pages of them; one crawl (Scrapy's engine, every pipeline, a fresh SQLite archive) replays them
+The repository's article fixtures are copied under distinct URLs until there are --pages of
+them; one crawl (Scrapy's engine, every pipeline, a fresh SQLite archive) replays them
 all in this process. Each --every responses it prints the pages so far, the current RSS
 (/proc/self/statm), the peak RSS (getrusage ru_maxrss) and the ledger's open entries; at the end,
 the accounting counts. A leak shows as current RSS that keeps climbing with the pages.
@@ -21,7 +21,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
-sys.path.insert(0, str(REPO / "bench"))
 
 
 def rss_mib() -> tuple[float, float]:
@@ -29,6 +28,30 @@ def rss_mib() -> tuple[float, float]:
     with open("/proc/self/statm") as statm:
         current = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     return current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_replay_dir(target: Path, pages: int) -> list[str]:
+    """Copy the article fixtures under new URLs into `target` until there are `pages`; return the URLs."""
+    from newsbot.pages.unn import is_article_url
+    from newsbot.replay import load_fixtures, save_fixture
+
+    articles = [f for f in load_fixtures(REPO / "fixtures" / "unn") if is_article_url(f.url)]
+    urls = []
+    for i in range(pages):
+        fixture = articles[i % len(articles)]
+        url = f"{fixture.url.rstrip('/')}-copy{i:05d}"
+        body = fixture.body().replace(fixture.url.encode(), url.encode())  # its canonical URL too
+        save_fixture(
+            target,
+            url=url,
+            status=fixture.status,
+            headers=fixture.headers,
+            body=body,
+            fetched_at=fixture.fetched_at,
+            name=f"p{i:05d}",
+        )
+        urls.append(url)
+    return urls
 
 
 def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
@@ -79,8 +102,6 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20_000, help="article pages to replay (default 20000)")
     parser.add_argument("--every", type=int, default=2_000, help="print memory every this many pages")
     args = parser.parse_args()
-    from bench_crawl import build_replay_dir
-
     with tempfile.TemporaryDirectory(prefix="newsbot-rss-") as tmp:
         tmpdir = Path(tmp)
         urls = build_replay_dir(tmpdir / "replay", args.pages)

@@ -18,8 +18,6 @@ from typing import Any
 
 import click
 
-from archive.db import StorageError
-
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PIPE = 141  # 128 + SIGPIPE
@@ -33,22 +31,31 @@ class OneLineError(click.ClickException):
         self.exit_code = exit_code
 
 
+def _storage_error() -> type[Exception]:
+    # Imported when a command failed, not at start-up (the CLI imports archive/ only when used).
+    from archive.db import StorageError
+
+    return StorageError
+
+
+def expected(error: BaseException) -> bool:
+    """Tell whether `error` is a failure the user should see as one line (not a bug)."""
+    return isinstance(error, (OverflowError, UnicodeError, OSError, _storage_error()))
+
+
 def describe(error: BaseException) -> tuple[str, int]:
     """Return (one line, exit status) for an expected failure."""
     if isinstance(error, OverflowError):
         return f"a value is out of range: {error}", EXIT_USAGE
     if isinstance(error, UnicodeError):
         return f"not valid UTF-8 text ({type(error).__name__}): pass names and text in UTF-8", EXIT_USAGE
-    if isinstance(error, StorageError):
+    if isinstance(error, _storage_error()):
         return f"the archive cannot be used: {error}", EXIT_FAILED
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""
         reason = error.strerror or str(error)
         return f"cannot read or write{where}: {reason}", EXIT_FAILED
     return f"{type(error).__name__}: {error}", EXIT_FAILED
-
-
-EXPECTED = (OverflowError, UnicodeError, StorageError, OSError)
 
 
 def _flush_stdout() -> None:
@@ -83,7 +90,9 @@ class SafeGroup(click.Group):
         except BrokenPipeError:
             _quiet_stdout()
             raise SystemExit(EXIT_PIPE) from None
-        except EXPECTED as error:
+        except Exception as error:
+            if not expected(error):
+                raise
             if isinstance(error, OSError) and error.errno == errno.EPIPE:
                 _quiet_stdout()
                 raise SystemExit(EXIT_PIPE) from None
