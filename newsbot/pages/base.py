@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
@@ -39,6 +40,36 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     return text
 
 
+def parse_html(text: str) -> Any:
+    """Parse a decoded page once with lxml's C parser into plain elements; return the root element.
+
+    The same tree parsel builds (its create_root_node: stripped, NUL bytes dropped, recover,
+    huge_tree), without lxml.html's per-element class look-up. Wrap it as
+    `Selector(root=root, type="html")` where a site's CSS/XPath selector must run on it.
+    """
+    data = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(data, parser=parser)
+    return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
+
+
+def xpath(query: str) -> etree.XPath:
+    """Compile an XPath query once (plain strings back, not "smart" ones holding the tree)."""
+    return etree.XPath(query, smart_strings=False)
+
+
+def css(query: str) -> etree.XPath:
+    """Compile a CSS selector once, translated the way parsel translates it."""
+    from parsel.csstranslator import css2xpath
+
+    return xpath(css2xpath(query))
+
+
+def element(node: Any) -> Any:
+    """Return the lxml element (or string) a parsel Selector wraps; an lxml element as it is."""
+    return node.root if isinstance(node, Selector) else node
+
+
 def clean_text(text: str | None) -> str:
     """Collapse whitespace (NBSP and thin spaces too) and drop soft hyphens and zero-width marks."""
     if not text:
@@ -64,22 +95,20 @@ class ClassIndex:
     would otherwise make a dozen of those.
     """
 
-    def __init__(self, sel: Selector) -> None:
+    _WITH_CLASS = xpath("//*[contains(@class, '__')]")
+
+    def __init__(self, sel: Selector | Any) -> None:
         self._by_prefix: dict[str, list] = {}
-        for element in sel.root.iter():
-            classes = element.get("class") if isinstance(element.tag, str) else None
-            for token in (classes or "").split():
+        for found in self._WITH_CLASS(element(sel)):
+            for token in found.get("class").split():
                 head, sep, _ = token.partition("__")
                 if sep:
-                    self._by_prefix.setdefault(head + "__", []).append(element)
+                    self._by_prefix.setdefault(head + "__", []).append(found)
 
-    def all(self, prefix: str, tag: str | None = None) -> list[Selector]:
-        """Return the elements carrying a class that starts with `prefix`, in document order."""
-        return [
-            Selector(root=e, type="html")
-            for e in self._by_prefix.get(prefix, ())
-            if tag is None or e.tag == tag
-        ]
+    def all(self, prefix: str, tag: str | None = None) -> list[Any]:
+        """Return the lxml elements carrying a class that starts with `prefix`, in document order."""
+        found = self._by_prefix.get(prefix, [])
+        return found if tag is None else [e for e in found if e.tag == tag]
 
 
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
@@ -96,11 +125,11 @@ def _visible_text(element: Any) -> Iterator[str]:
             yield child.tail
 
 
-def text_of(node: Selector | None) -> str:
-    """Return the visible text of a node: all text descendants, whitespace collapsed."""
+def text_of(node: Selector | Any | None) -> str:
+    """Return the visible text of a node (a parsel Selector or an lxml element), whitespace collapsed."""
     if node is None:
         return ""
-    root = node.root
+    root = element(node)
     if isinstance(root, str):
         return clean_text(root)
     return clean_text(" ".join(_visible_text(root)))
@@ -116,14 +145,33 @@ def first_text(nodes: SelectorList | list[Selector]) -> str | None:
     return text_of(first(nodes)) or None
 
 
-def inner_html(node: Selector) -> str:
-    """Return the serialised children of a node (its inner HTML)."""
-    return "".join(child.get() for child in node.xpath("./node()"))
+def inner_html(node: Selector | Any) -> str:
+    """Return the serialised children of a node (its inner HTML): text as it reads, elements as HTML.
+
+    The same string parsel's `"".join(n.get() for n in node.xpath("./node()"))` gives.
+    """
+    root = element(node)
+    if isinstance(root, str):
+        return ""
+    parts = [root.text or ""]
+    for child in root:
+        parts.append(etree.tostring(child, method="html", encoding="unicode", with_tail=False))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+_JSON_LD = xpath("//script[@type='application/ld+json']/text()")
+_META = xpath("//meta[@property=$name or @name=$name]/@content")
+_CANONICAL = xpath("//link[@rel='canonical']/@href")
+_HREFLANG = xpath("//link[@rel='alternate'][@hreflang]")
+_HTML_LANG = xpath("/html/@lang")
+_HTML_XML_LANG = xpath("/html/@xml:lang")
+_TAGS = xpath("//meta[@property='article:tag']/@content")
 
 
 def json_ld_objects(sel: Selector) -> Iterator[dict]:
     """Yield every JSON-LD object on the page, flattening lists and @graph."""
-    for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
+    for raw in _JSON_LD(element(sel)):
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError):  # broken, or nested past the recursion limit
@@ -160,14 +208,14 @@ def json_ld_article(sel: Selector) -> dict:
 
 def meta_content(sel: Selector, name: str) -> str | None:
     """Return <meta property|name=NAME content> or None."""
-    value = sel.xpath(f"//meta[@property='{name}' or @name='{name}']/@content").get()
-    return clean_text(value) or None
+    values = _META(element(sel), name=name)
+    return clean_text(values[0]) or None if values else None
 
 
 def canonical_url(sel: Selector, url: str) -> str:
     """Return the page's canonical URL: <link rel=canonical>, og:url, else the fetched URL."""
     for value in (
-        sel.xpath("//link[@rel='canonical']/@href").get(),
+        next(iter(_CANONICAL(element(sel))), None),
         meta_content(sel, "og:url"),
     ):
         if value:
@@ -178,9 +226,9 @@ def canonical_url(sel: Selector, url: str) -> str:
 def hreflang_alternates(sel: Selector, url: str) -> dict[str, str]:
     """Return {language code: URL} from <link rel=alternate hreflang>, x-default left out."""
     out: dict[str, str] = {}
-    for link in sel.xpath("//link[@rel='alternate'][@hreflang]"):
-        code = (link.attrib.get("hreflang") or "").strip().lower()
-        href = (link.attrib.get("href") or "").strip()
+    for link in _HREFLANG(element(sel)):
+        code = (link.get("hreflang") or "").strip().lower()
+        href = (link.get("href") or "").strip()
         if code and href and code != "x-default":
             out[code.split("-")[0]] = urljoin(url, href)
     return out
@@ -189,7 +237,8 @@ def hreflang_alternates(sel: Selector, url: str) -> dict[str, str]:
 def language_hints(sel: Selector, json_ld: Mapping) -> dict[str, str]:
     """Return the languages the page declares: <html lang>, og:locale, JSON-LD inLanguage."""
     hints: dict[str, str] = {}
-    html_lang = sel.xpath("/html/@lang").get() or sel.xpath("/html/@xml:lang").get()
+    root = element(sel)
+    html_lang = next(iter(_HTML_LANG(root) or _HTML_XML_LANG(root)), None)
     if html_lang and html_lang.strip():
         hints["html"] = html_lang.strip()
     locale = meta_content(sel, "og:locale")
@@ -249,7 +298,8 @@ class ArticlePage:
     marker: ClassVar[str]  # a string every page of the layout contains: a cheap first test
 
     def __init__(self, sel: Selector, url: str) -> None:
-        self.sel = sel
+        self.sel = sel  # for a site's own selectors; page objects query `root` with compiled XPath
+        self.root = sel.root
         self.url = url
         self.json_ld = json_ld_article(sel)
 
@@ -281,7 +331,7 @@ class ArticlePage:
     def authors(self) -> list[str]:
         return json_ld_authors(self.json_ld)
 
-    def body(self) -> Selector | None:
+    def body(self) -> Selector | Any | None:
         return None  # a layout (or the site's `body` selector) says where the story is
 
     def published(self) -> tuple[str | None, str | None]:
@@ -297,7 +347,7 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        return [clean_text(t) for t in self.sel.xpath("//meta[@property='article:tag']/@content").getall()]
+        return [clean_text(t) for t in _TAGS(self.root)]
 
     def rubric(self) -> str | None:
         return meta_content(self.sel, "article:section")
@@ -346,7 +396,7 @@ class _Fields:
     title: str
     lead: str | None
     authors: list[str]
-    body: Selector | None
+    body: Selector | Any | None  # a parsel Selector or an lxml element
     published: tuple[str | None, str | None]
     modified: tuple[str | None, str | None]
     views: str | None
@@ -432,9 +482,10 @@ def parse_with(
     text, refused = page_text(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    sel = Selector(text=text)
-    if nesting_depth(sel.root) > MAX_DEPTH:
+    root = parse_html(text)
+    if nesting_depth(root) > MAX_DEPTH:
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
+    sel = Selector(root=root, type="html")
     return build_article(page_cls(sel, url), page, text, site=site, extractor_version=extractor_version)
 
 

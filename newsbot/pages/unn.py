@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -24,12 +25,15 @@ from newsbot.pages.base import (
     build_article,
     class_prefix,
     clean_text,
+    css,
     decode_html,
     first,
     first_text,
     page_text,
+    parse_html,
     raw_page,
     text_of,
+    xpath,
 )
 from newsbot.pages.guard import MAX_DEPTH, nesting_depth
 from newsbot.sites import Site, get_site
@@ -76,9 +80,18 @@ def amp_canonical(url: str) -> str:
     return parts._replace(path=path).geturl()
 
 
-def page_dateline(sel: Selector) -> str | None:
+# Page objects query the lxml tree with XPath compiled once here (no parsel Selector per node).
+_DATELINE = xpath("//h1/following::text()[normalize-space()][position() <= 6]")
+
+
+def _prefixed(prefix: str, path: str = ".//*") -> Any:
+    """Compile `path` narrowed to elements with a CSS-module class starting with `prefix`."""
+    return xpath(f"{path}[{class_prefix(prefix)}]")
+
+
+def page_dateline(sel: Selector | Any) -> str | None:
     """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN"), or None."""
-    texts = sel.xpath("//h1/following::text()[normalize-space()][position() <= 6]").getall()
+    texts = _DATELINE(sel.root if isinstance(sel, Selector) else sel)
     return next((place for text in texts if (place := dateline_place(clean_text(text)))), None)
 
 
@@ -88,26 +101,33 @@ class NextArticlePage(_ArticlePage):
     layout = "next"
     marker = "single-news-card_"
 
+    _MATCH = _prefixed("single-news-card_body__", "//*")
+    _P = xpath(".//p")
+    _BLOCK_TITLE = _prefixed("news-block_title__")
+    _CARD = _prefixed("news-card_root__", ".//a")
+    _CARD_DATE = _prefixed("news-card_date__")
+    _CARD_VIEWS = _prefixed("news-card_views__")
+
     def __init__(self, sel: Selector, url: str) -> None:
         super().__init__(sel, url)
-        self.classes = ClassIndex(sel)
+        self.classes = ClassIndex(self.root)
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(sel.xpath(f"//*[{class_prefix('single-news-card_body__')}]"))
+        return bool(cls._MATCH(sel.root))
 
     def title(self) -> str:
         return first_text(self.classes.all("single-news-card_newsTitle__")) or super().title()
 
     def lead(self) -> str | None:
-        paragraphs = [p for a in self.classes.all("single-news-card_announce__") for p in a.xpath(".//p")]
+        paragraphs = [p for a in self.classes.all("single-news-card_announce__") for p in self._P(a)]
         return clean_text(" ".join(text_of(p) for p in paragraphs)) or None
 
     def authors(self) -> list[str]:
         names = [text_of(a) for a in self.classes.all("single-news-card_author__")]
         return [n for n in names if n] or super().authors()
 
-    def body(self) -> Selector | None:
+    def body(self) -> Any | None:
         return first(self.classes.all("single-news-card_body__"))
 
     def _info_items(self) -> list[str]:
@@ -133,19 +153,19 @@ class NextArticlePage(_ArticlePage):
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.classes.all("news-block_root__", tag="section"):
-            slug = block_slug(first_text(block.xpath(f".//*[{class_prefix('news-block_title__')}]")) or "")
-            for card in block.xpath(f".//a[{class_prefix('news-card_root__')}]"):
+            slug = block_slug(first_text(self._BLOCK_TITLE(block)) or "")
+            for card in self._CARD(block):
                 out.append(self._card_teaser(card, slug))
         return out
 
-    def _card_teaser(self, card: Selector, slug: str) -> Teaser:
-        date = card.xpath(f".//*[{class_prefix('news-card_date__')}]")
-        views = card.xpath(f".//*[{class_prefix('news-card_views__')}]")
+    def _card_teaser(self, card: Any, slug: str) -> Teaser:
+        date = self._CARD_DATE(card)
+        views = self._CARD_VIEWS(card)
         title, labels = card_title(card)
         return Teaser(
             title=title,
             block=slug,
-            url=self._abs(card.attrib.get("href")),
+            url=self._abs(card.get("href")),
             published_raw=first_text(date),
             views_raw=first_text(views),
             labels=labels,
@@ -159,56 +179,68 @@ class Y2024ArticlePage(_ArticlePage):
 
     marker = "article-page__text"
 
+    _MATCH = xpath("//article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]")
+    _TITLE = css("h1.article-page__title")
+    _LEAD = css(".article-page__lead")
+    _AUTHOR = css(".article-page__author")
+    _BODY = css("div.article-page__text")
+    _DATE = css("time.article-page__date")
+    _VIEWS = css(".article-page__views")
+    _TAG = css(".article-page__tags a")
+    _RUBRIC = css(".article-page__rubric")
+    _BLOCK = css("section.teaser-block")
+    _BLOCK_TITLE = css(".teaser-block__title")
+    _TEASER = css(".teaser")
+    _TEASER_LINK = css("a.teaser__link")
+    _TEASER_DATE = css(".teaser__date")
+    _TEASER_VIEWS = css(".teaser__views")
+
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(
-            sel.xpath(
-                "//article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]"
-            )
-        )
+        return bool(cls._MATCH(sel.root))
 
     def title(self) -> str:
-        return first_text(self.sel.css("h1.article-page__title")) or super().title()
+        return first_text(self._TITLE(self.root)) or super().title()
 
     def lead(self) -> str | None:
-        return first_text(self.sel.css(".article-page__lead"))
+        return first_text(self._LEAD(self.root))
 
     def authors(self) -> list[str]:
-        names = [text_of(a) for a in self.sel.css(".article-page__author")]
+        names = [text_of(a) for a in self._AUTHOR(self.root)]
         return [n for n in names if n] or super().authors()
 
-    def body(self) -> Selector | None:
-        return first(self.sel.css("div.article-page__text"))
+    def body(self) -> Any | None:
+        return first(self._BODY(self.root))
 
     def published(self) -> tuple[str | None, str | None]:
-        node = self.sel.css("time.article-page__date")
+        node = self._DATE(self.root)
         if not node:
             return super().published()
-        machine = node[0].attrib.get("datetime") or super().published()[1]
+        machine = node[0].get("datetime") or super().published()[1]
         return text_of(node[0]) or None, machine
 
     def views_raw(self) -> str | None:
-        return first_text(self.sel.css(".article-page__views"))
+        return first_text(self._VIEWS(self.root))
 
     def tags(self) -> list[str]:
-        return [t for t in (text_of(a) for a in self.sel.css(".article-page__tags a")) if t]
+        return [t for t in (text_of(a) for a in self._TAG(self.root)) if t]
 
     def rubric(self) -> str | None:
-        return first_text(self.sel.css(".article-page__rubric")) or super().rubric()
+        return first_text(self._RUBRIC(self.root)) or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
-        for block in self.sel.css("section.teaser-block"):
-            slug = block_slug(first_text(block.css(".teaser-block__title")) or "")
-            for card in block.css(".teaser"):
-                link = card.css("a.teaser__link")
-                date = card.css(".teaser__date")
-                views = card.css(".teaser__views")
+        for block in self._BLOCK(self.root):
+            slug = block_slug(first_text(self._BLOCK_TITLE(block)) or "")
+            for card in self._TEASER(block):
+                link = self._TEASER_LINK(card)
+                date = self._TEASER_DATE(card)
+                views = self._TEASER_VIEWS(card)
                 out.append(
                     Teaser(
                         title=first_text(link) or text_of(card),
                         block=slug,
-                        url=self._abs(link.attrib.get("href")),
+                        url=self._abs(link[0].get("href") if link else None),
                         published_raw=first_text(date),
                         views_raw=first_text(views),
                     )
@@ -223,68 +255,76 @@ class LegacyArticlePage(_ArticlePage):
 
     marker = "b-news-"
 
+    _MATCH = xpath("//div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]")
+    _TITLE = xpath("//h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1")
+    _AUTHOR = xpath("//span[@itemprop='author']//span[@itemprop='name']")
+    _BODY = xpath("//div[contains(@class, 'b-news-text')]")
+    _DATE = xpath("//span[contains(@class, 'datelink')]")
+    _VIEWS = xpath("//span[@class='view']")
+    _TAG = xpath("//div[contains(@class,'b-news-tags')]//a")
+    _RUBRIC = xpath("//span[@itemprop='articleSection']")
+    _BLOCK = xpath("//div[contains(@class,'b-more-news')]")
+    _BLOCK_NAME = xpath("./div[contains(@class,'b-block-name')]")
+    _FEED = xpath(".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]")
+    _ITEM = xpath(".//li")
+    _ITEM_LINK = xpath(".//h3/a")
+    _CLOCK = xpath("./span[@class='date']/text()")
+    _LABEL = xpath(".//span[@class=$name]")
+
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(
-            sel.xpath("//div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]")
-        )
+        return bool(cls._MATCH(sel.root))
 
     def title(self) -> str:
-        query = "//h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1"
-        return first_text(self.sel.xpath(query)) or super().title()
+        return first_text(self._TITLE(self.root)) or super().title()
 
     def authors(self) -> list[str]:
-        names = self.sel.xpath("//span[@itemprop='author']//span[@itemprop='name']")
-        found = [text_of(n) for n in names if text_of(n)]
+        found = [t for t in (text_of(n) for n in self._AUTHOR(self.root)) if t]
         return found or super().authors()
 
-    def body(self) -> Selector | None:
-        return first(self.sel.xpath("//div[contains(@class, 'b-news-text')]"))
+    def body(self) -> Any | None:
+        return first(self._BODY(self.root))
 
     def published(self) -> tuple[str | None, str | None]:
-        node = self.sel.xpath("//span[contains(@class, 'datelink')]")
+        node = self._DATE(self.root)
         if not node:
             return super().published()
-        return text_of(node[0]) or None, node[0].attrib.get("content") or super().published()[1]
+        return text_of(node[0]) or None, node[0].get("content") or super().published()[1]
 
     def views_raw(self) -> str | None:
-        return first_text(self.sel.xpath("//span[@class='view']"))
+        return first_text(self._VIEWS(self.root))
 
     def tags(self) -> list[str]:
-        return [
-            t for t in (text_of(a) for a in self.sel.xpath("//div[contains(@class,'b-news-tags')]//a")) if t
-        ]
+        return [t for t in (text_of(a) for a in self._TAG(self.root)) if t]
 
     def rubric(self) -> str | None:
-        return first_text(self.sel.xpath("//span[@itemprop='articleSection']")) or super().rubric()
+        return first_text(self._RUBRIC(self.root)) or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         # "Свежие новости раздела": per-day lists whose items carry only a clock time, so each
         # time is joined to its day header ("Четверг, 3 декабря 2020, 19:01").
         out: list[Teaser] = []
-        for block in self.sel.xpath("//div[contains(@class,'b-more-news')]"):
-            heading = block.xpath("./div[contains(@class,'b-block-name')]")
+        for block in self._BLOCK(self.root):
+            heading = self._BLOCK_NAME(block)
             slug = block_slug(text_of(heading[0])) if heading else "latest"
             day = ""
-            for node in block.xpath(
-                ".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]"
-            ):
-                if "h-news-feed" not in (node.attrib.get("class") or ""):
+            for node in self._FEED(block):
+                if "h-news-feed" not in (node.get("class") or ""):
                     day = text_of(node)
                     continue
-                for item in node.xpath(".//li"):
-                    link = item.xpath(".//h3/a")
+                for item in self._ITEM(node):
+                    link = self._ITEM_LINK(item)
                     if link:
                         out.append(self._latest_teaser(item, link[0], slug, day))
         return out
 
-    def _latest_teaser(self, item: Selector, link: Selector, slug: str, day: str) -> Teaser:
-        clock = clean_text(item.xpath("./span[@class='date']/text()").get())
-        labels = [name.title() for name in ("photo", "video") if item.xpath(f".//span[@class='{name}']")]
+    def _latest_teaser(self, item: Any, link: Any, slug: str, day: str) -> Teaser:
+        clock = clean_text(next(iter(self._CLOCK(item)), None))
+        labels = [name.title() for name in ("photo", "video") if self._LABEL(item, name=name)]
         return Teaser(
             title=text_of(link),
             block=slug,
-            url=self._abs(link.attrib.get("href")),
+            url=self._abs(link.get("href")),
             published_raw=(f"{day}, {clock}" if day and clock else clock) or None,
             labels=labels,
         )
@@ -304,72 +344,82 @@ class AmpArticlePage(_ArticlePage):
     layout = "amp"
     marker = "cdn.ampproject.org"
 
+    _MATCH = xpath("//script[contains(@src, 'cdn.ampproject.org/v0')]")
+    _TITLE = xpath("//h1")
+    _HAS_P = xpath("//*[p]")
+    _P = xpath("./p")
+    _AFTER_TITLE = xpath("//h1/following::text()[normalize-space()][position() <= 12]")
+    _TIME = xpath("//h1/following::time[1]")
+    _LEAVES = xpath("//body//*[not(self::a)][normalize-space()][not(*)]")
+    _NEXT = xpath("./following-sibling::*[1]")
+    _LINKS = xpath(".//a[@href][normalize-space()]")
+    _CARD = xpath("./ancestor::li[1]")
+    _CARD_TEXT = xpath(".//text()[not(ancestor::a)]")
+
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(sel.xpath("//script[contains(@src, 'cdn.ampproject.org/v0')]"))
+        return bool(cls._MATCH(sel.root))
 
     def title(self) -> str:
-        return first_text(self.sel.xpath("//h1")) or super().title()
+        return first_text(self._TITLE(self.root)) or super().title()
 
-    def body(self) -> Selector | None:
+    def body(self) -> Any | None:
         best, best_size = None, 0
-        for node in self.sel.xpath("//*[p]"):
-            size = sum(len(text_of(p)) for p in node.xpath("./p"))
+        for node in self._HAS_P(self.root):
+            size = sum(len(text_of(p)) for p in self._P(node))
             if size > best_size:
                 best, best_size = node, size
         return best
 
     def views_raw(self) -> str | None:
-        texts = self.sel.xpath("//h1/following::text()[normalize-space()][position() <= 12]").getall()
+        texts = self._AFTER_TITLE(self.root)
         return next((clean_text(t) for t in texts if mentions_views(t)), None)
 
     def published(self) -> tuple[str | None, str | None]:
-        visible = first_text(self.sel.xpath("//h1/following::time[1]"))
+        visible = first_text(self._TIME(self.root))
         return visible, super().published()[1]
 
     def teasers(self) -> list[Teaser]:
         body = self.body()
-        inside = set(body.root.iter()) if body is not None else set()
+        inside = set(body.iter()) if body is not None else set()
         out: list[Teaser] = []
-        for heading in self.sel.xpath("//body//*[not(self::a)][normalize-space()][not(*)]"):
+        for heading in self._LEAVES(self.root):
             text = text_of(heading)
-            if heading.root in inside or text.rstrip(":").lower() not in BLOCK_SLUGS:
+            if heading in inside or text.rstrip(":").lower() not in BLOCK_SLUGS:
                 continue
             slug = block_slug(text)
-            container = heading.xpath("./following-sibling::*[1]")
+            container = self._NEXT(heading)
             seen: set[tuple[str, str | None]] = set()  # a list may print every title twice
-            for link in container.xpath(".//a[@href][normalize-space()]") if container else []:
-                card = link.xpath("./ancestor::li[1]")
-                url = self._abs(link.attrib.get("href"))
+            for link in self._LINKS(container[0]) if container else []:
+                card = self._CARD(link)
+                url = self._abs(link.get("href"))
                 if (slug, url) in seen:
                     continue
                 seen.add((slug, url))
                 # The link's text and the card's text outside links (a stamp, a counter): the
                 # split stage cuts them off the title.
-                tail = (
-                    clean_text(" ".join(card[0].xpath(".//text()[not(ancestor::a)]").getall()))
-                    if card
-                    else ""
-                )
+                tail = clean_text(" ".join(self._CARD_TEXT(card[0]))) if card else ""
                 out.append(Teaser(title=f"{text_of(link)} {tail}".strip(), block=slug, url=url))
         return out
 
 
-def card_title(card: Selector) -> tuple[str, list[str]]:
+_CARD_TITLE = _prefixed("news-card_title__")
+_CARD_TITLE_TEXT = xpath(f".//text()[not(ancestor::*[{class_prefix('news-card_label__')}])]")
+_CARD_LABELS = xpath(
+    f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{class_prefix('news-card_label__')}]"
+)
+
+
+def card_title(card: Selector | Any) -> tuple[str, list[str]]:
     """Return a Next.js news card's title and its labels ("Photo", "Exclusive", ...).
 
     Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text read
     glues them to the title; they are taken out as elements (fixtures/unn/en-next-*).
     """
-    label = class_prefix("news-card_label__")
-    title = card.xpath(f".//*[{class_prefix('news-card_title__')}]")
-    text = (
-        clean_text(" ".join(title[0].xpath(f".//text()[not(ancestor::*[{label}])]").getall()))
-        if title
-        else text_of(card)
-    )
-    nodes = card.xpath(f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{label}]")
-    return text, [t for t in (text_of(n) for n in nodes) if t]
+    card = card.root if isinstance(card, Selector) else card
+    title = _CARD_TITLE(card)
+    text = clean_text(" ".join(_CARD_TITLE_TEXT(title[0]))) if title else text_of(card)
+    return text, [t for t in (text_of(n) for n in _CARD_LABELS(card)) if t]
 
 
 LAYOUTS: tuple[type[_ArticlePage], ...] = (
@@ -402,9 +452,10 @@ def parse_article(
     text, refused = page_text(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    sel = Selector(text=text)
-    if nesting_depth(sel.root) > MAX_DEPTH:
+    root = parse_html(text)
+    if nesting_depth(root) > MAX_DEPTH:
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
+    sel = Selector(root=root, type="html")  # for a site's own selectors (unn.toml has none today)
     layout = detect_layout(sel, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
@@ -412,7 +463,7 @@ def parse_article(
     if isinstance(article, Article):
         if is_amp_url(article.url):  # an AMP page without <link rel=canonical>: drop /amp from its URL
             article.url = amp_canonical(article.url)
-        article.dateline = page_dateline(sel)
+        article.dateline = page_dateline(root)
     return article
 
 
