@@ -5,7 +5,10 @@ stage run over all of them in this process, CPU time (process_time) per page; ro
 and the figures are medians. The archive stage writes into a temporary archive in batches of 200
 items, as the crawl's pipeline does (FTS indexing and commits included).
 
-    python bench/bench_stages.py [--pages 400] [--rounds 3]
+Then the page object on every UNN article fixture (fixtures/unn/, real-size pages): CPU ms per page
+and per 40 KB of page (target: at most 1 ms per 40 KB), medians of --rounds rounds of --reps calls.
+
+    python bench/bench_stages.py [--pages 400] [--rounds 3] [--reps 50]
 """
 
 from __future__ import annotations
@@ -60,10 +63,28 @@ def one_round(html: bytes, canonical: str, n: int, tag: str) -> dict[str, float]
     return {name: seconds * 1000 / n for name, seconds in ms.items()}
 
 
+def fixture_round(reps: int) -> dict[str, tuple[float, int]]:
+    """Return {fixture name: (CPU ms per page object call, page bytes)} for the UNN article fixtures."""
+    from newsbot.pages import parse_page
+    from newsbot.replay import load_fixtures
+
+    out: dict[str, tuple[float, int]] = {}
+    for fixture in load_fixtures(REPO / "fixtures" / "unn"):
+        if (fixture.expected() or {}).get("kind") != "article":
+            continue
+        body = fixture.body()
+        started = time.process_time()
+        for _ in range(reps):
+            parse_page(body, fixture.url, fetched_at=fixture.fetched_at, headers=fixture.headers)
+        out[fixture.name] = ((time.process_time() - started) * 1000 / reps, len(body))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=50, help="page object calls per fixture per round")
     args = parser.parse_args()
     path = extdata() / UNN_PAGE
     if not path.exists():
@@ -79,6 +100,17 @@ def main() -> None:
         total += value
         print(f"  {name:12} {value:.2f} ms")
     print(f"  {'all':12} {total:.2f} ms (target for the page object alone: 2 ms)")
+
+    fixture_round(2)  # warm
+    fixture_rounds = [fixture_round(args.reps) for _ in range(args.rounds)]
+    print(f"UNN article fixtures, page object, {args.rounds} rounds of {args.reps}; CPU ms, medians:")
+    worst = 0.0
+    for name, (_, size) in fixture_rounds[0].items():
+        value = statistics.median(r[name][0] for r in fixture_rounds)
+        per40 = value / (size / 40_000)
+        worst = max(worst, per40)
+        print(f"  {name:40} {size / 1024:5.0f} KiB {value:5.2f} ms  {per40:.2f} ms per 40 KB")
+    print(f"  worst {worst:.2f} ms per 40 KB (target: at most 1 ms per 40 KB)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -262,6 +263,26 @@ def json_ld_authors(json_ld: Mapping) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=4096)
+def _join_rooted(origin: str, path: str) -> str:
+    return urljoin(origin, path)
+
+
+def absolute_url(base: str, href: str | None) -> str | None:
+    """Return `href` made absolute against `base` (urljoin), or None for an empty one.
+
+    A root-relative link ("/ru/news/1906059") depends only on the base's scheme and host, so
+    its join is cached: a site's teaser rails repeat the same links on page after page.
+    """
+    href = href.strip() if href else ""
+    if not href:
+        return None
+    scheme, sep, rest = base.partition("://")
+    if sep and href.startswith("/") and not href.startswith("//"):
+        return _join_rooted(f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}", href)
+    return urljoin(base, href)
+
+
 # --- page guards ----------------------------------------------------------------------------------
 
 
@@ -356,7 +377,7 @@ class ArticlePage:
         return []
 
     def _abs(self, href: str | None) -> str | None:
-        return urljoin(self.url, href.strip()) if href and href.strip() else None
+        return absolute_url(self.url, href)
 
 
 def select(sel: Selector, spec: FieldSelector) -> SelectorList:
