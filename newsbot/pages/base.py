@@ -162,7 +162,7 @@ def inner_html(node: Selector | Any) -> str:
 
 
 _JSON_LD = xpath("//script[@type='application/ld+json']/text()")
-_META = xpath("//meta[@property=$name or @name=$name]/@content")
+_METAS = xpath("//meta[@content]")
 _CANONICAL = xpath("//link[@rel='canonical']/@href")
 _HREFLANG = xpath("//link[@rel='alternate'][@hreflang]")
 _HTML_LANG = xpath("/html/@lang")
@@ -207,21 +207,37 @@ def json_ld_article(sel: Selector) -> dict:
     return {}
 
 
+_last_metas: tuple[Any, dict[str, str]] = (None, {})
+
+
+def _metas(root: Any) -> dict[str, str]:
+    """Return {property or name: content of the first such <meta>} for a tree, in one pass.
+
+    A page object asks for half a dozen metas; the last tree's index is kept (the reference keeps
+    that tree alive, so the identity test cannot match another page's tree).
+    """
+    global _last_metas
+    if _last_metas[0] is root:
+        return _last_metas[1]
+    index: dict[str, str] = {}
+    for meta in _METAS(root):
+        content = meta.get("content")
+        for key in (meta.get("property"), meta.get("name")):
+            if key is not None:
+                index.setdefault(key, content)
+    _last_metas = (root, index)
+    return index
+
+
 def meta_content(sel: Selector, name: str) -> str | None:
-    """Return <meta property|name=NAME content> or None."""
-    values = _META(element(sel), name=name)
-    return clean_text(values[0]) or None if values else None
+    """Return <meta property|name=NAME content> (the first in the page) or None."""
+    return clean_text(_metas(element(sel)).get(name)) or None
 
 
 def canonical_url(sel: Selector, url: str) -> str:
     """Return the page's canonical URL: <link rel=canonical>, og:url, else the fetched URL."""
-    for value in (
-        next(iter(_CANONICAL(element(sel))), None),
-        meta_content(sel, "og:url"),
-    ):
-        if value:
-            return urljoin(url, value.strip())
-    return url
+    value = next(iter(_CANONICAL(element(sel))), None) or meta_content(sel, "og:url")
+    return urljoin(url, value.strip()) if value else url
 
 
 def hreflang_alternates(sel: Selector, url: str) -> dict[str, str]:
