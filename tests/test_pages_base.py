@@ -88,3 +88,15 @@ def test_the_url_picks_the_shipped_site_when_none_is_given() -> None:
     page = parse_page(b"<html></html>", "https://unn.ua/en/news/x", fetched_at=FETCHED)
     assert isinstance(page, QuarantinedPage)
     assert page.reason.startswith("no title (generic layout)")
+
+
+def test_the_depth_guard_agrees_with_a_walk_of_every_element_at_the_limit() -> None:
+    from newsbot.pages.base import nested_deeper_than, parse_html
+    from newsbot.pages.guard import MAX_DEPTH, nesting_depth
+
+    for depth in (MAX_DEPTH - 3, MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH + 5):  # html and body are 2
+        for inner in ("x", "<!--c-->", "<b>y</b>"):
+            root = parse_html("<html><body>" + "<div>" * depth + inner + "</div>" * depth + "</body></html>")
+            assert nested_deeper_than(root) == (nesting_depth(root) > MAX_DEPTH), (depth, inner)
+    assert not nested_deeper_than(parse_html("<html><body>" + "<div>" * (MAX_DEPTH - 2) + "</body></html>"))
+    assert nested_deeper_than(parse_html("<html><body>" + "<div>" * (MAX_DEPTH - 1) + "</body></html>"))

@@ -17,7 +17,7 @@ from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
 from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
-from newsbot.pages.guard import MAX_DEPTH, nesting_depth, without_surrogates
+from newsbot.pages.guard import MAX_DEPTH, without_surrogates
 from newsbot.sites import FieldSelector, Site
 from newsbot.urls import accept_canonical
 
@@ -52,6 +52,21 @@ def parse_html(text: str) -> Any:
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     root = etree.fromstring(data, parser=parser)
     return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
+
+
+@lru_cache(maxsize=4)
+def _deeper_than(limit: int) -> etree.XPath:
+    # `limit` + 1 element steps from the document: an element `limit` + 1 deep (the root is 1)
+    return etree.XPath("/" + "/".join(["*"] * (limit + 1)))
+
+
+def nested_deeper_than(root: Any, limit: int = MAX_DEPTH) -> bool:
+    """Tell whether nodes nest more than `limit` deep under `root` (guard.nesting_depth(root) > limit).
+
+    One XPath of `limit` child steps: each step holds only the nodes of one level, so the cost is
+    one visit per node at most, in C (guard.nesting_depth walks every start and end in Python).
+    """
+    return bool(_deeper_than(limit)(root))
 
 
 def xpath(query: str) -> etree.XPath:
@@ -520,7 +535,7 @@ def parse_with(
     if refused:
         return QuarantinedPage(url, refused, page)
     root = parse_html(text)
-    if nesting_depth(root) > MAX_DEPTH:
+    if nested_deeper_than(root):
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     sel = Selector(root=root, type="html")
     return build_article(page_cls(sel, url), page, text, site=site, extractor_version=extractor_version)

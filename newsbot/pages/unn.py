@@ -26,6 +26,7 @@ from newsbot.pages.base import (
     class_prefix,
     clean_text,
     css,
+    nested_deeper_than,
     decode_html,
     first,
     first_text,
@@ -35,7 +36,7 @@ from newsbot.pages.base import (
     text_of,
     xpath,
 )
-from newsbot.pages.guard import MAX_DEPTH, nesting_depth
+from newsbot.pages.guard import MAX_DEPTH
 from newsbot.sites import Site, get_site
 from newsbot.text.furniture import dateline_place
 from newsbot.text.split import BLOCK_SLUGS, block_slug
@@ -453,7 +454,7 @@ def parse_article(
     if refused:
         return QuarantinedPage(url, refused, page)
     root = parse_html(text)
-    if nesting_depth(root) > MAX_DEPTH:
+    if nested_deeper_than(root):
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     sel = Selector(root=root, type="html")  # for a site's own selectors (unn.toml has none today)
     layout = detect_layout(sel, text)
