@@ -257,15 +257,19 @@ def history(ctx: click.Context, url: str, fmt: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "warc"]),
     default="jsonl",
     show_default=True,
-    help="One JSON object per line, or CSV.",
+    help="One JSON object per line, CSV, or the articles' raw pages as WARC (-o FILE.warc.gz).",
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filters: Any) -> None:
     """Stream archived articles as JSON lines or CSV, one at a time (any archive size)."""
+    if fmt == "warc":
+        from newsbot.cli.warc import export_warc
+
+        return export_warc(ctx, output, query=query, **_filters(**filters))
     with opened(ctx) as archive:
         rows = queries.export_articles(archive.db, query=query, **_filters(**filters))
         if fmt == "csv":
@@ -441,3 +445,6 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
 from newsbot.cli.ingest import ingest  # noqa: E402
 
 archive_group.add_command(ingest)
+from newsbot.cli.warc import import_warc_command  # noqa: E402  (WARC files in: newsbot/cli/warc.py)
+
+archive_group.add_command(import_warc_command)
