@@ -391,7 +391,8 @@ def test_export_writes_warcinfo_then_one_response_per_stored_page(exported, craw
         stored = {
             url: (status, fetched_at)
             for url, status, fetched_at in archive.conn.execute(
-                "SELECT r.url, r.status, r.fetched_at FROM articles a JOIN raw_pages r ON r.id = a.raw_page_id"
+                "SELECT r.url, r.status, r.fetched_at FROM articles a"
+                " JOIN raw_pages r ON r.id = a.raw_page_id"
             )
         }
     with exported.open("rb") as stream:
@@ -430,7 +431,10 @@ def test_round_trip_gives_the_same_articles(exported, crawled, tmp_path) -> None
     with sqlite3.connect(crawled) as before, sqlite3.connect(db) as after:
         query = f"SELECT {ROUND_TRIP_COLUMNS} FROM articles ORDER BY url"
         assert after.execute(query).fetchall() == before.execute(query).fetchall()
-        links = "SELECT a.url, l.kind, l.position, l.title, l.target_url FROM links l JOIN articles a ON a.id = l.from_article_id ORDER BY 1, 2, 3"
+        links = (
+            "SELECT a.url, l.kind, l.position, l.title, l.target_url, l.published_utc FROM links l"
+            " JOIN articles a ON a.id = l.from_article_id ORDER BY 1, 2, 3"
+        )
         assert after.execute(links).fetchall() == before.execute(links).fetchall()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsbot.replay import Fixture, load_fixtures
+from newsbot.replay import Fixture
 from newsbot.warc import warc_date
 
 
