@@ -9,6 +9,10 @@ with the pages, so each kind also runs on --small pages and the figures are marg
 CPU and wall time over (big - small) pages. CPU is the child process's user + system time
 (getrusage). Runs alternate import, crawl, import, crawl, ...; medians are printed.
 
+Reading alone is measured too, in this process: newsbot.warc's reader (its own gzip framing,
+warcio's record parser) beside warcio's ArchiveIterator and, when installed, FastWARC's, each
+reading every record's decoded payload; CPU ms per record, alternated, medians.
+
     python bench/bench_warc.py [--pages 2000] [--small 50] [--repeat 3]
 """
 
@@ -86,6 +90,53 @@ def crawl_command(inputs: tuple[Path, Path, Path], db: Path) -> list[str]:
     return [sys.executable, __file__, "--crawl-worker", str(replay), str(urls_file), str(db)]
 
 
+def read_newsbot(path: Path) -> int:
+    from newsbot.warc import WarcPage, segments, to_page
+
+    return sum(isinstance(to_page(segment, path.name), WarcPage) for segment in segments(path))
+
+
+def read_warcio(path: Path) -> int:
+    from warcio.archiveiterator import ArchiveIterator
+
+    count = 0
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                record.content_stream().read()
+                count += 1
+    return count
+
+
+def read_fastwarc(path: Path) -> int:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType  # type: ignore[import-not-found]
+
+    count = 0
+    for record in ArchiveIterator(str(path), record_types=WarcRecordType.response, parse_http=True):
+        record.reader.read()
+        count += 1
+    return count
+
+
+def compare_readers(path: Path, repeat: int) -> None:
+    """Print CPU ms per record of each reader over the same file (alternated, medians)."""
+    readers = {"newsbot.warc": read_newsbot, "warcio": read_warcio}
+    try:
+        import fastwarc  # type: ignore[import-not-found]  # noqa: F401
+
+        readers["fastwarc"] = read_fastwarc
+    except ImportError:
+        print("  (FastWARC is not installed: pip install fastwarc to compare it)")
+    cpu: dict[str, list[float]] = {name: [] for name in readers}
+    for _ in range(max(3, repeat)):
+        for name, read in readers.items():
+            started = time.process_time()
+            records = read(path)
+            cpu[name].append((time.process_time() - started) / records * 1000)
+    for name, values in cpu.items():
+        print(f"  reading with {name:12}: {statistics.median(values):.3f} CPU ms per response record")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -103,6 +154,8 @@ def main() -> None:
             f"{args.pages} article pages (copies of the fixtures), {big[2].stat().st_size:,} bytes of WARC; "
             f"marginal over a {args.small}-page run; Python {sys.version.split()[0]}"
         )
+        print("reading the records alone (no extraction, no archive):")
+        compare_readers(big[2], args.repeat)
         figures: dict[str, list[tuple[float, float]]] = {"import": [], "crawl": []}
         run = 0
         for round_ in range(args.repeat):
