@@ -13,7 +13,7 @@ Reading alone is measured too, in this process: newsbot.warc's reader (its own g
 warcio's record parser) beside warcio's ArchiveIterator and, when installed, FastWARC's, each
 reading every record's decoded payload; CPU ms per record, alternated, medians.
 
-    python bench/bench_warc.py [--pages 2000] [--small 50] [--repeat 3]
+    python -m bench.bench_warc [--pages 2000] [--small 50] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
 def build_inputs(folder: Path, pages: int) -> tuple[Path, Path, Path]:
     """Write `pages` article copies as a replay folder, a URL list and a .warc.gz; return the three."""
-    from bench_crawl import build_replay_dir
+    from bench.bench_crawl import build_replay_dir
 
     from newsbot.items import RawPage
     from newsbot.replay import load_fixtures
