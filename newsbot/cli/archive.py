@@ -17,9 +17,9 @@ import click
 
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
+from newsbot.cli.output import DATE
 from newsbot.items import QuarantinedPage
 
-DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 CELL_WIDTH = 60  # widest cell in table output; longer values end in "…"
 
 
@@ -443,8 +443,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
 
 # The writer of multi-machine mode lives with the rest of the Redis code (newsbot/cli/ingest.py).
 from newsbot.cli.ingest import ingest  # noqa: E402
+from newsbot.cli.warc import import_warc_command  # noqa: E402  (WARC files in)
 
 archive_group.add_command(ingest)
-from newsbot.cli.warc import import_warc_command  # noqa: E402  (WARC files in: newsbot/cli/warc.py)
-
 archive_group.add_command(import_warc_command)

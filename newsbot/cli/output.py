@@ -7,6 +7,9 @@ from typing import IO, Any
 
 import click
 
+# The date forms every --since/--until of the archive commands takes.
+DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+
 
 def input_lines(text: str | None, file: IO[str] | None) -> Iterable[str]:
     """Return [TEXT], or the lines of --file without their line ends; exactly one must be given."""

@@ -15,7 +15,7 @@ import click
 
 from archive import queries
 from newsbot import __version__
-from newsbot.cli.archive import DATE, CommandError, opened
+from newsbot.cli.output import DATE
 
 IMPORT_SPIDER = "import-warc"  # crawl_runs.spider of an import
 
@@ -73,6 +73,7 @@ def import_warc_command(
     stored.
     """
     from newsbot import warc
+    from newsbot.cli.archive import CommandError, opened
     from newsbot.pages import parse_page
     from newsbot.process import enrich_article
     from newsbot.run import project_settings
@@ -199,6 +200,7 @@ def export_warc(ctx: click.Context, output: Any, **filters: Any) -> None:
     standard output always is.
     """
     from archive.warc import pages_to_export
+    from newsbot.cli.archive import opened
     from newsbot.warc import write_warc
 
     name = getattr(output, "name", "-")
