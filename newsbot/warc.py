@@ -632,6 +632,43 @@ def status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
+def _warc_writer(output: BinaryIO, *, gzip: bool) -> Any:
+    from warcio.warcwriter import WARCWriter
+
+    return WARCWriter(output, gzip=gzip, warc_version="1.1")
+
+
+def _write_warcinfo(writer: Any, filename: str, software: str, description: str | None) -> None:
+    info = {"software": software, "format": "WARC File Format 1.1"}
+    if description:
+        info["description"] = description
+    writer.write_record(writer.create_warcinfo_record(filename, info))
+
+
+def _write_response(writer: Any, page: RawPage, *, decoded: bool) -> None:
+    """Write one page as a response record.
+
+    `decoded` says the body has had its content encoding undone (as the archive stores it), so a
+    Content-Encoding header would lie and is left out; a transfer encoding is always undone by the
+    time a body is whole. Content-Length is set to the body's length.
+    """
+    from warcio.statusandheaders import StatusAndHeaders
+
+    dropped = {"transfer-encoding", "content-length"} | ({"content-encoding"} if decoded else set())
+    header_pairs = [(name, value) for name, value in page.headers.items() if name.lower() not in dropped]
+    header_pairs.append(("Content-Length", str(len(page.body))))
+    http = StatusAndHeaders(status_line(page.status), header_pairs, protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        page.url,
+        "response",
+        payload=io.BytesIO(page.body),
+        length=len(page.body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
+    )
+    writer.write_record(record)
+
+
 def write_warc(
     pages: Iterable[RawPage],
     output: BinaryIO,
@@ -641,37 +678,82 @@ def write_warc(
     gzip: bool = True,
     description: str | None = None,
 ) -> int:
-    """Write a warcinfo record and one response record per page; return how many pages.
+    """Write a warcinfo record and one response record per stored page; return how many pages.
 
     Each record carries the page's HTTP status, its stored headers (the transfer and content
     encodings left out, because the stored body is decoded; Content-Length set to the body's
     length) and its fetch time as WARC-Date. With `gzip` each record is its own gzip member.
     """
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    writer = WARCWriter(output, gzip=gzip, warc_version="1.1")
-    info = {"software": software, "format": "WARC File Format 1.1"}
-    if description:
-        info["description"] = description
-    writer.write_record(writer.create_warcinfo_record(filename, info))
+    writer = _warc_writer(output, gzip=gzip)
+    _write_warcinfo(writer, filename, software, description)
     count = 0
     for page in pages:
-        header_pairs = [
-            (name, value)
-            for name, value in page.headers.items()
-            if name.lower() not in TRANSPORT_HEADERS and name.lower() != "content-length"
-        ]
-        header_pairs.append(("Content-Length", str(len(page.body))))
-        http = StatusAndHeaders(status_line(page.status), header_pairs, protocol="HTTP/1.1")
-        record = writer.create_warc_record(
-            page.url,
-            "response",
-            payload=io.BytesIO(page.body),
-            length=len(page.body),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
-        )
-        writer.write_record(record)
+        _write_response(writer, page, decoded=True)
         count += 1
     return count
+
+
+class RotatingWarcWriter:
+    """Append response records to WARC files in a folder, starting a new file past `max_bytes`.
+
+    A file is written under its final name plus ".open" and renamed when it is full or closed,
+    so a reader never takes a file still being written for a finished one. Names follow Common
+    Crawl's: PREFIX-YYYYMMDDHHMMSS-NNNNN.warc.gz (the moment the file was started, a serial).
+    Each file starts with a warcinfo record; each record is its own gzip member.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        prefix: str,
+        max_bytes: int,
+        software: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.folder = folder
+        self.prefix = prefix
+        self.max_bytes = max(1, max_bytes)
+        self.software = software
+        self.clock = clock
+        self.finished: list[Path] = []
+        self._serial = 0
+        self._path: Path | None = None
+        self._stream: BinaryIO | None = None
+        self._writer: Any = None
+
+    def write(self, page: RawPage, *, decoded: bool) -> None:
+        """Write one page; start a new file first when there is none open."""
+        if self._stream is None:
+            self._open()
+        assert self._stream is not None
+        _write_response(self._writer, page, decoded=decoded)
+        self._stream.flush()
+        if self._stream.tell() >= self.max_bytes:
+            self._finish()
+
+    def close(self) -> list[Path]:
+        """Finish the open file; return every file written."""
+        self._finish()
+        return list(self.finished)
+
+    def _open(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = self.clock().astimezone(UTC).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._serial += 1
+            path = self.folder / f"{self.prefix}-{stamp}-{self._serial:05d}.warc.gz"
+            if not path.exists() and not path.with_name(path.name + ".open").exists():
+                break
+        self._path = path
+        self._stream = path.with_name(path.name + ".open").open("xb")
+        self._writer = _warc_writer(self._stream, gzip=True)
+        _write_warcinfo(self._writer, path.name, self.software, "responses fetched by a newsbot crawl")
+
+    def _finish(self) -> None:
+        if self._stream is None or self._path is None:
+            return
+        self._stream.close()
+        self._path.with_name(self._path.name + ".open").rename(self._path)
+        self.finished.append(self._path)
+        self._stream = self._writer = self._path = None
