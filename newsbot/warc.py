@@ -164,39 +164,42 @@ def _find(stream: BinaryIO, start: int, marker: bytes) -> int | None:
 
 
 def _gzip_segments(stream: BinaryIO) -> Iterator[Segment]:
+    """Yield the records of each gzip member, and each damaged stretch between members as one."""
     offset = 0
-    while True:
+    damaged_at: int | None = None  # where the current run of unreadable bytes began
+    damage: tuple[str, str] | None = None  # what was found there first
+    size = _size(stream)
+    while offset < size:
         stream.seek(offset)
-        head = stream.read(len(GZIP_MAGIC))
-        if not head:
-            return
-        if head != GZIP_MAGIC:
-            following = _find(stream, offset + 1, GZIP_MAGIC)
-            end = following if following is not None else _size(stream)
-            yield Segment(
-                offset, end - offset, problem=(NOT_WARC, f"{end - offset} bytes outside any gzip member")
-            )
-            if following is None:
-                return
-            offset = following
-            continue
-        stream.seek(offset)
-        member, consumed, problem = _inflate_member(stream)
-        if member is not None:
-            # Records inside one member share its offset (a member normally holds exactly one).
-            yield from _plain_segments(io.BytesIO(member), base=offset, whole=consumed)
+        if stream.read(len(GZIP_MAGIC)) == GZIP_MAGIC:
+            stream.seek(offset)
+            member, consumed, problem = _inflate_member(stream)
+        else:
+            member, consumed, problem = None, 0, (NOT_WARC, "bytes outside any gzip member")
+        if member is not None or (problem and problem[0] == TOO_LARGE):
+            if damaged_at is not None:
+                yield _damage(damaged_at, offset, damage)
+                damaged_at = None
+            if member is None:  # whole but too large: skipped, and reading goes on after it
+                yield Segment(offset, consumed, problem=problem)
+            else:  # records inside one member share its offset (a member normally holds one)
+                yield from _plain_segments(io.BytesIO(member), base=offset, whole=consumed)
             offset += consumed
             continue
-        assert problem is not None
-        if problem[0] == CUT_SHORT:
-            yield Segment(offset, consumed, problem=problem)
-            return
+        if damaged_at is None:
+            damaged_at, damage = offset, problem
+        # A damaged member has no length to skip by: read on from the next gzip header after its
+        # start. One inside the damaged bytes by chance fails too and joins the same stretch.
         following = _find(stream, offset + 1, GZIP_MAGIC)
-        end = following if following is not None else _size(stream)
-        yield Segment(offset, end - offset, problem=problem)
-        if following is None:
-            return
-        offset = following
+        offset = following if following is not None else size
+    if damaged_at is not None:
+        yield _damage(damaged_at, size, damage)
+
+
+def _damage(start: int, end: int, problem: tuple[str, str] | None) -> Segment:
+    assert problem is not None
+    kind, detail = problem
+    return Segment(start, end - start, problem=(kind, f"{detail}: {end - start} bytes skipped"))
 
 
 def _size(stream: BinaryIO) -> int:
@@ -204,32 +207,36 @@ def _size(stream: BinaryIO) -> int:
 
 
 def _inflate_member(stream: BinaryIO) -> tuple[bytes | None, int, tuple[str, str] | None]:
-    """Decompress the gzip member at the stream's position: (data, bytes it spans, problem)."""
+    """Decompress the gzip member at the stream's position: (data, bytes it spans, problem).
+
+    A member past MAX_RECORD_BYTES is decompressed to its end but not kept, so reading can go on
+    after it; output is taken 1 MiB at a time, so a small member that inflates hugely cannot
+    exhaust memory.
+    """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    parts: list[bytes] = []
+    parts: list[bytes] | None = []
     size = read = 0
     try:
         while not inflater.eof:
-            chunk = stream.read(CHUNK)
-            if not chunk:
+            data = inflater.unconsumed_tail or stream.read(CHUNK)
+            if not data:
                 return None, read, (CUT_SHORT, "gzip member cut short at the end of the file")
-            read += len(chunk)
-            part = inflater.decompress(chunk)
+            if not inflater.unconsumed_tail:
+                read += len(data)
+            part = inflater.decompress(data, 1 << 20)
             size += len(part)
-            if size > MAX_RECORD_BYTES:
-                return (
-                    None,
-                    read,
-                    (
-                        TOO_LARGE,
-                        f"gzip member larger than {MAX_RECORD_BYTES >> 20} MiB "
-                        "(a whole file gzipped at once? `warcio recompress` splits it)",
-                    ),
-                )
-            parts.append(part)
+            if parts is not None:
+                parts.append(part)
+                if size > MAX_RECORD_BYTES:
+                    parts = None
     except zlib.error as error:
         return None, read, (BROKEN_GZIP, f"broken gzip member ({error})")
-    return b"".join(parts), read - len(inflater.unused_data), None
+    consumed = read - len(inflater.unused_data)
+    if parts is None:
+        limit = f"{MAX_RECORD_BYTES >> 20} MiB"
+        hint = "a whole file gzipped at once? `warcio recompress` writes one member per record"
+        return None, consumed, (TOO_LARGE, f"gzip member larger than {limit} ({hint})")
+    return b"".join(parts), consumed, None
 
 
 def _plain_segments(stream: BinaryIO, *, base: int, whole: int | None) -> Iterator[Segment]:

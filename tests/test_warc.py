@@ -9,6 +9,7 @@ import pytest
 from warc_files import Member, corrupt, cut_short, fixture_record, record_bytes, write_members
 from warcio.archiveiterator import ArchiveIterator
 
+from newsbot import warc
 from newsbot.items import RawPage
 from newsbot.warc import (
     BROKEN_GZIP,
@@ -58,6 +59,28 @@ def test_segments_pass_over_damage_to_the_next_member(tmp_path) -> None:
     assert [s.offset for s in found] == list(built.offsets.values())
     # A damaged stretch spans exactly the bytes up to the next member.
     assert found[0].length == len(members[0].data) and found[2].length == len(members[2].data)
+
+
+def test_a_gzip_header_inside_damaged_bytes_does_not_split_the_damage(tmp_path) -> None:
+    first, second = ARTICLES[:2]
+    member = fixture_record(first)
+    middle = len(member) // 2
+    damaged = member[:middle] + b"\x1f\x8b\x08" + bytes(13) + member[middle + 16 :]
+    members = [Member("damaged", damaged), Member(second.url, fixture_record(second))]
+    built = write_members(tmp_path / "a.warc.gz", members)
+    found = list(segments(built.path))
+    assert [s.problem[0] if s.problem else None for s in found] == [BROKEN_GZIP, None]
+    assert (found[0].offset, found[0].length) == (0, len(damaged))
+
+
+def test_a_member_too_large_is_skipped_whole_and_reading_goes_on(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(warc, "MAX_RECORD_BYTES", 4096)
+    big = record_bytes("https://unn.ua/news/big", b"<html>" + b"x" * 20_000 + b"</html>")
+    small = record_bytes("https://unn.ua/news/small", b"<html>small</html>")
+    built = write_members(tmp_path / "a.warc.gz", [Member("big", big), Member("small", small)])
+    found = list(segments(built.path))
+    assert [s.problem[0] if s.problem else None for s in found] == [warc.TOO_LARGE, None]
+    assert (found[0].length, found[1].offset) == (len(big), len(big))
 
 
 def test_a_member_cut_short_at_the_end_is_reported(tmp_path) -> None:
