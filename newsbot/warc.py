@@ -358,8 +358,11 @@ def to_page(segment: Segment, warc_file: str) -> WarcPage | Skip:
     page_headers = http_header_dict(http.headers)
     media_type = _media_type(page_headers, headers.get_header("WARC-Identified-Payload-Type"))
     if not 200 <= status < 300:
-        location = page_headers.get("Location") or page_headers.get("location")
+        location = _header(page_headers, "Location")
         return Skip(HTTP_STATUS, f"{url}: http {status}" + (f" -> {location}" if location else ""))
+    encoding = _header(page_headers, "Content-Encoding").lower()
+    if encoding not in ("", "identity") and encoding not in _decoders():
+        return Skip(UNREADABLE, f"{url}: payload in a Content-Encoding newsbot cannot undo ({encoding})")
     try:
         body = record.content_stream().read()
     except Exception as error:  # a payload whose Content-Encoding does not decode
@@ -387,11 +390,21 @@ def http_header_dict(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+def _header(headers: Mapping[str, str], wanted: str) -> str:
+    """Return a header's value whatever the case of its name, "" when absent."""
+    wanted = wanted.lower()
+    return next((value.strip() for name, value in headers.items() if name.lower() == wanted), "")
+
+
+def _decoders() -> Iterable[str]:
+    from warcio.bufferedreaders import BufferedReader
+
+    return BufferedReader.get_supported_decompressors()
+
+
 def _media_type(headers: Mapping[str, str], identified: str | None) -> str | None:
-    for name, value in headers.items():
-        if name.lower() == "content-type" and value.strip():
-            return value.split(";", 1)[0].strip().lower()
-    return identified.split(";", 1)[0].strip().lower() if identified else None
+    declared = _header(headers, "Content-Type") or (identified or "").strip()
+    return declared.split(";", 1)[0].strip().lower() or None
 
 
 def looks_like_html(body: bytes) -> bool:

@@ -143,8 +143,17 @@ def test_a_response_becomes_the_page_a_crawl_would_have_fetched(tmp_path) -> Non
             "http-status",
             "https://unn.ua/gone: http 404",
         ),
+        (
+            record_bytes(
+                "https://unn.ua/z",
+                b"...",
+                headers=[("Content-Type", "text/html"), ("Content-Encoding", "zstd")],
+            ),
+            "unreadable",
+            "https://unn.ua/z: payload in a Content-Encoding newsbot cannot undo (zstd)",
+        ),
     ],
-    ids=["revisit", "request", "warcinfo", "pdf", "png-sniffed", "http-404"],
+    ids=["revisit", "request", "warcinfo", "pdf", "png-sniffed", "http-404", "zstd"],
 )
 def test_records_that_are_not_pages_are_skipped_with_a_reason(tmp_path, data, kind, detail) -> None:
     found = _one(tmp_path, data)
