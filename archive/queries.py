@@ -10,9 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.migrations import FILL_FIELDS
 from archive.store import OWN_PAGE as OWN_PAGE
-from newsbot.items import iso_utc
+from newsbot.items import FILL_FIELDS, iso_utc
 
 
 class QueryError(ValueError):

@@ -34,7 +34,6 @@ sys.path.insert(0, str(REPO))  # run from a checkout without installing
 def build_inputs(folder: Path, pages: int) -> tuple[Path, Path, Path]:
     """Write `pages` article copies as a replay folder, a URL list and a .warc.gz; return the three."""
     from bench.bench_crawl import build_replay_dir
-
     from newsbot.items import RawPage
     from newsbot.replay import load_fixtures
     from newsbot.warc import write_warc
@@ -57,7 +56,7 @@ def build_inputs(folder: Path, pages: int) -> tuple[Path, Path, Path]:
 
 def crawl_worker(replay: str, urls_file: str, db: str) -> None:
     """Replay-crawl the URLs into `db` with every pipeline on (run in its own process)."""
-    from newsbot.run import replay_overrides, run_spider
+    from newsbot.runs.crawl import replay_overrides, run_spider
 
     overrides = {**replay_overrides([Path(replay)]), "NEWSBOT_ARCHIVE_PATH": db, "LOG_LEVEL": "ERROR"}
     urls = Path(urls_file).read_text().split()

@@ -7,8 +7,7 @@ next member is read; warcio parses each record's WARC and HTTP headers and decod
 Neither warcio nor FastWARC goes past a broken member on its own (both stop with an error, and
 warcio drops a member cut short at the end without a word: see docs/archive.md).
 
-`import_warc` runs the records through the same page objects and stages as a crawl; it is given the
-extractor, the stages and the archive, so this module stays free of Scrapy and SQLite.
+newsbot.runs.warc runs the pages through the page objects and stages and stores them.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import sys
 import time
 import zlib
 from collections import Counter
@@ -25,13 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from newsbot.items import Article, QuarantinedPage, RawPage
-
-if TYPE_CHECKING:
-    from archive.db import Archive
+from newsbot.items import RawPage
 
 logger = logging.getLogger(__name__)
 
@@ -421,7 +416,7 @@ def parse_warc_date(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-# --- import ----------------------------------------------------------------------------------------
+# --- accounting ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -528,108 +523,6 @@ class Progress:
         rate = tally.records / elapsed if elapsed > 0 else 0.0
         share = f"{done_bytes / total_bytes:.0%}" if total_bytes else "?"
         self.report(f"{name}: {share} of {total_bytes:,} bytes, {tally.line()}, {rate:.0f} records/s")
-
-
-def import_warc(
-    archive: Archive,
-    path: Path,
-    *,
-    run_id: int,
-    extract: Callable[..., Article | QuarantinedPage],
-    enrich: Callable[[Article], Any],
-    filters: Filters | None = None,
-    not_article: Callable[[str], bool] | None = None,
-    batch_size: int = 500,
-    progress: Progress | None = None,
-) -> Tally:
-    """Import one WARC file's response records into the archive; return what happened to each.
-
-    Each page goes through `extract` (the page objects, picked by the record's URL) and `enrich`
-    (the split, timestamp and language stages) and is stored as a crawl stores it, with its WARC
-    file and offset as its source and the record's WARC-Date as its fetch time. Records imported
-    before (same record ID, or same file and offset) are passed over, so a second import adds
-    nothing. `not_article` tells the URLs a site's rules say are not articles (listings, feeds):
-    a crawl never hands those to the page objects, so neither does an import. Writes commit every
-    `batch_size` records; an interruption loses only the open batch, which the next import of the
-    file redoes.
-    """
-    from archive import warc as ledger  # the archive's side: where imported records are kept
-
-    filters = filters or Filters()
-    tally = Tally()
-    total = path.stat().st_size
-    pending = 0
-    batch: contextlib.ExitStack | None = None
-    try:
-        for segment in segments(path):
-            tally.records += 1
-            tally.framed += segment.data is not None
-            result = to_page(segment, path.name)
-            if isinstance(result, Skip):
-                tally.skipped[result.kind] += 1
-                level = logging.WARNING if result.kind in DAMAGE else logging.INFO
-                logger.log(level, "skipped record at %s:%d: %s", path.name, segment.offset, result.detail)
-            elif filters.miss(result.page) is not None:
-                tally.filtered += 1
-            elif not_article is not None and not_article(result.page.url):
-                tally.skipped[NOT_ARTICLE] += 1
-                logger.info(
-                    "skipped record at %s:%d: %s is not an article page",
-                    path.name,
-                    segment.offset,
-                    result.page.url,
-                )
-            else:
-                if batch is None:
-                    batch = contextlib.ExitStack()
-                    batch.enter_context(archive.transaction())
-                if ledger.already_imported(archive, result.source):
-                    tally.already += 1
-                else:
-                    _store(archive, result, run_id, extract, enrich, tally)
-                    pending += 1
-                if pending >= batch_size:
-                    batch.close()
-                    batch, pending = None, 0
-            if progress is not None:
-                progress.tick(path.name, segment.offset + segment.length, total, tally)
-    except BaseException:
-        if batch is not None:  # roll the open batch back: the next import redoes it
-            batch.__exit__(*sys.exc_info())
-        raise
-    if batch is not None:
-        batch.close()
-    return tally
-
-
-def _store(
-    archive: Archive,
-    found: WarcPage,
-    run_id: int,
-    extract: Callable[..., Article | QuarantinedPage],
-    enrich: Callable[[Article], Any],
-    tally: Tally,
-) -> None:
-    """Extract, enrich and store one page as a crawl would; count its outcome."""
-    from archive import warc as ledger
-
-    page = found.page
-    try:
-        item = extract(
-            page.body, page.url, fetched_at=page.fetched_at, headers=page.headers, status=page.status
-        )
-        if isinstance(item, Article):
-            enrich(item)
-    except Exception as error:  # a page-object or stage bug must not lose the page: keep it, say why
-        logger.exception("extraction failed for %s", page.url)
-        item = QuarantinedPage(page.url, f"extraction failed: {type(error).__name__}: {error}", page)
-    try:
-        outcome = ledger.store_from_warc(archive, item, found.source, run_id)
-    except Exception:
-        logger.exception("could not archive %s", page.url)
-        tally.errors += 1
-        return
-    tally.outcomes[outcome] += 1
 
 
 # --- export ----------------------------------------------------------------------------------------

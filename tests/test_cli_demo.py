@@ -12,7 +12,7 @@ import pytest
 
 from archive.db import open_archive
 from archive.summary import archive_summary
-from tests.conftest import REPO, fixtures_of_kind
+from tests.support.paths import REPO, fixtures_of_kind
 
 
 def _demo(db: Path, *prefix: str) -> subprocess.CompletedProcess[str]:
@@ -104,7 +104,7 @@ def test_demo_needs_no_network(tmp_path: Path) -> None:
 
 def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
     from newsbot.replay import load_fixture, save_fixture
-    from tests.conftest import FIXTURES
+    from tests.support.paths import FIXTURES
 
     replay = tmp_path / "replay"
     good = load_fixture(FIXTURES / "en-next-kharkiv-drone-attack")

@@ -16,7 +16,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from warc_files import (
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.db import open_archive
+from newsbot.cli import main
+from tests.support.paths import EXTDATA, FIXTURES, REPO, fixtures_of_kind, need
+from tests.support.warc_files import (
     Member,
     benchmark_pages,
     chunked,
@@ -27,11 +32,6 @@ from warc_files import (
     record_bytes,
     write_members,
 )
-from warcio.archiveiterator import ArchiveIterator
-
-from archive.db import open_archive
-from newsbot.cli import main
-from tests.conftest import EXTDATA, FIXTURES, REPO, fixtures_of_kind, need
 
 # Tables an import writes to; a second import of the same file must leave their row counts alone.
 CONTENT_TABLES = (

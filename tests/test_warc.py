@@ -6,7 +6,6 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from warc_files import Member, corrupt, cut_short, fixture_record, record_bytes, write_members
 from warcio.archiveiterator import ArchiveIterator
 
 from newsbot import warc
@@ -31,7 +30,8 @@ from newsbot.warc import (
     warc_date,
     write_warc,
 )
-from tests.conftest import fixtures_of_kind
+from tests.support.paths import fixtures_of_kind
+from tests.support.warc_files import Member, corrupt, cut_short, fixture_record, record_bytes, write_members
 
 ARTICLES = fixtures_of_kind("article")
 

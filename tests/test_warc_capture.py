@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from newsbot.cli import main
 from newsbot.items import RawPage
 from newsbot.warc import RotatingWarcWriter
-from tests.conftest import FIXTURES, REPO
+from tests.support.paths import FIXTURES, REPO
 
 MAX_BYTES = 12_000  # small enough that the fixture crawl (about 50 KB of gzip) fills several files
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,36 +15,11 @@ from typing import Any
 import click
 
 from archive import queries
-from archive.db import Archive, ArchiveError, open_archive
-from newsbot.cli.output import DATE
-from newsbot.items import QuarantinedPage
+from newsbot.cli.errors import CommandError, opened
+from newsbot.cli.output import DATE, db_option
+from newsbot.items import parse_iso
 
 CELL_WIDTH = 60  # widest cell in table output; longer values end in "…"
-
-
-class CommandError(click.ClickException):
-    """An expected failure: one line on stderr, no traceback."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-@contextlib.contextmanager
-def opened(ctx: click.Context, *, readonly: bool = True) -> Iterator[Archive]:
-    """Open the archive named by --db, turning the expected failures into one-line errors."""
-    try:
-        archive = open_archive(ctx.obj["db"], readonly=readonly)
-    except ArchiveError as error:
-        raise CommandError(str(error)) from None
-    try:
-        yield archive
-    except queries.QueryError as error:
-        raise CommandError(str(error), exit_code=2) from None
-    except queries.NotArchived as error:
-        raise CommandError(str(error)) from None
-    finally:
-        archive.close()
 
 
 def output_options(command: Callable) -> Callable:
@@ -148,13 +122,7 @@ def emit_sections(sections: Mapping[str, Any], fmt: str | None) -> None:
 
 
 @click.group("archive")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="The archive file. Opened read-only unless the command writes.",
-)
+@db_option("The archive file. Opened read-only unless the command writes.")
 @click.pass_context
 def archive_group(ctx: click.Context, db: Path) -> None:
     """Query the SQLite archive: search, stats, views, links, history, export.
@@ -305,24 +273,16 @@ def reparse(
     (cause "reparse") saying which fields changed; derived fields such as the language and UTC
     instants are refreshed either way. Writes to the archive.
     """
-    from scrapy.settings import Settings
+    from newsbot.runs.crawl import project_settings
+    from newsbot.runs.reparse import reparse_archive
 
-    from newsbot.pages import parse_page
-    from newsbot.process import enrich_article
-
-    settings = Settings()
-    settings.setmodule("newsbot.settings")
-    results: list[dict[str, Any]] = []
     with opened(ctx, readonly=False) as archive:
-        targets = archive.stored_pages(url=url, edition=edition)[:limit]
-        if url and not targets:
-            raise CommandError(f"no archived article with a stored page at {url}")
-        for start in range(0, len(targets), batch_size):
-            with archive.transaction():
-                for article_url, raw_page_id in targets[start : start + batch_size]:
-                    results.append(
-                        _reparse_one(archive, article_url, raw_page_id, parse_page, enrich_article, settings)
-                    )
+        try:
+            results = reparse_archive(
+                archive, project_settings(), url=url, edition=edition, limit=limit, batch_size=batch_size
+            )
+        except LookupError as error:
+            raise CommandError(str(error)) from None
     outcomes = Counter(row["outcome"] for row in results)
     if fmt:
         emit(results, fmt)
@@ -331,34 +291,6 @@ def reparse(
     click.echo(
         ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) or "nothing to reparse"
     )
-
-
-def _reparse_one(
-    archive: Archive,
-    article_url: str,
-    raw_page_id: int,
-    parse_page: Callable[..., Any],
-    enrich_article: Callable[..., Any],
-    settings: Any,
-) -> dict[str, Any]:
-    """Re-extract one stored page and store the result; return what happened to it."""
-    result = {"url": article_url, "outcome": "", "changed": None, "reason": None}
-    try:
-        page = archive.load_raw_page(raw_page_id)
-        parsed = parse_page(
-            page.body, page.url, fetched_at=page.fetched_at, headers=page.headers, status=page.status
-        )
-        if isinstance(parsed, QuarantinedPage):
-            # Kept as it is: the archived article stays, the report says why it no longer parses.
-            result.update(outcome="unparseable", reason=parsed.reason)
-            return result
-        article = enrich_article(parsed, settings)
-        article.url = article_url  # the archive's key, even if canonicalisation has changed since
-        result["outcome"], changed = archive.store_reparsed(article, raw_page_id)
-        result["changed"] = ", ".join(changed) or None
-    except Exception as error:  # one bad page must not stop the rest
-        result.update(outcome="failed", reason=f"{type(error).__name__}: {error}")
-    return result
 
 
 @archive_group.command()
@@ -418,7 +350,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     for source in sorted({row["source"] for row in rows}):
         points = [row for row in rows if row["source"] == source]
         # matplotlib converts datetimes through its date units, but its stubs only list numbers.
-        moments_seen = [datetime.fromisoformat(row["observed_at"].replace("Z", "+00:00")) for row in points]
+        moments_seen = [parse_iso(row["observed_at"]) for row in points]
         axes.plot(
             moments_seen,  # type: ignore[arg-type]
             [row["views"] for row in points],
@@ -432,7 +364,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     axes.grid(alpha=0.3)
     moments = {row["observed_at"] for row in rows}
     if len(moments) == 1:  # one observation: show the day around it, not matplotlib's four years
-        moment = datetime.fromisoformat(moments.pop().replace("Z", "+00:00"))
+        moment = parse_iso(moments.pop())
         axes.set_xlim(dates.date2num(moment - timedelta(days=1)), dates.date2num(moment + timedelta(days=1)))
     figure.autofmt_xdate()
     figure.tight_layout()

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from archive.db import ArchiveError
-from newsbot.distributed import DEFAULT_PREFIX, RedisKeys, RedisUnavailable, connect
-from newsbot.ingest import IngestError, IngestReport, Writer
+from newsbot.cli.output import db_option
+from newsbot.runs.distributed.ingest import IngestError, IngestReport, Writer
+from newsbot.runs.distributed.keys import DEFAULT_PREFIX, RedisKeys, RedisUnavailable, connect
 
 
 def _summary(report: IngestReport) -> str:
@@ -30,13 +31,7 @@ def _summary(report: IngestReport) -> str:
     required=True,
     help="Redis the workers push to, e.g. redis://queue-host:6379/0 (or NEWSBOT_REDIS_URL).",
 )
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="SQLite archive to create or update.",
-)
+@db_option("SQLite archive to create or update.")
 @click.option(
     "--idle",
     type=click.FloatRange(min=0),

@@ -15,6 +15,7 @@ import click
 
 from archive import queries
 from newsbot import __version__
+from newsbot.cli.errors import CommandError, opened
 from newsbot.cli.output import DATE
 
 IMPORT_SPIDER = "import-warc"  # crawl_runs.spider of an import
@@ -73,10 +74,8 @@ def import_warc_command(
     stored.
     """
     from newsbot import warc
-    from newsbot.cli.archive import CommandError, opened
-    from newsbot.pages import parse_page
-    from newsbot.process import enrich_article
-    from newsbot.run import project_settings
+    from newsbot.runs.crawl import project_settings
+    from newsbot.runs.warc import import_warc
 
     filters = warc.Filters(
         since=_instant(queries.day_start(since)),
@@ -85,10 +84,6 @@ def import_warc_command(
         site=_site_matcher(site) if site else None,
     )
     settings = project_settings()
-
-    def enrich(article: Any) -> Any:
-        return enrich_article(article, settings)
-
     progress = warc.Progress(lambda line: click.echo(line, err=True), every=progress_every)
     args = {
         "files": [str(path) for path in files],
@@ -105,12 +100,11 @@ def import_warc_command(
         run_id = archive.start_run(IMPORT_SPIDER, args, datetime.now(UTC))
         try:
             for path in files:
-                tally = warc.import_warc(
+                tally = import_warc(
                     archive,
                     path,
                     run_id=run_id,
-                    extract=parse_page,
-                    enrich=enrich,
+                    settings=settings,
                     filters=filters,
                     not_article=_not_article,
                     batch_size=batch_size,
@@ -200,7 +194,6 @@ def export_warc(ctx: click.Context, output: Any, **filters: Any) -> None:
     standard output always is.
     """
     from archive.warc import pages_to_export
-    from newsbot.cli.archive import opened
     from newsbot.warc import write_warc
 
     name = getattr(output, "name", "-")

@@ -8,9 +8,14 @@ from typing import Any
 
 import click
 
-from newsbot.distributed import DEFAULT_IDLE_CLOSE, REDIS_UNAVAILABLE, RedisUnavailable, connect, redact
-from newsbot.run import project_settings, replay_overrides, run_spider
-from newsbot.spiders.unn import SpiderArgumentError
+from newsbot.runs.crawl import SpiderError, check_spider, replay_overrides, run_spider
+from newsbot.runs.distributed.keys import (
+    DEFAULT_IDLE_CLOSE,
+    REDIS_UNAVAILABLE,
+    RedisUnavailable,
+    connect,
+    redact,
+)
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -29,21 +34,6 @@ def _setting(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
-
-
-def _check_spider(name: str, args: dict[str, str]) -> None:
-    """Fail with one line on an unknown spider or a bad argument, before any crawling starts.
-
-    (Inside the crawl Scrapy would only log such an error, then run_spider fails on the stats.)
-    """
-    from scrapy.spiderloader import get_spider_loader
-
-    try:
-        get_spider_loader(project_settings()).load(name)(**args)
-    except KeyError:
-        raise click.ClickException(f"no spider named {name!r}") from None
-    except SpiderArgumentError as error:
-        raise click.ClickException(str(error)) from None
 
 
 @click.command()
@@ -99,7 +89,10 @@ def worker(
     bad argument, ...). A one-line error says why.
     """
     spider_args = _pairs(args, "--arg")
-    _check_spider(spider, spider_args)
+    try:
+        check_spider(spider, spider_args)
+    except SpiderError as error:
+        raise click.ClickException(str(error)) from None
     try:
         connect(redis_url).close()
     except RedisUnavailable as error:
