@@ -151,24 +151,24 @@ def _instant(iso: str | None) -> datetime | None:
 
 
 def _not_article(url: str) -> bool:
-    """Tell the URLs of a known site that its rules say are not articles (listings, feeds, tags)."""
-    from newsbot.pages import unn
+    """Tell the URLs that a configured site's article pattern says are not articles (listings, tags)."""
+    from newsbot.sites import site_for_url
 
-    return unn.is_unn_url(url) and not unn.is_article_url(url)
+    site = site_for_url(url)
+    return site is not None and site.article_pattern is not None and not site.is_article_url(url)
 
 
 def _site_matcher(name: str) -> Callable[[str], bool]:
     """Return a test for URLs of the named site ("generic": URLs that no configured site claims)."""
-    from newsbot.pages import unn
+    from newsbot.sites import load_sites, site_for_url
 
-    sites: dict[str, Callable[[str], bool]] = {"unn": unn.is_unn_url}
     if name == "generic":
-        return lambda url: not any(claims(url) for claims in sites.values())
+        return lambda url: site_for_url(url) is None
+    sites = load_sites()
     if name not in sites:
-        raise click.BadParameter(
-            f"unknown site {name!r}; known: {', '.join([*sites, 'generic'])}", param_hint="--site"
-        )
-    return sites[name]
+        known = ", ".join([*sorted(sites), "generic"])
+        raise click.BadParameter(f"unknown site {name!r}; known: {known}", param_hint="--site")
+    return sites[name].owns
 
 
 @contextlib.contextmanager
