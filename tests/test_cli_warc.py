@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -207,7 +208,12 @@ def test_import_is_accounted_as_a_run(imported) -> None:
     assert (spider, reason) == ("import-warc", "finished")
     assert pages == items == len(ARTICLES) + len(BAD)
     assert failures == len(BAD)  # quarantined pages count as failures, as in a crawl
-    assert json.loads(stats)["newsbot/warc/skipped/broken-gzip"] == 2
+    stats = json.loads(stats)
+    assert stats["newsbot/warc/skipped/broken-gzip"] == 2
+    # Fill rates per site and layout, as a crawl's fill-rate stage records them.
+    layouts = Counter(f"unn/{f.expected()['layout']}" for f in ARTICLES)
+    assert {key: rates["articles"] for key, rates in stats["newsbot/fill_rates"].items()} == layouts
+    assert all(rates["rates"]["title"] == 1.0 for rates in stats["newsbot/fill_rates"].values())
     assert run_ids == {summary["run_id"]}
 
 

@@ -73,7 +73,9 @@ def import_warc_command(
     as a run in crawl_runs. Exit status 1 when a file holds no WARC record or a page could not be
     stored.
     """
+    from archive.revisit import FILL_RATES_STAT
     from newsbot import warc
+    from newsbot.runs.alarms import FillCounter
     from newsbot.runs.crawl import project_settings
     from newsbot.runs.warc import import_warc
 
@@ -93,6 +95,7 @@ def import_warc_command(
         "until": filters.until,
     }
     total = warc.Tally()
+    fill = FillCounter()
     per_file: dict[str, dict[str, Any]] = {}
     failed: list[str] = []
     finish_reason = "finished"
@@ -109,6 +112,7 @@ def import_warc_command(
                     not_article=_not_article,
                     batch_size=batch_size,
                     progress=progress,
+                    fill=fill,
                 )
                 total.add(tally)
                 per_file[str(path)] = tally.as_dict()
@@ -121,7 +125,7 @@ def import_warc_command(
         archive.finish_run(
             run_id,
             finished_at=datetime.now(UTC),
-            stats={**total.stats(), "finish_reason": finish_reason},
+            stats={**total.stats(), FILL_RATES_STAT: fill.rates(), "finish_reason": finish_reason},
             finish_reason=finish_reason,
         )
     if as_json:

@@ -17,6 +17,7 @@ from archive.db import Archive
 from newsbot.enrich import enrich_article
 from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import parse_page
+from newsbot.runs.alarms import FillCounter
 from newsbot.warc import DAMAGE, NOT_ARTICLE, Filters, Progress, Skip, Tally, WarcPage, segments, to_page
 
 logger = logging.getLogger("newsbot.warc")  # one logger for the reading and the import: -v shows both
@@ -32,6 +33,7 @@ def import_warc(
     not_article: Callable[[str], bool] | None = None,
     batch_size: int = 500,
     progress: Progress | None = None,
+    fill: FillCounter | None = None,
 ) -> Tally:
     """Import one WARC file's response records into the archive; return what happened to each.
 
@@ -43,7 +45,8 @@ def import_warc(
     nothing. `not_article` tells the URLs a site's rules say are not articles (listings, feeds):
     a crawl never hands those to the page objects, so neither does an import. Writes commit every
     `batch_size` records; an interruption loses only the open batch, which the next import of the
-    file redoes.
+    file redoes. `fill` counts the filled fields of each stored article, as a crawl's fill-rate
+    stage does.
     """
     filters = filters or Filters()
     tally = Tally()
@@ -76,7 +79,9 @@ def import_warc(
                 if ledger.already_imported(archive, result.source):
                     tally.already += 1
                 else:
-                    _store(archive, result, run_id, settings, tally)
+                    article = _store(archive, result, run_id, settings, tally)
+                    if fill is not None and article is not None:
+                        fill.add(article)
                     pending += 1
                 if pending >= batch_size:
                     batch.close()
@@ -98,8 +103,8 @@ def _store(
     run_id: int,
     settings: Mapping[str, Any] | None,
     tally: Tally,
-) -> None:
-    """Extract, enrich and store one page as a crawl would; count its outcome."""
+) -> Article | None:
+    """Extract, enrich and store one page as a crawl would; count its outcome; return the article."""
     page = found.page
     try:
         item = parse_page(
@@ -115,5 +120,6 @@ def _store(
     except Exception as error:  # the item's savepoint rolled back; the batch goes on
         logger.error("could not archive %s: %s: %s", page.url, type(error).__name__, error)
         tally.errors += 1
-        return
+        return None
     tally.outcomes[outcome] += 1
+    return item if isinstance(item, Article) else None
