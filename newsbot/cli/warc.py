@@ -202,6 +202,8 @@ def export_warc(ctx: click.Context, output: Any, **filters: Any) -> None:
 
     name = getattr(output, "name", "-")
     path = None if name in ("-", "<stdout>") else Path(name)
+    if path is None and sys.stdout.isatty():
+        raise CommandError("WARC is binary: give -o FILE.warc.gz, or send standard output to a file or pipe")
     with opened(ctx) as archive:
         pages = pages_to_export(archive, **filters)
         software = f"newsbot/{__version__}"
