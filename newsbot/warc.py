@@ -431,6 +431,18 @@ class Tally:
     already: int = 0  # imported before (by record ID, else file and offset)
     errors: int = 0  # pages the archive could not store
 
+    def copy(self) -> Tally:
+        return Tally(
+            self.records, self.framed, Counter(self.outcomes), Counter(self.skipped), self.filtered,
+            self.already, self.errors,
+        )  # fmt: skip
+
+    def restore(self, other: Tally) -> None:
+        """Set every count back to `other`'s (the counts of what was committed)."""
+        self.records, self.framed, self.filtered = other.records, other.framed, other.filtered
+        self.outcomes, self.skipped = Counter(other.outcomes), Counter(other.skipped)
+        self.already, self.errors = other.already, other.errors
+
     def add(self, other: Tally) -> None:
         self.records += other.records
         self.framed += other.framed

@@ -519,8 +519,14 @@ def test_an_interrupted_import_loses_nothing_and_the_next_one_finishes(tmp_path)
     with sqlite3.connect(db) as conn:
         stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         recorded = conn.execute("SELECT count(*) FROM warc_records").fetchone()[0]
-        reason = conn.execute("SELECT finish_reason FROM crawl_runs").fetchone()[0]
+        reason, items, stats = conn.execute("SELECT finish_reason, items, stats FROM crawl_runs").fetchone()
+        as_articles = conn.execute(
+            "SELECT count(*) FROM warc_records WHERE outcome LIKE 'articles_%'"
+        ).fetchone()[0]
     assert reason == "shutdown"
+    # The run accounts for exactly the batches it committed.
+    assert items == recorded
+    assert sum(rates["articles"] for rates in json.loads(stats)["newsbot/fill_rates"].values()) == as_articles
     assert 0 < recorded < pages and recorded % 20 == 0  # whole batches only, each page with its source
     assert 0 < stored <= recorded
     again = subprocess.run(

@@ -103,19 +103,23 @@ def import_warc_command(
         run_id = archive.start_run(IMPORT_SPIDER, args, datetime.now(UTC))
         try:
             for path in files:
-                tally = import_warc(
-                    archive,
-                    path,
-                    run_id=run_id,
-                    settings=settings,
-                    filters=filters,
-                    not_article=_not_article,
-                    batch_size=batch_size,
-                    progress=progress,
-                    fill=fill,
-                )
-                total.add(tally)
-                per_file[str(path)] = tally.as_dict()
+                tally = warc.Tally()
+                try:
+                    import_warc(
+                        archive,
+                        path,
+                        run_id=run_id,
+                        settings=settings,
+                        filters=filters,
+                        not_article=_not_article,
+                        batch_size=batch_size,
+                        progress=progress,
+                        fill=fill,
+                        tally=tally,
+                    )
+                finally:  # an interrupted file still counts the batches it committed
+                    total.add(tally)
+                    per_file[str(path)] = tally.as_dict()
                 if tally.framed == 0:
                     failed.append(f"{path}: no WARC record found (not a WARC file?)")
                 if not as_json:

@@ -6,6 +6,7 @@ The reading and the reasons are newsbot.warc's (no Scrapy, no SQLite); storing g
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import sys
 from collections.abc import Callable, Mapping
@@ -34,6 +35,7 @@ def import_warc(
     batch_size: int = 500,
     progress: Progress | None = None,
     fill: FillCounter | None = None,
+    tally: Tally | None = None,
 ) -> Tally:
     """Import one WARC file's response records into the archive; return what happened to each.
 
@@ -46,10 +48,14 @@ def import_warc(
     a crawl never hands those to the page objects, so neither does an import. Writes commit every
     `batch_size` records; an interruption loses only the open batch, which the next import of the
     file redoes. `fill` counts the filled fields of each stored article, as a crawl's fill-rate
-    stage does.
+    stage does. `tally` (a new one by default) is filled as records are read; when the import is
+    interrupted it is set back to the counts of what was committed, so a caller that keeps it can
+    still account for the batches that were stored.
     """
     filters = filters or Filters()
-    tally = Tally()
+    tally = tally if tally is not None else Tally()
+    committed = tally.copy()
+    committed_fill = copy.deepcopy(fill)
     total = path.stat().st_size
     pending = 0
     batch: contextlib.ExitStack | None = None
@@ -85,12 +91,16 @@ def import_warc(
                     pending += 1
                 if pending >= batch_size:
                     batch.close()
-                    batch, pending = None, 0
+                    batch, pending, committed = None, 0, tally.copy()
+                    committed_fill = copy.deepcopy(fill)
             if progress is not None:
                 progress.tick(path.name, segment.offset + segment.length, total, tally)
     except BaseException:
         if batch is not None:  # roll the open batch back: the next import redoes it
             batch.__exit__(*sys.exc_info())
+        tally.restore(committed)
+        if fill is not None and committed_fill is not None:
+            fill.articles, fill.filled = committed_fill.articles, committed_fill.filled
         raise
     if batch is not None:
         batch.close()
