@@ -1,7 +1,7 @@
 """Benchmark `archive import-warc` beside the replay crawl of the same pages: pages/s and CPU ms per page.
 
-The article fixtures are copied under distinct URLs until there are --pages of them (as
-bench_crawl.py does); the copies are written once as a replay folder and once as a .warc.gz of
+The pages are bench_crawl.py's: the one real UNN page (../shared/extdata/unn, 82 KB, read in
+place) under --pages distinct URLs, written once as a replay folder and once as a .warc.gz of
 response records. Each measurement is a fresh process into a fresh archive, with every newsbot
 stage on: `newsbot archive import-warc` of the file, or the replay crawl (`unn` spider, Scrapy's
 real engine) of the folder. Start-up (imports, language models) is a fixed cost that does not grow
@@ -39,7 +39,7 @@ def build_inputs(folder: Path, pages: int) -> tuple[Path, Path, Path]:
     from newsbot.warc import write_warc
 
     replay = folder / "replay"
-    urls = build_replay_dir(replay, pages)
+    urls, _ = build_replay_dir(replay, pages, 0)  # the real UNN page under `pages` URLs, no foreign ones
     urls_file = folder / "urls.txt"
     urls_file.write_text("\n".join(urls))
     warc = folder / "pages.warc.gz"
@@ -150,7 +150,7 @@ def main() -> None:
         big = build_inputs(tmpdir / "big", args.pages)
         small = build_inputs(tmpdir / "small", args.small)
         print(
-            f"{args.pages} article pages (copies of the fixtures), {big[2].stat().st_size:,} bytes of WARC; "
+            f"{args.pages} copies of the real UNN page, {big[2].stat().st_size:,} bytes of WARC; "
             f"marginal over a {args.small}-page run; Python {sys.version.split()[0]}"
         )
         print("reading the records alone (no extraction, no archive):")
