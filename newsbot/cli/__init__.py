@@ -38,6 +38,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "detect_lang",
         'Print the language of TEXT as JSON: {"lang", "confidence", "method"}.',
     ),
+    "extract": (
+        "newsbot.cli.extract",
+        "extract",
+        "Extract an article from a saved page (FILE may be gzip) and print it as JSON.",
+    ),
     "fixture": (
         "newsbot.cli.fixture",
         "fixture",
