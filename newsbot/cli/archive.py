@@ -233,7 +233,7 @@ def history(ctx: click.Context, url: str, fmt: str | None) -> None:
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filters: Any) -> None:
-    """Stream archived articles as JSON lines or CSV, one at a time (any archive size)."""
+    """Stream archived articles as JSON lines or CSV, or their raw pages as WARC (any archive size)."""
     if fmt == "warc":
         from newsbot.cli.warc import export_warc
 
