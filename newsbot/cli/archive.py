@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from archive import queries
-from newsbot.cli.errors import CommandError, opened
+from newsbot.cli.opening import CommandError, opened
 from newsbot.cli.output import DATE, db_option
 from newsbot.items import parse_iso
 

@@ -15,7 +15,7 @@ import click
 
 from archive import queries
 from newsbot import __version__
-from newsbot.cli.errors import CommandError, opened
+from newsbot.cli.opening import CommandError, opened
 from newsbot.cli.output import DATE
 
 IMPORT_SPIDER = "import-warc"  # crawl_runs.spider of an import

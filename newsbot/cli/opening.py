@@ -1,4 +1,4 @@
-"""Expected failures of the archive commands, as one-line errors: CommandError and opening --db."""
+"""Open the archive named by --db for a command; its expected failures become one-line errors."""
 
 from __future__ import annotations
 
