@@ -283,8 +283,7 @@ class Archive:
             rows = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
         except sqlite3.DatabaseError as error:
             return str(error)
-        # A finding may span lines ("*** in database main ***\nOn tree page 58 ..."): one line each.
-        return None if rows == ["ok"] else "; ".join(" ".join(str(row).split()) for row in rows)
+        return None if rows == ["ok"] else "; ".join(rows)
 
     def close(self) -> None:
         """Commit nothing pending (an open transaction rolls back) and close the file."""

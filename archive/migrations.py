@@ -289,7 +289,20 @@ def m006_stats_indexes(db: Database) -> None:
 
 
 @migrations()
-def m007_warc_records(db: Database) -> None:
+def m007_dateline_and_subheads(db: Database) -> None:
+    """Keep what real unn.ua pages print around the story (issue 15): the dateline's place
+    ("Kyiv" of "Kyiv • UNN") and the subheads ("Details", "Нагадаємо") as JSON [[text, position]],
+    position being the index of the paragraph the subhead follows. Both are metadata, not content.
+    """
+    db.execute("ALTER TABLE articles ADD COLUMN dateline TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN subheads TEXT")
+    # The UTC offset that reconciles the visible publication clock with the machine time
+    # (newsbot.text.zone_check): the evidence for the per-site zone of visible times.
+    db.execute("ALTER TABLE articles ADD COLUMN visible_offset_minutes INTEGER")
+
+
+@migrations()
+def m008_warc_records(db: Database) -> None:
     """Keep where each page imported from a WARC file came from (`newsbot archive import-warc`).
 
     One row per response record that reached the archive: its file, offset and record ID (so a
