@@ -109,6 +109,68 @@ def test_the_real_unn_page_read_by_the_generic_page_object_matches_its_own_layou
     assert out["published_date"] == "2020-12-03"
 
 
+def test_the_open_part_of_a_paywalled_story_named_teaser_is_the_story() -> None:
+    # Nature puts the story's open paragraphs in div.article__teaser: a boilerplate word, but
+    # the block holds nearly all the story text, so it is read as the story.
+    out = _extract(
+        FUNDUS / "pages" / "uk-Nature_2025_11_04.html.gz", "https://www.nature.com/articles/d41586-025-03571-x"
+    )
+    assert out["paragraphs"][0].startswith("When the world’s nations meet for COP30 in Belém, Brazil")
+    assert any(p.startswith("The Trump administration’s disruption of global trade") for p in out["paragraphs"])
+
+
+def test_a_page_that_scrolls_on_into_the_next_story_keeps_its_own() -> None:
+    # Dagbladet appends the next story (a football piece) in a second <article> built with the
+    # same classes as the page's own story.
+    out = _extract(
+        FUNDUS / "pages" / "no-Dagbladet_2026_01_06.html.gz",
+        "https://www.dagbladet.no/nyheter/angsten-vil-oke/84057530",
+    )
+    text = "\n".join(out["paragraphs"])
+    assert "Nord-Korea fordømte USAs angrep på Venezuela" in text
+    assert "Solskjær" not in text
+
+
+def _story(body: str) -> list[str]:
+    html = f"<html><head><title>A story</title></head><body>{body}</body></html>"
+    item = parse_page(html.encode(), "https://news.example.com/2024/05/03/a-story", fetched_at=FETCHED)
+    assert isinstance(item, Article), item
+    return [clean for p in item.body_html.split("</p>") if (clean := p.split(">")[-1].strip())]
+
+
+SENTENCE = "A sentence of the story, long enough to count as text, with a comma or two, told plainly. "
+
+
+def test_a_block_named_as_boilerplate_that_holds_most_of_the_story_is_kept() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(6))
+    body = (
+        f"<h1>A story</h1><div class='story-body'><div class='story__teaser'>{paras}</div>"
+        "<div class='share-tools'><p>Share this story with a friend, on every network you use</p></div></div>"
+    )
+    kept = _story(body)
+    assert len(kept) == 6 and kept[0].startswith("0 A sentence")
+    assert not any("Share this story" in p for p in kept)
+
+
+def test_a_small_block_named_as_boilerplate_inside_the_story_is_still_dropped() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(6))
+    body = f"<h1>A story</h1><div class='story-body'>{paras}<div class='teaser'><p>{SENTENCE}</p></div></div>"
+    kept = _story(body)
+    assert len(kept) == 6 and not any(p.startswith("A sentence") for p in kept)
+
+
+def test_of_stacked_articles_built_alike_the_first_is_the_pages_story() -> None:
+    first = "".join(f"<p>First story {i}. {SENTENCE}</p>" for i in range(3))
+    second = "".join(f"<p>Next story {i}. {SENTENCE * 3}</p>" for i in range(4))
+    body = (
+        f"<main><article><h1>A story</h1><div class='bodytext'>{first}</div><figure></figure>"
+        f"<div class='bodytext'>{first}</div></article>"
+        f"<article><h2>The next story</h2><div class='bodytext'>{second}</div></article></main>"
+    )
+    kept = _story(body)
+    assert kept and all(p.startswith("First story") for p in kept)
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 

@@ -380,6 +380,43 @@ def _score_containers(paras: list[_Para]) -> dict[etree._Element, float]:
     return scores
 
 
+def _story_blocks(inside: list[tuple[_Para, etree._Element]]) -> set[etree._Element]:
+    """Return the blocks named like boilerplate that hold most of the story's text.
+
+    A name is a hint and the text is the evidence: a site may call the open part of a
+    paywalled story its "teaser"; what holds more than half the story is the story.
+    """
+    total = sum(p.length for p, _ in inside if p.link_density <= 0.5)
+    held: dict[etree._Element, int] = {}
+    for para, _ in inside:
+        if para.negative is not None and para.link_density <= 0.5:
+            held[para.negative] = held.get(para.negative, 0) + para.length
+    return {node for node, size in held.items() if size > 0.5 * total}
+
+
+def _first_story(chosen: list[etree._Element]) -> list[etree._Element]:
+    """Keep the chosen containers of the page's own story when the page stacks several.
+
+    Pages that scroll on into the next stories put each in its own <article>; the page's own
+    story comes first.
+    """
+    articles = {id(a): a for c in chosen if (a := _article_of(c)) is not None}
+    if len(articles) < 2:
+        return chosen
+    first = next(a for a in chosen[0].getroottree().iter("article") if id(a) in articles)
+    return [c for c in chosen if _article_of(c) in (first, None)]
+
+
+def _article_of(element: etree._Element) -> etree._Element | None:
+    """Return the nearest <article> around an element (a page may stack several stories)."""
+    node = element
+    while node is not None:
+        if node.tag == "article":
+            return node
+        node = node.getparent()
+    return None
+
+
 def _descends(element: etree._Element, ancestor: etree._Element) -> bool:
     node = element
     while node is not None:
@@ -440,6 +477,7 @@ def main_content(root: etree._Element) -> list[etree._Element]:
                 and not any(_descends(node, c) or _descends(c, node) for c in chosen)
             ):
                 chosen.append(node)
+    chosen = _first_story(chosen)
     parent = top.getparent()
     if parent is not None:
         threshold = max(10.0, top_score * 0.2)
@@ -448,13 +486,21 @@ def main_content(root: etree._Element) -> list[etree._Element]:
                 continue
             if sibling in scores and final(sibling) >= threshold and sibling not in chosen:
                 chosen.append(sibling)
-    kept: list[etree._Element] = []
+    inside = []
     for para in paras:
         container = next((c for c in chosen if _descends(para.element, c)), None)
-        if container is None:
-            continue
+        if container is not None:
+            inside.append((para, container))
+    story = _story_blocks(inside)
+    kept: list[etree._Element] = []
+    for para, container in inside:
         below = para.negative is not None and para.negative is not container
-        if below and _descends(para.negative, container) and not _inline_cross_link(para):
+        if (
+            below
+            and _descends(para.negative, container)
+            and para.negative not in story
+            and not _inline_cross_link(para)
+        ):
             continue
         if _keep(para):
             kept.append(para.element)
