@@ -171,6 +171,20 @@ def test_of_stacked_articles_built_alike_the_first_is_the_pages_story() -> None:
     assert kept and all(p.startswith("First story") for p in kept)
 
 
+def test_access_walls_and_player_fallback_messages_are_no_story() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(5))
+    body = (
+        f"<h1>A story</h1><div class='article-body'>{paras}"
+        "<div class='app-access-wall'><h2>Enjoying our latest content?</h2>"
+        "<p>Log in or create an account to continue reading, it only takes a minute, really</p></div>"
+        "<div class='intro-body__anonymous'><p>Register or sign in to unlock more articles from us</p></div>"
+        "<div class='video-fallback'><p>We apologize, but this video has failed to load, try again</p></div>"
+        "</div>"
+    )
+    kept = _story(body)
+    assert len(kept) == 5 and all(p[0].isdigit() for p in kept)
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 

@@ -141,6 +141,11 @@ _NEGATIVE_WORDS = frozenset(
         "print",
         "skip",
         "sidebar",
+        "wall",
+        "paywall",
+        "regwall",
+        "anonymous",
+        "fallback",
     ]
 )
 _NEGATIVE_TOKENS = frozenset(
