@@ -185,6 +185,12 @@ def test_access_walls_and_player_fallback_messages_are_no_story() -> None:
     assert len(kept) == 5 and all(p[0].isdigit() for p in kept)
 
 
+def test_a_visible_date_in_another_language_than_the_page_declares_is_read() -> None:
+    # news.yam.md marks its Romanian pages lang=en; the byline prints "20 septembrie 2020 16:20".
+    out = _extract(HTMLDATE / "pages" / "1716324024.html", "https://news.yam.md/ro/story/10939686")
+    assert out["published_date"] == "2020-09-20"
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 
