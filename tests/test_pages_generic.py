@@ -191,6 +191,28 @@ def test_a_visible_date_in_another_language_than_the_page_declares_is_read() -> 
     assert out["published_date"] == "2020-09-20"
 
 
+def test_story_chunks_sharing_their_first_class_are_one_story() -> None:
+    # Spiegel writes the story in div.RichText chunks whose further classes differ
+    # ("RichText lg:w-8/12", "RichText RichText--last"); teaser cards that share a first class
+    # are link-heavy and stay out.
+    chunk = "".join(f"<p>{SENTENCE * 3}</p>" for _ in range(2))
+    cards = "".join(f"<div class='RichText card'><a href='/s{i}'>{SENTENCE}</a></div>" for i in range(3))
+    body = (
+        f"<main><h1>A story</h1><div><div class='RichText wide'><p>Opening. {SENTENCE * 3}</p></div></div>"
+        f"<div><div class='RichText RichText--last'>{chunk}{chunk}</div></div>{cards}</main>"
+    )
+    kept = _story(body)
+    assert kept[0].startswith("Opening.") and len(kept) == 5
+
+
+def test_spiegel_story_in_chunks_of_differently_classed_blocks() -> None:
+    out = _extract(
+        FUNDUS / "pages" / "de-SpiegelOnline_2023_04_28.html.gz",
+        "https://www.spiegel.de/wirtschaft/unternehmen/silicon-valley-bank-federal-reserve-raeumt-versaeumnisse-bei-aufsicht-ein-a-60a0111a-c2d2-46c8-9e93-b16a374e6ba8",
+    )
+    assert out["paragraphs"][0].startswith("Die Federal Reserve hat in einer Analyse des Zusammenbruchs")
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 

@@ -399,6 +399,14 @@ def _story_blocks(inside: list[tuple[_Para, etree._Element]]) -> set[etree._Elem
     return {node for node, size in held.items() if size > 0.5 * total}
 
 
+def _base_class(element: etree._Element) -> str | None:
+    """Return the block's first class, the name its chunks share ("RichText RichText--last")."""
+    classes = (element.get("class") or "").split()
+    if not classes:
+        return None
+    return classes[0]
+
+
 def _first_story(chosen: list[etree._Element]) -> list[etree._Element]:
     """Keep the chosen containers of the page's own story when the page stacks several.
 
@@ -464,10 +472,18 @@ def main_content(root: etree._Element) -> list[etree._Element]:
     top = ranked[0]
     top_score = final(top)
     # A story split over several containers (text chunks between ads and embeds): take the
-    # containers built like the top one (same tag and class) in the same region of the page,
-    # and siblings that score well themselves.
+    # containers built like the top one (same tag and class, or same first class when they
+    # read as story text themselves) in the same region of the page, and siblings that score
+    # well themselves.
     chosen = [top]
-    signature = (top.tag, top.get("class"))
+    signature = (top.tag, _base_class(top))
+
+    def _story_like(node: etree._Element) -> bool:
+        # A chunk named only by its first class (framework names like "cell" or "row" are
+        # shared by teaser cards) must read as story text itself: scored, with few links.
+        total, links = stats.get(node, (0, 0))
+        return final(node) >= 0.15 * top_score and total > 0 and links / total < 0.25
+
     region = top
     for _ in range(REGION_LEVELS):
         if region.getparent() is None or region.getparent().tag in ("body", "html"):
@@ -475,7 +491,10 @@ def main_content(root: etree._Element) -> list[etree._Element]:
         region = region.getparent()
     if signature[1]:
         for node in scores:
-            same = node is not top and (node.tag, node.get("class")) == signature
+            same = node is not top and (
+                (node.tag, node.get("class")) == (top.tag, top.get("class"))
+                or ((node.tag, _base_class(node)) == signature and _story_like(node))
+            )
             if (
                 same
                 and _descends(node, region)
