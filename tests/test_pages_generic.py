@@ -213,6 +213,33 @@ def test_spiegel_story_in_chunks_of_differently_classed_blocks() -> None:
     assert out["paragraphs"][0].startswith("Die Federal Reserve hat in einer Analyse des Zusammenbruchs")
 
 
+def test_a_live_blogs_entries_beside_its_opening_are_the_story() -> None:
+    # The opening text scores highest; each entry sits three blocks deep in a sibling, so the
+    # sibling's own score is small, but it holds as much story text, with few links.
+    opening = "".join(f"<p>Opening {i}. {SENTENCE * 2}</p>" for i in range(3))
+    entries = "".join(
+        f"<div class='entry'><h3>Update {i}</h3><div class='entry-text'><p>Entry {i}. {SENTENCE}</p></div></div>"
+        for i in range(6)
+    )
+    body = (
+        f"<article><h1>Live</h1><div class='wrap'><div class='text-description'>{opening}</div>"
+        f"<div class='live-events'><div class='entries'>{entries}</div></div>"
+        "<div class='more'><a href='/a'>One story</a> <a href='/b'>Another story</a></div></div></article>"
+    )
+    kept = _story(body)
+    assert sum(p.startswith("Opening") for p in kept) == 3
+    assert sum(p.startswith("Entry") for p in kept) == 6
+
+
+def test_express_live_blog_keeps_its_entries() -> None:
+    out = _extract(
+        FUNDUS / "pages" / "uk-Express_2024_07_18.html.gz",
+        "https://www.express.co.uk/news/royal/1924698/prince-harry-meghan-markle-live-grifters",
+    )
+    text = "\n".join(out["paragraphs"])
+    assert "Doria, 67, is said to have taken on the role as Prince Archie and Princess Lilibet's nanny" in text
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 

@@ -502,13 +502,19 @@ def main_content(root: etree._Element) -> list[etree._Element]:
             ):
                 chosen.append(node)
     chosen = _first_story(chosen)
+
+    def _big(node: etree._Element) -> bool:
+        # A sibling holding as much story text as the top block, with few links (a live
+        # blog's entries beside its opening), whose own score is spread over deep entries.
+        total, links = stats.get(node, (0, 0))
+        return total >= 0.5 * stats[top][0] and links < 0.2 * total and not _negative(node)
     parent = top.getparent()
     if parent is not None:
         threshold = max(10.0, top_score * 0.2)
         for sibling in parent:
             if sibling is top or not isinstance(sibling.tag, str) or _is_junk(sibling):
                 continue
-            if sibling in scores and final(sibling) >= threshold and sibling not in chosen:
+            if sibling in scores and sibling not in chosen and (final(sibling) >= threshold or _big(sibling)):
                 chosen.append(sibling)
     inside = []
     for para in paras:
