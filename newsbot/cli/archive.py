@@ -319,9 +319,15 @@ def reparse(
 @archive_group.command()
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
-    """Create the archive, or bring an older one up to the current schema."""
+    """Create the archive, or bring an older one up to the current schema; check it is sound.
+
+    Exits 1 with one line when SQLite's quick_check finds the file damaged.
+    """
     with opened(ctx, readonly=False) as archive:
         path = archive.path
+        damage = archive.damage()
+    if damage:
+        raise CommandError(f"{path} is damaged (SQLite quick_check: {damage}): restore it from a backup")
     click.echo(f"{path}: schema up to date")
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from archive.db import ArchiveError, open_archive
 from archive.summary import archive_summary
+from newsbot.accounting import accounting_failures, page_responses
 from newsbot.cli.output import db_option, echo_table
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures
@@ -32,6 +35,12 @@ def demo(db: Path, fixtures_dir: Path, verbose: bool) -> None:
     Everything runs offline: Scrapy's real engine fetches from the saved fixtures (RSS feeds,
     listing pages, articles) instead of the network, the pipelines split, date and label each
     article, and the archive stores it. Running it twice adds no duplicates.
+
+    \b
+    Exit status:
+      0   every replayed page was archived, quarantined or skipped with a reason
+      1   the crawl failed: the archive could not be written (locked by another writer,
+          disk full, not an archive), items were lost, or a page was left unaccounted
     """
     if not fixtures_dir.is_dir():
         raise click.ClickException(f"no fixtures at {fixtures_dir}: pass --fixtures DIR")
@@ -49,6 +58,10 @@ def demo(db: Path, fixtures_dir: Path, verbose: bool) -> None:
         },
     )
     elapsed = time.perf_counter() - started
+    failures = demo_failures(outcome.stats)
+    if failures:
+        click.echo(f"newsbot demo: the crawl FAILED: {'; '.join(failures)}", err=True)
+        sys.exit(1)
     try:
         with open_archive(db, readonly=True) as archive:
             summary = archive_summary(archive.db)
@@ -57,7 +70,7 @@ def demo(db: Path, fixtures_dir: Path, verbose: bool) -> None:
 
     click.echo(
         f"Crawl {outcome.finish_reason} in {elapsed:.1f} s: "
-        f"{outcome.count('response_received_count')} responses, "
+        f"{page_responses(outcome.stats)} responses, "
         f"{outcome.count('newsbot/articles_new')} new, "
         f"{outcome.count('newsbot/articles_changed')} changed, "
         f"{outcome.count('newsbot/articles_unchanged')} unchanged articles, "
@@ -79,3 +92,10 @@ def demo(db: Path, fixtures_dir: Path, verbose: bool) -> None:
         click.echo(f"      published {row['published_utc'] or 'unknown'} · {views}")
     click.echo(f"\nArchive: {db.resolve()}")
     click.echo(f"Next: newsbot archive --db {db} stats   or   datasette {db}")
+
+
+def demo_failures(stats: dict[str, Any]) -> list[str]:
+    """Return why the demo's crawl failed: it stopped early, or the ledger says so."""
+    reason = stats.get("finish_reason")
+    early = [] if reason == "finished" else [f"the crawl stopped early: {reason or 'it never started'}"]
+    return early + accounting_failures(stats)
