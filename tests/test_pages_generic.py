@@ -240,6 +240,16 @@ def test_express_live_blog_keeps_its_entries() -> None:
     assert "Doria, 67, is said to have taken on the role as Prince Archie and Princess Lilibet's nanny" in text
 
 
+def test_short_items_of_a_list_without_links_are_story_text() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(4))
+    facts = "<ul><li>Flour, 200 g</li><li>Two eggs</li><li>Milk, 300 ml</li></ul>"
+    menu = "<ul><li><a href='/a'>World</a></li><li><a href='/b'>Sport</a></li><li><a href='/c'>Money</a></li></ul>"
+    body = f"<h1>A story</h1><div class='story-body'>{paras}{facts}<p>{SENTENCE * 2}</p>{menu}</div>"
+    kept = _story(body)
+    assert ["Flour, 200 g", "Two eggs", "Milk, 300 ml"] == [p for p in kept if len(p) < 20]
+    assert not any(p in ("World", "Sport", "Money") for p in kept)
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 

@@ -556,12 +556,21 @@ def _keep(para: _Para) -> bool:
     """Tell whether a paragraph inside the story container is story text."""
     tag = para.element.tag
     if tag in ("li", "dd", "td"):
+        if para.links == 0 and tag == "li" and _plain_list(para.element.getparent()):
+            return True  # an item of a list with no links (facts, steps), however short
         return para.link_density < 0.3 and para.length >= 40
     if para.link_density > 0.6 and para.length < 200:
         # A lone link line may be an inline "read also": the split stage takes those apart,
         # but a row of several links is navigation.
         return _link_count(para.element) == 1 and para.length >= 20
     return True
+
+
+def _plain_list(element: etree._Element | None) -> bool:
+    """Tell whether a list holds three or more items and no link at all."""
+    if element is None or element.tag not in ("ul", "ol"):
+        return False
+    return sum(1 for c in element if c.tag == "li") >= 3 and next(element.iter("a"), None) is None
 
 
 def _link_count(element: etree._Element) -> int:
