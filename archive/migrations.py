@@ -286,3 +286,16 @@ def m006_stats_indexes(db: Database) -> None:
     db.table("articles").create_index(["filled"])
     db.table("articles").create_index(["edition", "lang_declared", "lang_detected"])
     db.execute("CREATE INDEX idx_articles_problems ON articles (problems) WHERE problems IS NOT NULL")
+
+
+@migrations()
+def m007_dateline_and_subheads(db: Database) -> None:
+    """Keep what real unn.ua pages print around the story (issue 15): the dateline's place
+    ("Kyiv" of "Kyiv • UNN") and the subheads ("Details", "Нагадаємо") as JSON [[text, position]],
+    position being the index of the paragraph the subhead follows. Both are metadata, not content.
+    """
+    db.execute("ALTER TABLE articles ADD COLUMN dateline TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN subheads TEXT")
+    # The UTC offset that reconciles the visible publication clock with the machine time
+    # (newsbot.text.zone_check): the evidence for the per-site zone of visible times.
+    db.execute("ALTER TABLE articles ADD COLUMN visible_offset_minutes INTEGER")
