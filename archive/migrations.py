@@ -299,3 +299,36 @@ def m007_dateline_and_subheads(db: Database) -> None:
     # The UTC offset that reconciles the visible publication clock with the machine time
     # (newsbot.text.zone_check): the evidence for the per-site zone of visible times.
     db.execute("ALTER TABLE articles ADD COLUMN visible_offset_minutes INTEGER")
+
+
+@migrations()
+def m008_warc_records(db: Database) -> None:
+    """Keep where each page imported from a WARC file came from (`newsbot archive import-warc`).
+
+    One row per response record that reached the archive: its file, offset and record ID (so a
+    second import of the file passes over it), what the archive did with it, and the raw page that
+    holds its bytes (none when the article was already archived unchanged).
+    """
+    db.table("warc_records").create(
+        {
+            "id": int,
+            "warc_file": str,  # the file's name, without its folder
+            "warc_offset": int,  # where the record (its gzip member) starts in the file
+            "warc_length": int,  # bytes it spans there
+            "record_id": str,  # WARC-Record-ID, "<urn:uuid:...>"
+            "url": str,  # WARC-Target-URI
+            "warc_date": str,  # WARC-Date: the page's fetch time, ISO 8601 UTC
+            "outcome": str,  # the store outcome: articles_new, articles_unchanged, quarantined, ...
+            "raw_page_id": int,
+            "run_id": int,  # the crawl_runs row of the import
+        },
+        pk="id",
+        not_null={"warc_file", "warc_offset", "url", "warc_date", "outcome"},
+        foreign_keys=[("raw_page_id", "raw_pages", "id"), ("run_id", "crawl_runs", "id")],
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_warc_records_record_id ON warc_records (record_id)"
+        " WHERE record_id IS NOT NULL"
+    )
+    db.table("warc_records").create_index(["warc_file", "warc_offset"])
+    db.table("warc_records").create_index(["raw_page_id"])
