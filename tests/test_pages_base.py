@@ -100,3 +100,23 @@ def test_the_depth_guard_agrees_with_a_walk_of_every_element_at_the_limit() -> N
             assert nested_deeper_than(root) == (nesting_depth(root) > MAX_DEPTH), (depth, inner)
     assert not nested_deeper_than(parse_html("<html><body>" + "<div>" * (MAX_DEPTH - 2) + "</body></html>"))
     assert nested_deeper_than(parse_html("<html><body>" + "<div>" * (MAX_DEPTH - 1) + "</body></html>"))
+
+
+def test_clean_utf8_bytes_are_parsed_as_they_are_and_give_the_same_tree() -> None:
+    from lxml import etree
+
+    from newsbot.pages.base import page_source, parse_html
+
+    utf8 = {"Content-Type": "text/html; charset=utf-8"}
+    text, data, refused = page_source(PAGE, utf8)
+    assert (data, refused) == (PAGE, None)
+    assert etree.tostring(parse_html(text, data)) == etree.tostring(parse_html(text))
+    for body, headers in (
+        (b"\xef\xbb\xbf" + PAGE, utf8),  # a BOM: the text has none
+        (PAGE.replace(b"One.", b"O\xffne."), utf8),  # an undecodable byte became U+FFFD
+        (PAGE.replace(b"One.", b"O\x00ne."), utf8),  # NUL bytes are dropped from the text
+        (b" \n" + PAGE + b"\n", utf8),  # the text is stripped
+        (PAGE, {"Content-Type": "text/html; charset=windows-1251"}),
+    ):
+        text, data, refused = page_source(body, headers)
+        assert data is None and refused is None, body[:20]

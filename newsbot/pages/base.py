@@ -33,22 +33,27 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
 
     UNN's old pages may be windows-1251; w3lib follows the same rules browsers do.
     """
+    return _decode(body, headers)[1]
+
+
+def _decode(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, str]:
     content_type = None
     for key, value in (headers or {}).items():
         if key.lower() == "content-type":
             content_type = value
-    _, text = html_to_unicode(content_type, body)
-    return text
+    return html_to_unicode(content_type, body)
 
 
-def parse_html(text: str) -> Any:
+def parse_html(text: str, data: bytes | None = None) -> Any:
     """Parse a decoded page once with lxml's C parser into plain elements; return the root element.
 
     The same tree parsel builds (its create_root_node: stripped, NUL bytes dropped, recover,
     huge_tree), without lxml.html's per-element class look-up. Wrap it as
     `Selector(root=root, type="html")` where a site's CSS/XPath selector must run on it.
+    `data`: the UTF-8 bytes that stripping and encoding `text` would give (page_source's), if known.
     """
-    data = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    if data is None:
+        data = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     root = etree.fromstring(data, parser=parser)
     return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
@@ -331,13 +336,36 @@ def raw_page(
 
 def page_text(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, str | None]:
     """Decode a page for parsing, or say why it is no HTML page: (text, None) or ("", reason)."""
+    text, _, refused = page_source(body, headers)
+    return text, refused
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def page_source(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, bytes | None, str | None]:
+    """Like page_text, with the bytes parse_html may parse as they are: (text, data, reason).
+
+    `data` is `body` itself when it is UTF-8 that decoded cleanly (no BOM, no undecodable byte, no
+    NUL, nothing to strip at either end), so parse_html need not encode the text again (0.13 ms
+    on an 82 KiB page); else None.
+    """
     if len(body) > MAX_PAGE_BYTES:
-        return "", f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})"
-    text = decode_html(body, headers)
+        return "", None, f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})"
+    encoding, text = _decode(body, headers)
     binary = binary_share(text[:4096])
     if binary > 0.02:
-        return "", f"not HTML: {binary:.0%} control or undecodable characters"
-    return text, None
+        return "", None, f"not HTML: {binary:.0%} control or undecodable characters"
+    clean = (
+        encoding.replace("-", "").replace("_", "").lower() == "utf8"
+        and text
+        and not body.startswith(_BOM)
+        and not text[0].isspace()
+        and not text[-1].isspace()
+        and "\ufffd" not in text
+        and "\x00" not in text
+    )
+    return text, body if clean else None, None
 
 
 # --- the shared article page object -----------------------------------------------------------------
@@ -531,10 +559,10 @@ def parse_with(
 ) -> Article | QuarantinedPage:
     """Extract an article page with one page-object class: guards, parse, assemble."""
     page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
-    text, refused = page_text(body, headers)
+    text, data, refused = page_source(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    root = parse_html(text)
+    root = parse_html(text, data)
     if nested_deeper_than(root):
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     sel = Selector(root=root, type="html")

@@ -30,7 +30,7 @@ from newsbot.pages.base import (
     first,
     first_text,
     nested_deeper_than,
-    page_text,
+    page_source,
     parse_html,
     raw_page,
     text_of,
@@ -450,10 +450,10 @@ def parse_article(
 ) -> Article | QuarantinedPage:
     """Extract one UNN article page, or explain why it cannot be one."""
     page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
-    text, refused = page_text(body, headers)
+    text, data, refused = page_source(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    root = parse_html(text)
+    root = parse_html(text, data)
     if nested_deeper_than(root):
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     sel = Selector(root=root, type="html")  # for a site's own selectors (unn.toml has none today)
