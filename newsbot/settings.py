@@ -56,6 +56,12 @@ NEWSBOT_LANGUAGE_CANDIDATES = ["uk", "ru", "en"]
 NEWSBOT_ARCHIVE_PATH = "archive.db"
 NEWSBOT_ARCHIVE_BATCH_SIZE = 500  # items per committed transaction; a crash loses at most one batch
 NEWSBOT_REPLAY_DELAY = 0.0  # seconds each replayed response is held back (to interrupt a replay in tests)
+NEWSBOT_TIMEZONE = "Europe/Kyiv"  # zone for sites NEWSBOT_TIMEZONES does not list
+# Switches of the pipeline stages (off: the stage is left out of the crawl).
+NEWSBOT_SPLIT_ENABLED = True
+NEWSBOT_TIMESTAMPS_ENABLED = True
+NEWSBOT_LANGUAGE_ENABLED = True
+NEWSBOT_ARCHIVE_ENABLED = True
 
 # Revisit policy (newsbot/revisit.py): refetch an archived article this long after its publication,
 # then only when its feed or listing entry shows a newer date. Units: m, h, d, w.

@@ -12,6 +12,7 @@ import click
 
 from archive.db import ArchiveError, open_archive
 from newsbot.alarms import run_failures
+from newsbot.cli.checks import check_settings, check_spider_arguments
 from newsbot.items import iso_utc
 from newsbot.lock import LockHeld, RunLock, lock_path
 from newsbot.revisit import parse_instant
@@ -42,6 +43,7 @@ def _check_spider(name: str, args: dict[str, str], settings: Any) -> None:
     except KeyError:
         known = ", ".join(sorted(get_spider_loader(settings).list()))
         raise click.UsageError(f"no spider named {name!r} (known: {known})") from None
+    check_spider_arguments(spider_cls, args)  # a misspelled --arg would be ignored silently
     try:
         spider_cls(**args)
     except (TypeError, ValueError) as error:
@@ -145,7 +147,7 @@ def crawl(
       0   the run finished and nothing is wrong
       1   the run failed: no page answered, error rate above NEWSBOT_MAX_ERROR_RATE,
           a layout alarm, a crawl stopped early, or an unusable archive
-      2   usage error (unknown spider, bad argument or option)
+      2   usage error (unknown spider, misspelled or bad argument, NEWSBOT_* setting or option)
       75  another run holds the archive's lock (EX_TEMPFAIL: try again later)
 
     \b
@@ -154,6 +156,7 @@ def crawl(
     """
     spider_args = _pairs(args, "--arg")
     overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
+    check_settings(overrides)
     if replay_at and not replay_dirs:
         raise click.UsageError("--replay-at needs --replay DIR")
     if replay_at and parse_instant(replay_at) is None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from newsbot.cli.checks import check_settings, check_spider_arguments
 from newsbot.distributed import DEFAULT_IDLE_CLOSE, REDIS_UNAVAILABLE, RedisUnavailable, connect, redact
 from newsbot.run import project_settings, replay_overrides, run_spider
 from newsbot.spiders.unn import SpiderArgumentError
@@ -39,7 +40,9 @@ def _check_spider(name: str, args: dict[str, str]) -> None:
     from scrapy.spiderloader import get_spider_loader
 
     try:
-        get_spider_loader(project_settings()).load(name)(**args)
+        spider_cls = get_spider_loader(project_settings()).load(name)
+        check_spider_arguments(spider_cls, args)  # a misspelled --arg would be ignored silently
+        spider_cls(**args)
     except KeyError:
         raise click.ClickException(f"no spider named {name!r}") from None
     except SpiderArgumentError as error:
@@ -100,6 +103,7 @@ def worker(
     """
     spider_args = _pairs(args, "--arg")
     _check_spider(spider, spider_args)
+    check_settings(_pairs(settings, "--set"))
     try:
         connect(redis_url).close()
     except RedisUnavailable as error:

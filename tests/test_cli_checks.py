@@ -1,0 +1,116 @@
+"""Misspelled spider arguments and NEWSBOT_* settings stop `crawl` and `worker` with exit 2 and the
+nearest valid name, before anything is crawled or any file is created."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsbot.cli.checks import nearest, project_setting_names, spider_arguments
+from newsbot.spiders.unn import UnnSpider
+from tests.conftest import REPO
+
+
+def newsbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_unn_spider_declares_its_arguments():
+    names = spider_arguments(UnnSpider)
+    assert {"lang", "since", "until", "max_articles", "discover", "max_pages", "urls"} <= names
+    assert "_job" in names  # Scrapyd passes it to every spider
+
+
+def test_nearest_names_a_close_spelling_and_nothing_for_a_stranger():
+    assert nearest("max_article", ["max_articles", "max_pages"]) == "max_articles"
+    assert nearest("langs", ["lang", "since"]) == "lang"
+    assert nearest("colour", ["lang", "since"]) is None
+
+
+def test_every_newsbot_setting_the_code_reads_is_declared():
+    reads = re.compile(r'settings\.get\w*\(\s*"(NEWSBOT_[A-Z_]+)"')
+    read = {
+        name for path in (REPO / "newsbot").rglob("*.py") for name in reads.findall(path.read_text("utf-8"))
+    }
+    assert {"NEWSBOT_ARCHIVE_ENABLED", "NEWSBOT_MAX_ERROR_RATE"} <= read  # the scan sees what the code reads
+    assert read <= project_setting_names()
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        (
+            ["crawl", "unn"],
+            ["--arg", "max_article=1"],
+            "unknown spider argument 'max_article' for spider unn (did you mean 'max_articles'?)",
+        ),
+        (["crawl", "unn"], ["--arg", "lang=en", "--arg", "langs=en"], "(did you mean 'lang'?)"),
+        (["crawl", "unn"], ["--arg", "colour=red"], "known: discover, lang, max_articles, max_pages, since"),
+        (
+            ["crawl", "unn"],
+            ["--set", "NEWSBOT_MAX_EROR_RATE=0.5"],
+            "unknown setting 'NEWSBOT_MAX_EROR_RATE' (did you mean 'NEWSBOT_MAX_ERROR_RATE'?)",
+        ),
+        (
+            ["worker", "unn", "--redis", "redis://127.0.0.1:1/0"],
+            ["--arg", "max_article=1"],
+            "(did you mean 'max_articles'?)",
+        ),
+        (
+            ["worker", "unn", "--redis", "redis://127.0.0.1:1/0"],
+            ["-s", "NEWSBOT_REDIS_IDLE_CLOS=1"],
+            "(did you mean 'NEWSBOT_REDIS_IDLE_CLOSE'?)",
+        ),
+    ],
+)
+def test_a_misspelled_name_is_a_usage_error_naming_the_nearest(tmp_path, command, args, message):
+    result = (
+        newsbot(*command, "--db", str(tmp_path / "a.db"), *args, cwd=tmp_path)
+        if command[0] == "crawl"
+        else (newsbot(*command, *args, cwd=tmp_path))
+    )
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no archive, no lock, no log
+
+
+def test_scrapy_settings_and_valid_arguments_pass_the_check(tmp_path):
+    replay = REPO / "fixtures" / "unn-timeline"
+    result = newsbot(
+        "crawl",
+        "unn",
+        "--db",
+        str(tmp_path / "a.db"),
+        "--replay",
+        str(replay),
+        "--replay-at",
+        "2025-11-20T10:30:00Z",
+        "-a",
+        "lang=en",
+        "-a",
+        "discover=rss",
+        "-a",
+        "max_articles=1",
+        "-s",
+        "DOWNLOAD_TIMEOUT=30",
+        "-s",
+        "NEWSBOT_MAX_ERROR_RATE=0.5",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "-> ok" in result.stdout
+    assert ", 1 new," in result.stdout
