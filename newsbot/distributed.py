@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from newsbot import install_hint
 from newsbot.items import Article, iso_utc
 from newsbot.revisit import KnownPage
 
@@ -121,7 +122,7 @@ class RedisAddon:
         if not url:
             return
         if Scheduler is object:
-            raise ImportError("NEWSBOT_REDIS_URL needs scrapy-redis: pip install 'newsbot[redis]'")
+            raise ImportError(f"NEWSBOT_REDIS_URL needs scrapy-redis: {install_hint('redis')}")
         from newsbot.pipelines.archive import ArchivePipeline
         from newsbot.pipelines.redis_queue import RedisQueuePipeline
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from newsbot import install_hint
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -142,7 +144,7 @@ def build_state_store(settings: BaseSettings) -> Any:
         except ImportError as error:
             raise StateStoreUnavailable(
                 f"NEWSBOT_REDIS_URL is set but Redis support is not installed ({error}): "
-                "pip install 'newsbot[redis]'"
+                f"{install_hint('redis')}"
             ) from None
     from archive.revisit import ArchiveStateStore
 

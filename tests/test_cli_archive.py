@@ -209,7 +209,7 @@ def test_export_csv_with_filters_and_query(db, tmp_path):
 
 
 def test_chart_views_writes_a_png(db, tmp_path):
-    pytest.importorskip("matplotlib", reason="charts are an optional extra (newsbot[chart])")
+    pytest.importorskip("matplotlib", reason="charts are an optional extra (pip install -e '.[chart]')")
     out = tmp_path / "views.png"
     run(db, "chart", "views", UK, "-o", str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,7 @@ import pytest
 from archive_factories import BIDEN, EN, RU, UK, build_archive
 
 datasette_app = pytest.importorskip(
-    "datasette.app", reason="Datasette is an optional extra (pip install 'newsbot[datasette]')"
+    "datasette.app", reason="Datasette is an optional extra (pip install -e '.[datasette]')"
 )
 yaml = pytest.importorskip("yaml", reason="Datasette reads YAML metadata with PyYAML")
 

@@ -18,6 +18,7 @@ import click
 
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
+from newsbot import install_hint
 from newsbot.cli.options import DEFAULT_DB, archive_path, db_option
 from newsbot.cli.output import fitted_table, truncate
 from newsbot.items import QuarantinedPage
@@ -547,7 +548,7 @@ def reindex(ctx: click.Context) -> None:
 
 @archive_group.group()
 def chart() -> None:
-    """Draw a chart to a PNG file (needs matplotlib: pip install 'newsbot[chart]')."""
+    """Draw a chart to a PNG file (needs matplotlib: pip install -e '.[chart]' in the checkout)."""
 
 
 @chart.command("views")
@@ -569,7 +570,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
         matplotlib.use("Agg")
         from matplotlib import dates, pyplot
     except ImportError:
-        raise CommandError("charts need matplotlib: pip install 'newsbot[chart]'") from None
+        raise CommandError(f"charts need matplotlib: {install_hint('chart')}") from None
     with opened(ctx) as archive:
         rows = queries.views_series(archive.db, url)
         title = queries.series_title(archive.db, url)
