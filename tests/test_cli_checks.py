@@ -16,12 +16,17 @@ from newsbot.spiders.unn import UnnSpider
 from tests.conftest import REPO
 
 
-def newsbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def newsbot(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m newsbot ARGS` as a process of its own, with this checkout's code.
+
+    The environment is this one plus `env`; NEWSBOT_CONTACT only when `env` gives it.
+    """
+    full = {name: value for name, value in os.environ.items() if name != "NEWSBOT_CONTACT"}
+    full.update(PYTHONPATH=str(REPO), **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "newsbot", *args],
         cwd=cwd,
-        env=env,
+        env=full,
         capture_output=True,
         text=True,
         timeout=120,
@@ -112,5 +117,6 @@ def test_scrapy_settings_and_valid_arguments_pass_the_check(tmp_path):
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
+    assert "NEWSBOT_CONTACT" not in result.stderr  # a replay sends nothing to a site: no contact needed
     assert "-> ok" in result.stdout
     assert ", 1 new," in result.stdout

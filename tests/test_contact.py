@@ -5,9 +5,6 @@ it was sent (no request leaves the machine)."""
 from __future__ import annotations
 
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +13,7 @@ import pytest
 
 from newsbot import __version__
 from newsbot.contact import user_agent
-from tests.conftest import REPO
+from tests.test_cli_checks import newsbot
 
 
 def test_user_agent_names_the_distribution_version_and_contact_never_an_invented_url():
@@ -54,34 +51,12 @@ def proxy() -> Iterator[tuple[str, list[tuple[str, str]]]]:
 
 
 def live_crawl(tmp_path: Path, proxy_url: str, *extra: str, contact: str | None = None):
-    env = {**os.environ, "PYTHONPATH": str(REPO), "http_proxy": proxy_url}
-    env.pop("NEWSBOT_CONTACT", None)
-    if contact:
-        env["NEWSBOT_CONTACT"] = contact
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsbot",
-            "crawl",
-            "unn",
-            "--db",
-            str(tmp_path / "a.db"),
-            "-a",
-            "urls=http://unn.ua/news/some-article",
-            "-a",
-            "discover=none",
-            "-s",
-            "RETRY_ENABLED=False",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            *extra,
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """Crawl one article URL live, through `proxy_url`; NEWSBOT_CONTACT in the environment if given."""
+    env = {"http_proxy": proxy_url, **({"NEWSBOT_CONTACT": contact} if contact else {})}
+    args = ["-a", "urls=http://unn.ua/news/some-article", "-a", "discover=none"]
+    quick = ["-s", "RETRY_ENABLED=False", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    return newsbot(
+        "crawl", "unn", "--db", str(tmp_path / "a.db"), *args, *quick, *extra, cwd=tmp_path, env=env
     )
 
 
@@ -111,34 +86,3 @@ def test_a_contact_given_with_set_and_a_users_own_user_agent_win(tmp_path, proxy
     seen.clear()
     live_crawl(tmp_path, proxy_url, "-s", "USER_AGENT=my-own-bot/1")
     assert {agent for _, agent in seen} == {"my-own-bot/1"}
-
-
-def test_a_replay_needs_no_contact_and_does_not_warn(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("NEWSBOT_CONTACT", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsbot",
-            "crawl",
-            "unn",
-            "--db",
-            str(tmp_path / "a.db"),
-            "--replay",
-            str(REPO / "fixtures" / "unn-timeline"),
-            "--replay-at",
-            "2025-11-20T10:30:00Z",
-            "-a",
-            "lang=en",
-            "-a",
-            "discover=rss",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "NEWSBOT_CONTACT" not in result.stderr
