@@ -19,7 +19,7 @@ import click
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
 from newsbot import install_hint
-from newsbot.cli.options import DEFAULT_DB, archive_path, db_option
+from newsbot.cli.options import DEFAULT_DB, archive_db_option, archive_path
 from newsbot.cli.output import fitted_table, truncate
 from newsbot.items import QuarantinedPage
 from newsbot.text.diff import field_text, fold_context, render_plain, word_diff
@@ -69,7 +69,7 @@ def output_options(command: Callable) -> Callable:
     )(command)
     command = click.option("--csv", "fmt", flag_value="csv", help="Write CSV for scripts.")(command)
     command = click.option("--json", "fmt", flag_value="json", help="Write JSON for scripts.")(command)
-    return db_option(command)
+    return archive_db_option(command)
 
 
 def filter_options(command: Callable) -> Callable:
@@ -337,7 +337,7 @@ def _styled_diff(before: str, after: str) -> str:
     help="One JSON object per line, or CSV.",
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
-@db_option
+@archive_db_option
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filters: Any) -> None:
     """Stream archived articles as JSON lines or CSV, one at a time (any archive size)."""
@@ -495,7 +495,7 @@ def quarantine_command(ctx: click.Context, reason: str | None, limit: int, fmt: 
     required=True,
     help="File to write the page's bytes to (- for standard output).",
 )
-@db_option
+@archive_db_option
 @click.pass_context
 def raw(ctx: click.Context, url: str, output: Path) -> None:
     """Write the stored bytes of a page to a file, as they were fetched.
@@ -521,7 +521,7 @@ def raw(ctx: click.Context, url: str, output: Path) -> None:
 
 
 @archive_group.command()
-@db_option
+@archive_db_option
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Create the archive, or bring an older one up to the current schema."""
@@ -531,7 +531,7 @@ def migrate(ctx: click.Context) -> None:
 
 
 @archive_group.command()
-@db_option
+@archive_db_option
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
     """Rebuild the full-text index from the articles table.
@@ -560,7 +560,7 @@ def chart() -> None:
     required=True,
     help="PNG file to write.",
 )
-@db_option
+@archive_db_option
 @click.pass_context
 def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     """Plot the view counts of one article over time, one line per place they were seen."""

@@ -7,7 +7,7 @@ import json
 import click
 
 from archive.db import ArchiveError
-from newsbot.cli.options import archive_path, db_option
+from newsbot.cli.options import archive_db_option, archive_path
 from newsbot.distributed import DEFAULT_PREFIX, RedisKeys, RedisUnavailable, connect
 from newsbot.ingest import IngestError, IngestReport, Writer
 
@@ -30,7 +30,7 @@ def _summary(report: IngestReport) -> str:
     required=True,
     help="Redis the workers push to, e.g. redis://queue-host:6379/0 (or NEWSBOT_REDIS_URL).",
 )
-@db_option  # `archive --db X ingest` and `archive ingest --db X` name the same file
+@archive_db_option  # `archive --db X ingest` and `archive ingest --db X` name the same file
 @click.option(
     "--idle",
     type=click.FloatRange(min=0),

@@ -15,7 +15,7 @@ def _remember_db(ctx: click.Context, _param: click.Parameter, value: Path | None
         ctx.ensure_object(dict)["db"] = value
 
 
-def db_option(command: Callable) -> Callable:
+def archive_db_option(command: Callable) -> Callable:
     """Accept --db on a subcommand too: `archive --db X stats` and `archive stats --db X` are one.
 
     The value is stored where the group keeps its own --db (ctx.obj["db"]); given in both places,
