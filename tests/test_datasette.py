@@ -147,7 +147,8 @@ def test_cross_link_graph(get):
 
 def test_language_mismatches(get):
     rows = canned(get, "language_mismatches")
-    assert [(r["url"], r["edition"], r["lang_detected"]) for r in rows] == [(RU, "ru", "uk")]
+    found = [(r["kind"], r["url"], r["edition"], r["lang_detected"]) for r in rows]
+    assert found == [("article", RU, "ru", "uk")]
 
 
 def test_quarantine(get):
