@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from newsbot.items import FILL_FIELDS
+
 # The name of this migration set in sqlite-utils' `_sqlite_migrations` table. An archive is a
 # database that has applied at least the first step of this set.
 MIGRATION_SET = "newsbot_archive"
@@ -269,20 +271,7 @@ def m005_index_new_articles_per_batch(db: Database) -> None:
     db.execute("DROP TRIGGER articles_fts_ai")
 
 
-# The columns whose fill rate `newsbot archive stats` reports, in the bit order of
-# articles.filled (bit 0 = title). A change here needs a new migration.
-FILL_FIELDS = (
-    "title",
-    "lead",
-    "text",
-    "authors",
-    "tags",
-    "rubric",
-    "published_utc",
-    "modified_utc",
-    "views",
-    "lang_detected",
-)
+# FILL_FIELDS (newsbot.items): the columns `archive stats` reports, in the bit order of articles.filled.
 
 
 @migrations()

@@ -11,10 +11,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.lookup import lookup_keys
-from archive.migrations import FILL_FIELDS
 from archive.store import OWN_PAGE as OWN_PAGE
 from archive.store import load_raw_page
-from newsbot.items import iso_utc
+from newsbot.items import FILL_FIELDS, iso_utc
 
 
 class QueryError(ValueError):

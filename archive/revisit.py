@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.db import Archive, ArchiveError, open_archive
-from newsbot.revisit import KnownPage, parse_instant, validators
+from newsbot.items import KnownPage, parse_instant, validators
 
 logger = logging.getLogger(__name__)
 

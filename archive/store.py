@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc
+from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc, parse_iso
+from newsbot.stats import failed_pages
 
 NEW = "new"
 CHANGED = "changed"
@@ -513,7 +514,7 @@ def load_raw_page(conn: sqlite3.Connection, raw_page_id: int) -> RawPage:
         status=status,
         headers=json.loads(headers or "{}"),
         body=zlib.decompress(body),
-        fetched_at=datetime.fromisoformat(fetched_at.replace("Z", "+00:00")),
+        fetched_at=parse_iso(fetched_at),
     )
 
 
@@ -558,14 +559,6 @@ def start_run(conn: sqlite3.Connection, spider: str, args: Mapping[str, Any], st
     return cursor.lastrowid  # type: ignore[return-value]
 
 
-# Crawler stats keys counted as failures: download errors, spider callback errors, HTTP errors.
-_FAILURE_STAT_PREFIXES = (
-    "downloader/exception_type_count/",
-    "spider_exceptions/",
-    "httperror/response_ignored_count",
-)
-
-
 def _stat(stats: Mapping[str, Any], *keys: str) -> int | None:
     """Return the first of `keys` present in the crawler stats, as an int."""
     for key in keys:
@@ -583,12 +576,7 @@ def finish_run(
     finish_reason: str,
 ) -> None:
     """Record the end of a crawl run with its counts (from Scrapy's stats keys) and reason."""
-    failures = sum(
-        value
-        for key, value in stats.items()
-        if isinstance(value, int) and key.startswith(_FAILURE_STAT_PREFIXES)
-    )
-    failures += _stat(stats, "newsbot/quarantined") or 0
+    failures = failed_pages(stats)
     conn.execute(
         "UPDATE crawl_runs SET finished_at = ?, pages = ?, items = ?, failures = ?,"
         " finish_reason = ?, stats = ? WHERE id = ?",

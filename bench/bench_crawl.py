@@ -53,7 +53,7 @@ def build_replay_dir(target: Path, pages: int) -> list[str]:
 
 def worker(replay_dir: str, urls_file: str, db: str, pipelines: bool) -> None:
     """Run one crawl in this process and print its figures as JSON."""
-    from newsbot.run import replay_overrides, run_spider
+    from newsbot.runs.crawl import replay_overrides, run_spider
 
     overrides = {**replay_overrides([Path(replay_dir)]), "NEWSBOT_ARCHIVE_PATH": db, "LOG_LEVEL": "ERROR"}
     if not pipelines:

@@ -9,8 +9,9 @@ the archive's raw-page table so pages can be re-parsed later without recrawling.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 
@@ -117,6 +118,56 @@ class NotModified:
     fetched_at: datetime  # aware, UTC
 
 
+@dataclass(frozen=True, slots=True)
+class KnownPage:
+    """What the archive knows of a page: when it was published and last fetched, its validators."""
+
+    url: str
+    published_utc: datetime | None
+    last_fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None  # the Last-Modified header value, as the server sent it
+
+
+def validators(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """Return (ETag, Last-Modified) from response headers, matching names case-insensitively."""
+    lower = {name.lower(): value for name, value in headers.items()}
+    return lower.get("etag") or None, lower.get("last-modified") or None
+
+
+# The article fields whose fill rate is counted: by `newsbot archive stats` (these are archive columns,
+# in the bit order of articles.filled: a change here needs a new migration) and by the layout alarm,
+# which counts them on each crawled article (filled_fields).
+FILL_FIELDS = (
+    "title",
+    "lead",
+    "text",
+    "authors",
+    "tags",
+    "rubric",
+    "published_utc",
+    "modified_utc",
+    "views",
+    "lang_detected",
+)
+
+
+def filled_fields(article: Article) -> dict[str, bool]:
+    """Tell, per FILL_FIELDS name, whether the article came out of the pipelines with a value."""
+    return {
+        "title": bool(article.title),
+        "lead": bool(article.lead),
+        "text": bool(article.paragraphs),
+        "authors": bool(article.authors),
+        "tags": bool(article.tags),
+        "rubric": bool(article.rubric),
+        "published_utc": article.published_utc is not None,
+        "modified_utc": article.modified_utc is not None,
+        "views": article.views is not None,
+        "lang_detected": article.lang_detected is not None,
+    }
+
+
 def to_jsonable(value: Any) -> Any:
     """Return `value` (an item, or anything inside one) as JSON-ready data.
 
@@ -142,3 +193,35 @@ def iso_utc(moment: datetime) -> str:
     """Format an aware datetime as ISO 8601 in UTC with a trailing Z."""
     text = moment.astimezone(UTC).isoformat()
     return text.removesuffix("+00:00") + "Z"
+
+
+class NaiveTimeError(ValueError):
+    """An ISO 8601 time without an offset where one is required."""
+
+
+def parse_iso(text: str, *, naive: tzinfo | None = UTC) -> datetime:
+    """Read an ISO 8601 time ("...Z", "...z" or with an offset) as an aware datetime, keeping its offset.
+
+    A time without an offset gets the zone `naive` (UTC unless told), or is an error when `naive`
+    is None. Raise ValueError, naming the text, when it cannot be read. The one ISO reader of the
+    project: callers choose the behaviour by argument (or use `parse_instant` for "None if unreadable").
+    """
+    cleaned = text.strip()
+    if cleaned[-1:] in ("Z", "z"):
+        cleaned = cleaned[:-1] + "+00:00"
+    moment = datetime.fromisoformat(cleaned)
+    if moment.tzinfo is None:
+        if naive is None:
+            raise NaiveTimeError(f"time without an offset: {text!r}")
+        moment = moment.replace(tzinfo=naive)
+    return moment
+
+
+def parse_instant(text: str | None) -> datetime | None:
+    """Read an ISO 8601 instant as an aware UTC datetime (no offset: UTC); None if absent or unreadable."""
+    if not text:
+        return None
+    try:
+        return parse_iso(text).astimezone(UTC)
+    except ValueError:
+        return None

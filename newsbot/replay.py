@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from w3lib.url import canonicalize_url
 
-from newsbot.items import iso_utc
+from newsbot import settings as defaults
+from newsbot.items import iso_utc, parse_iso
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -55,7 +56,7 @@ class Fixture:
 def load_fixture(path: Path) -> Fixture:
     """Read one fixture folder's meta.json."""
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    fetched_at = datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
+    fetched_at = parse_iso(meta["fetched_at"])
     return Fixture(
         path=path,
         url=meta["url"],
@@ -164,8 +165,8 @@ class ReplayMiddleware:
         if not dirs:
             raise NotConfigured
         at_text = crawler.settings.get("NEWSBOT_REPLAY_AT")
-        at = datetime.fromisoformat(at_text.replace("Z", "+00:00")) if at_text else None
-        delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", 0.0)
+        at = parse_iso(at_text) if at_text else None
+        delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", defaults.NEWSBOT_REPLAY_DELAY)
         return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler, delay)
 
     def process_request(self, request: Request) -> Response | Coroutine[Any, Any, Response]:

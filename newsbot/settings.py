@@ -57,23 +57,22 @@ FEED_EXPORT_ENCODING = "utf-8"
 NEWSBOT_REPLAY_DIRS: list[str] = []  # fixture folders to replay instead of the network
 NEWSBOT_REPLAY_AT = None  # ISO 8601 replay clock: serve each URL as it was then
 NEWSBOT_TIMEZONES = {"unn": "Europe/Kyiv"}  # source zone per site for dates without an offset
-NEWSBOT_LANGUAGE_CANDIDATES = ["uk", "ru", "en"]
+NEWSBOT_TIMEZONE = "Europe/Kyiv"  # zone for dates without an offset on sites NEWSBOT_TIMEZONES leaves out
+NEWSBOT_LANGUAGE_CANDIDATES = ["uk", "ru", "en"]  # ISO 639-1 codes the language detector chooses among
+NEWSBOT_SPLIT_ENABLED = True  # the split stage (pipelines/split.py)
+NEWSBOT_TIMESTAMPS_ENABLED = True  # the timestamp stage (pipelines/timestamps.py)
+NEWSBOT_LANGUAGE_ENABLED = True  # the language stage (pipelines/language.py)
+NEWSBOT_ARCHIVE_ENABLED = True  # the SQLite archive pipeline (pipelines/archive.py)
 NEWSBOT_ARCHIVE_PATH = "archive.db"
 NEWSBOT_ARCHIVE_BATCH_SIZE = 500  # items per committed transaction; a crash loses at most one batch
 NEWSBOT_REPLAY_DELAY = 0.0  # seconds each replayed response is held back (to interrupt a replay in tests)
-NEWSBOT_TIMEZONE = "Europe/Kyiv"  # zone for sites NEWSBOT_TIMEZONES does not list
-# Switches of the pipeline stages (off: the stage is left out of the crawl).
-NEWSBOT_SPLIT_ENABLED = True
-NEWSBOT_TIMESTAMPS_ENABLED = True
-NEWSBOT_LANGUAGE_ENABLED = True
-NEWSBOT_ARCHIVE_ENABLED = True
 
-# Revisit policy (newsbot/revisit.py): refetch an archived article this long after its publication,
+# Revisit policy (newsbot/runs/revisit.py): refetch an archived article this long after its publication,
 # then only when its feed or listing entry shows a newer date. Units: m, h, d, w.
 NEWSBOT_REVISIT_ENABLED = True  # off: fetch every listed URL again on every run
 NEWSBOT_REVISIT_SCHEDULE = "1h,6h,24h,3d,7d"
 
-# `newsbot crawl` verdict (newsbot/alarms.py): exit status 1 when a run fails.
+# `newsbot crawl` verdict (newsbot/runs/alarms.py): exit status 1 when a run fails.
 NEWSBOT_MAX_ERROR_RATE = 0.2  # failed or quarantined pages per page requested, above which a run failed
 NEWSBOT_FILL_RATE_ENABLED = True  # record fill rates per field and layout in each crawl run
 NEWSBOT_ALARM_DROP = 0.5  # alarm when a field's fill rate < (1 - this) x its median over past runs
@@ -85,7 +84,7 @@ NEWSBOT_ALARM_MIN_RUNS = 3  # fewer qualifying past runs than this: no alarm (no
 # RedisAddon turns the crawl into a scrapy-redis worker when NEWSBOT_REDIS_URL is set (and does nothing
 # otherwise): shared scheduler and dupefilter, items pushed to Redis for `newsbot archive ingest`.
 ADDONS = {
-    "newsbot.distributed.RedisAddon": 0,
+    "newsbot.runs.distributed.scheduler.RedisAddon": 0,
     "newsbot.contact.ContactAddon": 10,  # NEWSBOT_CONTACT into the User-Agent; warns on live crawls without
 }
 NEWSBOT_REDIS_URL = None  # e.g. redis://queue-host:6379/0; unset = single machine, straight to SQLite

@@ -12,10 +12,10 @@ from scrapy.utils.test import get_crawler
 
 from archive.db import open_archive
 from archive.revisit import FILL_RATES_STAT, fill_rate_history
-from newsbot.alarms import AlarmRule, FillCounter, error_rate, filled_fields, layout_alarms, run_failures
-from newsbot.items import NotModified
+from newsbot.items import FILL_FIELDS, NotModified, filled_fields
 from newsbot.pipelines.fill_rate import ALARMS_STAT, FillRatePipeline
-from tests.archive_factories import make_article
+from newsbot.runs.alarms import AlarmRule, FillCounter, error_rate, layout_alarms, run_failures
+from tests.support.factories import make_article
 
 T0 = datetime(2025, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -41,8 +41,11 @@ def _now(rate: float, articles: int = 20, field: str = "views") -> dict[str, Any
 def test_filled_fields_reads_what_the_pipelines_filled() -> None:
     article = _article(lead=None, tags=["Kyiv"])
     filled = filled_fields(article)
-    assert filled["title"] and filled["body"] and filled["views"] and filled["published"] and filled["tags"]
-    assert not filled["lead"] and not filled["rubric"] and not filled["modified"]
+    assert (
+        filled["title"] and filled["text"] and filled["views"] and filled["published_utc"] and filled["tags"]
+    )
+    assert not filled["lead"] and not filled["rubric"] and not filled["modified_utc"]
+    assert set(filled) == set(FILL_FIELDS)  # the fields `archive stats` counts, no more, no fewer
 
 
 def test_fill_counter_gives_shares_per_site_and_layout() -> None:
@@ -73,6 +76,12 @@ def test_a_field_that_empties_raises_an_alarm() -> None:
         5,
     )
     assert "layout alarm: unn/next field 'views' filled in 0% of 20 articles" in alarm.message()
+
+
+def test_rates_recorded_under_the_former_field_names_are_history() -> None:
+    # Runs before the field list was shared with `archive stats` recorded "body", not "text".
+    (alarm,) = layout_alarms(_now(0.0, field="text"), _history(1.0, 5, field="body"))
+    assert (alarm.field, alarm.median) == ("text", 1.0)
 
 
 def test_a_small_dip_is_no_alarm() -> None:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from archive_factories import make_article
 
 from archive.db import ArchiveError, open_archive
+from tests.support.factories import make_article
 
 
 def test_a_text_file_is_refused_and_left_unchanged(tmp_path):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from archive_factories import make_article
 from sqlite_utils import Database
 
 from archive.db import open_archive
 from archive.migrations import FTS_TOKENIZE, migrations
+from tests.support.factories import make_article
 
 STEPS = [step.name for step in migrations.pending(Database(memory=True))]
 

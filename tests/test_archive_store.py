@@ -8,10 +8,10 @@ import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from archive_factories import FETCHED, cross_link, make_article, quarantined, teaser
 
 from archive import store
 from archive.db import Archive, open_archive
+from tests.support.factories import FETCHED, cross_link, make_article, quarantined, teaser
 
 LAVROV = "https://unn.ua/en/news/china-lavrov"
 BIDEN = "https://unn.ua/news/biden-xi"
@@ -274,7 +274,10 @@ def test_crawl_run_records_arguments_counts_and_reason(archive):
     stats = {
         "response_received_count": 12,
         "item_scraped_count": 10,
+        # Two timeouts, one retried: one page failed (newsbot.stats.failed_pages), and one quarantined.
         "downloader/exception_type_count/twisted.internet.error.TimeoutError": 2,
+        "retry/count": 1,
+        "newsbot/article_fetch_failed": 1,
         "newsbot/quarantined": 1,
     }
     archive.finish_run(run_id, finished_at=LATER, stats=stats, finish_reason="finished")
@@ -289,7 +292,7 @@ def test_crawl_run_records_arguments_counts_and_reason(archive):
             "2024-04-10T14:00:00Z",
             12,
             10,
-            3,
+            2,
             "finished",
         )
     ]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsbot.cli import main
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -13,11 +13,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from archive_factories import BIDEN, EN, RU, UK, build_archive, make_article, quarantined
 from click.testing import CliRunner
 
 from archive.db import open_archive
 from newsbot.cli import main
+from tests.support.factories import BIDEN, EN, RU, UK, build_archive, make_article, quarantined
 
 TESTS = Path(__file__).resolve().parent
 
@@ -261,7 +261,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     sys.path[:0] = sys.argv[2:]
-    from archive_factories import make_article
+    from tests.support.factories import make_article
     from archive.db import open_archive
 
     archive = open_archive(sys.argv[1])
@@ -302,8 +302,8 @@ FIXTURE = TESTS.parent / "fixtures" / "unn" / "en-y2024-china-lavrov"
 
 def stored_as_an_older_extractor_saw_it(path):
     """Archive the fixture page as if an older extractor had read a wrong title and no lead."""
+    from newsbot.enrich import enrich_article
     from newsbot.pages import parse_page
-    from newsbot.process import enrich_article
     from newsbot.replay import load_fixture
 
     fixture = load_fixture(FIXTURE)

@@ -10,12 +10,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from archive_factories import BIDEN, EN, UK, build_archive, make_article, quarantined, teaser
 from click.testing import CliRunner
 
 from archive.db import open_archive
 from newsbot.cli import main
 from newsbot.cli.output import fit_widths, fitted_table
+from tests.support.factories import BIDEN, EN, UK, build_archive, make_article, quarantined, teaser
 
 
 @pytest.fixture(scope="module")

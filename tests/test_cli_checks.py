@@ -4,16 +4,15 @@ nearest valid name, before anything is crawled or any file is created."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from newsbot.cli.checks import nearest, project_setting_names, spider_arguments
+from newsbot.runs.checks import nearest, spider_arguments
 from newsbot.spiders.unn import UnnSpider
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def newsbot(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,15 +42,6 @@ def test_nearest_names_a_close_spelling_and_nothing_for_a_stranger():
     assert nearest("max_article", ["max_articles", "max_pages"]) == "max_articles"
     assert nearest("langs", ["lang", "since"]) == "lang"
     assert nearest("colour", ["lang", "since"]) is None
-
-
-def test_every_newsbot_setting_the_code_reads_is_declared():
-    reads = re.compile(r'settings\.get\w*\(\s*"(NEWSBOT_[A-Z_]+)"')
-    read = {
-        name for path in (REPO / "newsbot").rglob("*.py") for name in reads.findall(path.read_text("utf-8"))
-    }
-    assert {"NEWSBOT_ARCHIVE_ENABLED", "NEWSBOT_MAX_ERROR_RATE"} <= read  # the scan sees what the code reads
-    assert read <= project_setting_names()
 
 
 @pytest.mark.parametrize(
@@ -94,7 +84,7 @@ def test_a_misspelled_name_is_a_usage_error_naming_the_nearest(tmp_path, command
 
 
 def test_scrapy_settings_and_valid_arguments_pass_the_check(tmp_path):
-    replay = REPO / "fixtures" / "unn-timeline"
+    replay = REPO / "fixtures" / "scenarios" / "unn-timeline"
     result = newsbot(
         "crawl",
         "unn",

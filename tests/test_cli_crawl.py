@@ -15,24 +15,11 @@ from click.testing import CliRunner
 
 from archive.db import open_archive
 from newsbot.cli import main
-from newsbot.lock import RunLock, lock_path
-from tests.conftest import REPO
+from newsbot.runs.lock import RunLock, lock_path
+from tests.support.crawl import crawl
+from tests.support.paths import TIMELINE
 
-TIMELINE = REPO / "fixtures" / "unn-timeline"
 T1 = "2025-11-20T10:30:00Z"
-
-
-def crawl(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run `python -m newsbot crawl ...` as cron would: a process of its own, this checkout's code."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", "crawl", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def _replay(db: Path, replay: Path = TIMELINE, at: str = T1, *extra: str) -> list[str]:

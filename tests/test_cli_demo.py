@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from archive.db import open_archive
 from archive.summary import archive_summary
 from newsbot.cli import main
-from tests.conftest import REPO, fixtures_of_kind
+from tests.support.paths import REPO, fixtures_of_kind
 
 
 def _demo(db: Path, *prefix: str) -> subprocess.CompletedProcess[str]:
@@ -115,7 +115,7 @@ def test_demo_needs_no_network(tmp_path: Path) -> None:
 
 def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
     from newsbot.replay import load_fixture, save_fixture
-    from tests.conftest import FIXTURES
+    from tests.support.paths import FIXTURES
 
     replay = tmp_path / "replay"
     good = load_fixture(FIXTURES / "en-next-kharkiv-drone-attack")

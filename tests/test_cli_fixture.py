@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.replay import load_fixtures
-from tests.conftest import FIXTURES, REPO
+from tests.support.paths import FIXTURES, REPO
 
 PAGE = (FIXTURES / "en-y2024-china-lavrov" / "body.html").read_bytes()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from newsbot.cli.worker import worker
-from tests.redis_server import free_port
+from tests.support.redis_server import free_port
 
 NOWHERE = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsbot.codec import decode_message, encode_event, encode_item
+from newsbot.enrich import enrich_article
 from newsbot.items import Article, CrossLink, NotModified, QuarantinedPage, RawPage, Teaser
 from newsbot.pages import parse_page
-from newsbot.process import enrich_article
-from tests.conftest import fixtures_of_kind
+from newsbot.runs.distributed.codec import decode_message, encode_event, encode_item
+from tests.support.paths import fixtures_of_kind
 
 FETCHED = datetime(2025, 11, 14, 6, 55, 0, 123456, tzinfo=UTC)
 

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 from archive.db import ArchiveError, open_archive
-from newsbot.lock import lock_path
 from newsbot.pages.unn import is_article_url
-from tests.conftest import FIXTURES, REPO, fixtures_of_kind
-from tests.test_cli_crawl import crawl
+from newsbot.runs.lock import lock_path
+from tests.support.crawl import crawl
+from tests.support.paths import FIXTURES, REPO, fixtures_of_kind
 
 
 def _article_urls() -> list[str]:

@@ -6,7 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from archive_factories import BIDEN, EN, RU, UK, build_archive
+
+from tests.support.factories import BIDEN, EN, RU, UK, build_archive
 
 datasette_app = pytest.importorskip(
     "datasette.app", reason="Datasette is an optional extra (pip install -e '.[datasette]')"

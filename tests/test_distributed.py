@@ -10,30 +10,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from archive_factories import make_article, quarantined
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.test import get_crawler
 
-from newsbot.codec import decode_message
-from newsbot.distributed import (
-    ExpiringDupeFilter,
-    KnownPage,
-    RedisKeys,
-    RedisScheduler,
-    RedisStateStore,
-    encode_known,
-    known_page_of,
-    newer_known_page,
-    redact,
-    redis_settings,
-)
-from newsbot.items import Teaser
+from newsbot.items import KnownPage, Teaser
 from newsbot.pipelines.archive import ArchivePipeline
-from newsbot.pipelines.redis_queue import RedisQueuePipeline
-from newsbot.run import project_settings
-from tests.redis_server import RedisServer, running_redis
+from newsbot.runs.crawl import project_settings
+from newsbot.runs.distributed.codec import decode_message
+from newsbot.runs.distributed.keys import RedisKeys, redact
+from newsbot.runs.distributed.queue import RedisQueuePipeline
+from newsbot.runs.distributed.scheduler import ExpiringDupeFilter, RedisScheduler, redis_settings
+from newsbot.runs.distributed.state import RedisStateStore, encode_known, known_page_of, newer_known_page
+from tests.support.factories import make_article, quarantined
+from tests.support.redis_server import RedisServer, running_redis
 
 FETCHED = datetime(2024, 4, 10, 8, 0, tzinfo=UTC)
 
@@ -88,7 +79,7 @@ def test_redis_url_setting_swaps_archive_for_the_queue_in_the_same_place() -> No
     found = pipelines(crawler)
     assert ArchivePipeline not in found
     assert found[RedisQueuePipeline] == 900  # last, where the archive was: items are complete
-    assert crawler.settings.get("SCHEDULER") == "newsbot.distributed.RedisScheduler"
+    assert crawler.settings.get("SCHEDULER") == "newsbot.runs.distributed.scheduler.RedisScheduler"
     assert crawler.settings.get("REDIS_URL") == "redis://127.0.0.1:1/0"
 
 

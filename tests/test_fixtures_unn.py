@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from newsbot.enrich import enrich_article
 from newsbot.items import Article, QuarantinedPage, to_jsonable
 from newsbot.pages import parse_page
-from newsbot.process import enrich_article
 from newsbot.replay import Fixture, load_fixture
-from tests.conftest import fixtures_of_kind
+from tests.support.paths import fixtures_of_kind
 
 ARTICLES = fixtures_of_kind("article")
 QUARANTINED = fixtures_of_kind("quarantine")

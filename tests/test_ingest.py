@@ -10,15 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from archive_factories import make_article, quarantined, teaser
 from click.testing import CliRunner
 
 from archive.db import open_archive
 from newsbot.cli.ingest import ingest
-from newsbot.codec import encode_event, encode_item
-from newsbot.distributed import RedisKeys, RedisStateStore
-from newsbot.ingest import IngestError, Writer
-from tests.redis_server import RedisServer, running_redis
+from newsbot.runs.distributed.codec import encode_event, encode_item
+from newsbot.runs.distributed.ingest import IngestError, Writer
+from newsbot.runs.distributed.keys import RedisKeys
+from newsbot.runs.distributed.state import RedisStateStore
+from tests.support.factories import make_article, quarantined, teaser
+from tests.support.redis_server import RedisServer, running_redis
 
 pytestmark = pytest.mark.redis
 

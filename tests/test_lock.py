@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.lock import LockHeld, LockHolder, RunLock, lock_path
+from newsbot.runs.lock import LockHeld, LockHolder, RunLock, lock_path
 
 
 def test_lock_file_sits_beside_the_archive() -> None:
@@ -49,7 +49,7 @@ def test_a_second_lock_on_the_same_file_is_refused_with_the_holder(tmp_path: Pat
 def _holder(path: Path) -> Iterator[subprocess.Popen[str]]:
     """Run another process that takes the lock and sleeps; yield it once it holds the lock."""
     code = (
-        "import time; from newsbot.lock import RunLock; "
+        "import time; from newsbot.runs.lock import RunLock; "
         f"RunLock({str(path)!r}).acquire(); print('held', flush=True); time.sleep(60)"
     )
     process = subprocess.Popen(

@@ -7,7 +7,7 @@ import subprocess
 import tomllib
 
 from newsbot import DISTRIBUTION, install_hint
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 # `pip install newsbot`, `pip install 'newsbot[chart]'`, `pip install "newsbot[redis]"`: the
 # `newsbot` on the package index is an unrelated project.

@@ -21,7 +21,7 @@ from newsbot.pages.unn import (
     parse_feed,
     parse_listing,
 )
-from tests.conftest import FIXTURES, UNN_RU_2020, fixtures_of_kind, need
+from tests.support.paths import FIXTURES, UNN_RU_2020, fixtures_of_kind, need
 
 FETCHED = datetime(2020, 12, 3, 17, 0, tzinfo=UTC)
 RU_2020_URL = (

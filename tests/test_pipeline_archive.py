@@ -6,7 +6,6 @@ import json
 import sqlite3
 
 import pytest
-from archive_factories import make_article, quarantined
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
@@ -14,6 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.items import Teaser
 from newsbot.pipelines.archive import ArchivePipeline
+from tests.support.factories import make_article, quarantined
 
 
 class UnnSpider(Spider):

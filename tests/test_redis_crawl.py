@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive
-from newsbot.distributed import RedisKeys
-from newsbot.ingest import Writer
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures
+from newsbot.runs.distributed.ingest import Writer
+from newsbot.runs.distributed.keys import RedisKeys
 from newsbot.settings import DOWNLOADER_MIDDLEWARES
-from tests.conftest import FIXTURES, REPO, fixtures_of_kind
-from tests.redis_server import RedisServer, running_redis
+from tests.support.paths import FIXTURES, REPO, fixtures_of_kind
+from tests.support.redis_server import RedisServer, running_redis
 
 pytestmark = pytest.mark.redis
 
@@ -34,7 +34,7 @@ RESPONSES = re.compile(r"Worker finished: (\d+) responses")
 
 def worker(redis_url: str, log: Path, *, latency: float = 0.2, concurrency: int = 2) -> subprocess.Popen[str]:
     """Start `newsbot worker` on the fixtures, fetching at most `concurrency` pages at a time."""
-    middlewares = {**DOWNLOADER_MIDDLEWARES, "tests.latency.LatencyMiddleware": 40}
+    middlewares = {**DOWNLOADER_MIDDLEWARES, "tests.support.latency.LatencyMiddleware": 40}
     return subprocess.Popen(
         [
             sys.executable, "-m", "newsbot", "worker", "unn", "--redis", redis_url,

@@ -17,11 +17,10 @@ from scrapy.utils.test import get_crawler
 from archive.db import open_archive
 from archive.revisit import ArchiveStateStore, known_page
 from archive.store import mark_unchanged
-from newsbot.items import NotModified
+from newsbot.items import KnownPage, NotModified
 from newsbot.replay import FETCHED_AT, ReplayMiddleware, save_fixture
-from newsbot.revisit import (
+from newsbot.runs.revisit import (
     DEFAULT_SCHEDULE,
-    KnownPage,
     StateStoreUnavailable,
     build_state_store,
     conditional_headers,
@@ -30,7 +29,7 @@ from newsbot.revisit import (
     revisit_now,
 )
 from newsbot.spiders.unn import UnnSpider
-from tests.archive_factories import make_article, raw_page
+from tests.support.factories import make_article, raw_page
 
 URL = "https://unn.ua/en/news/some-story"
 PUBLISHED = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
@@ -146,7 +145,7 @@ def test_factory_reads_the_archive_by_default(tmp_path: Path) -> None:
 
 
 def test_factory_says_clearly_when_the_redis_store_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "newsbot.distributed", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "newsbot.runs.distributed.state", None)  # makes the import fail
     settings = get_crawler(settings_dict={"NEWSBOT_REDIS_URL": "redis://127.0.0.1:1/0"}).settings
     with pytest.raises(StateStoreUnavailable, match="NEWSBOT_REDIS_URL"):
         build_state_store(settings)

@@ -1,6 +1,6 @@
-"""Three scheduled runs over a replayed site whose pages change between runs (fixtures/unn-timeline).
+"""Three scheduled runs over a replayed site whose pages change between runs (scenarios/unn-timeline).
 
-The scenario, as the fixture pages tell it (times UTC; see fixtures/unn-timeline/README.md):
+The scenario, as the fixture pages tell it (times UTC; see fixtures/scenarios/unn-timeline/README.md):
   T1 2025-11-20 10:30, T2 2025-11-20 16:00, T3 2025-11-21 10:00 (three runs of `newsbot crawl`).
   heating  published 11-20 09:00: new at T1; due at T2 (6 h mark) and T3 (24 h mark); views grow.
   strike   published 11-20 08:00: same marks; at T3 a paragraph was edited (casualty count).
@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 
 from archive.db import open_archive
+from newsbot.enrich import enrich_article
 from newsbot.items import Article, to_jsonable
 from newsbot.pages import parse_page
-from newsbot.process import enrich_article
 from newsbot.replay import Fixture, load_fixtures
-from tests.test_cli_crawl import TIMELINE, crawl
+from tests.support.crawl import crawl
+from tests.support.paths import TIMELINE
 
 RUNS = ("2025-11-20T10:30:00Z", "2025-11-20T16:00:00Z", "2025-11-21T10:00:00Z")
 BASE = "https://unn.ua/en/news/"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 PAGE = (REPO / "docs" / "scheduling.md").read_text(encoding="utf-8")
 VENV_NEWSBOT = "/opt/newsbot/venv/bin/newsbot"

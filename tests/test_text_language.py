@@ -18,7 +18,7 @@ from newsbot.text.language import (
     detect_language,
     language_code,
 )
-from tests.conftest import REPO, UNN_RU_2020
+from tests.support.paths import REPO, UNN_RU_2020
 
 UK_LONG = (
     "Уряд ухвалив рішення про виділення додаткових коштів на відновлення зруйнованих "

@@ -17,7 +17,7 @@ from newsbot.text.split import (
     split_timestamp_tail,
 )
 from newsbot.text.split_html import html_blocks, split_body, split_html
-from tests.conftest import SHARED
+from tests.support.paths import SHARED
 
 SEED = SHARED / "seeds" / "000_8530ec2091bce858.txt"
 OLD_LAYOUT_PAGE = SHARED / "extdata" / "unn" / "ru-2020-12-03-1906059.html"

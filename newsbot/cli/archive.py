@@ -19,9 +19,9 @@ import click
 from archive import queries
 from archive.db import Archive, ArchiveError, open_archive
 from newsbot import install_hint
-from newsbot.cli.options import DEFAULT_DB, archive_db_option, archive_path
-from newsbot.cli.output import fitted_table, truncate
-from newsbot.items import QuarantinedPage
+from newsbot.cli.options import archive_db_option, archive_path
+from newsbot.cli.output import db_option, fitted_table, truncate
+from newsbot.items import parse_iso
 from newsbot.text.diff import field_text, fold_context, render_plain, word_diff
 
 DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
@@ -172,12 +172,8 @@ def emit_sections(sections: Mapping[str, Any], fmt: str | None) -> None:
 
 
 @click.group("archive")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="The archive file (also accepted after the subcommand). Opened read-only unless the command writes.",
+@db_option(
+    "The archive file (also accepted after the subcommand); opened read-only unless the command writes."
 )
 @click.pass_context
 def archive_group(ctx: click.Context, db: Path) -> None:
@@ -386,42 +382,24 @@ def reparse(
     each one that now parses is archived as an article (outcome "new", or "changed" when its URL
     was archived meanwhile) and leaves the quarantine; one that still fails stays, with the reason.
     """
-    from scrapy.settings import Settings
+    from newsbot.runs.crawl import project_settings
+    from newsbot.runs.reparse import reparse_archive
 
-    from newsbot.pages import parse_page
-    from newsbot.process import enrich_article
-
-    settings = Settings()
-    settings.setmodule("newsbot.settings")
-    results: list[dict[str, Any]] = []
     with opened(ctx, readonly=False) as archive:
-        targets: Sequence[tuple[int | None, str, int]]
-        if quarantined:
-            if edition:
-                raise click.UsageError("--edition does not apply to --quarantined (pages without an article)")
-            targets = archive.quarantined_pages(url=url)[:limit]
-            if url and not targets:
-                raise CommandError(f"no quarantined page with stored bytes at {url}")
-        else:
-            targets = [(None, u, page_id) for u, page_id in archive.stored_pages(url=url, edition=edition)]
-            targets = targets[:limit]
-            if url and not targets:
-                raise CommandError(f"no archived article with a stored page at {url}")
-        for start in range(0, len(targets), batch_size):
-            with archive.transaction():
-                for quarantine_id, page_url, raw_page_id in targets[start : start + batch_size]:
-                    row = _reparse_one(
-                        archive,
-                        page_url,
-                        raw_page_id,
-                        parse_page,
-                        enrich_article,
-                        settings,
-                        keep_url=quarantine_id is None,
-                    )
-                    if quarantine_id is not None and row["outcome"] in ("new", "changed", "unchanged"):
-                        archive.release_quarantined(quarantine_id)
-                    results.append(row)
+        if quarantined and edition:
+            raise click.UsageError("--edition does not apply to --quarantined (pages without an article)")
+        try:
+            results = reparse_archive(
+                archive,
+                project_settings(),
+                url=url,
+                edition=edition,
+                limit=limit,
+                batch_size=batch_size,
+                quarantined=quarantined,
+            )
+        except LookupError as error:
+            raise CommandError(str(error)) from None
     outcomes = Counter(row["outcome"] for row in results)
     if fmt:
         emit(results, fmt)
@@ -430,42 +408,6 @@ def reparse(
     click.echo(
         ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())) or "nothing to reparse"
     )
-
-
-def _reparse_one(
-    archive: Archive,
-    article_url: str,
-    raw_page_id: int,
-    parse_page: Callable[..., Any],
-    enrich_article: Callable[..., Any],
-    settings: Any,
-    *,
-    keep_url: bool = True,
-) -> dict[str, Any]:
-    """Re-extract one stored page and store the result; return what happened to it.
-
-    `keep_url` stores the result under `article_url` (an archived article's key); otherwise
-    under the canonical URL the page declares (a quarantined page's fetch URL may differ).
-    """
-    result = {"url": article_url, "outcome": "", "changed": None, "reason": None}
-    try:
-        page = archive.load_raw_page(raw_page_id)
-        parsed = parse_page(
-            page.body, page.url, fetched_at=page.fetched_at, headers=page.headers, status=page.status
-        )
-        if isinstance(parsed, QuarantinedPage):
-            # Kept as it is: the archived article (or quarantine entry) stays; the report says why.
-            result.update(outcome="unparseable", reason=parsed.reason)
-            return result
-        article = enrich_article(parsed, settings)
-        if keep_url:
-            article.url = article_url  # the archive's key, even if canonicalisation has changed since
-        result["url"] = article.url
-        result["outcome"], changed = archive.store_reparsed(article, raw_page_id)
-        result["changed"] = ", ".join(changed) or None
-    except Exception as error:  # one bad page must not stop the rest
-        result.update(outcome="failed", reason=f"{type(error).__name__}: {error}")
-    return result
 
 
 @archive_group.command("quarantine")
@@ -580,7 +522,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     for source in sorted({row["source"] for row in rows}):
         points = [row for row in rows if row["source"] == source]
         # matplotlib converts datetimes through its date units, but its stubs only list numbers.
-        moments_seen = [datetime.fromisoformat(row["observed_at"].replace("Z", "+00:00")) for row in points]
+        moments_seen = [parse_iso(row["observed_at"]) for row in points]
         axes.plot(
             moments_seen,  # type: ignore[arg-type]
             [row["views"] for row in points],
@@ -594,7 +536,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     axes.grid(alpha=0.3)
     moments = {row["observed_at"] for row in rows}
     if len(moments) == 1:  # one observation: show the day around it, not matplotlib's four years
-        moment = datetime.fromisoformat(moments.pop().replace("Z", "+00:00"))
+        moment = parse_iso(moments.pop())
         axes.set_xlim(dates.date2num(moment - timedelta(days=1)), dates.date2num(moment + timedelta(days=1)))
     figure.autofmt_xdate()
     figure.tight_layout()

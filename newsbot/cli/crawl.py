@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 
-from archive.db import ArchiveError, open_archive
-from newsbot.alarms import run_failures
-from newsbot.cli.checks import check_settings, check_spider_arguments
-from newsbot.items import iso_utc
-from newsbot.lock import LockHeld, RunLock, lock_path
-from newsbot.revisit import parse_instant
-from newsbot.run import CrawlOutcome, project_settings, replay_overrides, run_spider
+from archive.db import ArchiveError
+from newsbot.cli.output import db_option
+from newsbot.items import iso_utc, parse_instant
+from newsbot.runs.checks import unknown_setting
+from newsbot.runs.crawl import SpiderError, check_spider, project_settings, replay_overrides
+from newsbot.runs.lock import LockHeld
+from newsbot.runs.scheduled import scheduled_run
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -34,48 +34,12 @@ def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
     return pairs
 
 
-def _check_spider(name: str, args: dict[str, str], settings: Any) -> None:
-    """Build the spider once outside the crawl so a bad name or argument is a usage error."""
-    from scrapy.spiderloader import get_spider_loader
-
-    try:
-        spider_cls = get_spider_loader(settings).load(name)
-    except KeyError:
-        known = ", ".join(sorted(get_spider_loader(settings).list()))
-        raise click.UsageError(f"no spider named {name!r} (known: {known})") from None
-    check_spider_arguments(spider_cls, args)  # a misspelled --arg would be ignored silently
-    try:
-        spider_cls(**args)
-    except (TypeError, ValueError) as error:
-        raise click.UsageError(str(error)) from None
-
-
 def _note(log_file: Path | None, message: str) -> None:
     """Say something about the run before Scrapy's log exists: on stderr and in the log file."""
     click.echo(message, err=True)
     if log_file is not None:
         with log_file.open("a", encoding="utf-8") as log:
             log.write(f"{iso_utc(datetime.now(UTC))} [newsbot.crawl] WARNING: {message}\n")
-
-
-def summary(spider: str, outcome: CrawlOutcome, failures: list[str]) -> dict[str, Any]:
-    """Return the closing summary of a run: its id, counts and verdict."""
-    count = outcome.count
-    return {
-        "spider": spider,
-        "run_id": outcome.stats.get("newsbot/run_id"),
-        "finish_reason": outcome.finish_reason,
-        "pages": count("response_received_count"),
-        "new": count("newsbot/articles_new"),
-        "changed": count("newsbot/articles_changed"),
-        "unchanged": count("newsbot/articles_unchanged"),
-        "not_modified": count("newsbot/revisit/not_modified"),
-        "not_due": count("newsbot/revisit/not_due"),
-        "quarantined": count("newsbot/quarantined"),
-        "alarms": len(outcome.stats.get("newsbot/alarms") or []),
-        "ok": not failures,
-        "failures": failures,
-    }
 
 
 def summary_line(s: dict[str, Any]) -> str:
@@ -91,13 +55,7 @@ def summary_line(s: dict[str, Any]) -> str:
 
 @click.command(context_settings={"max_content_width": 100})
 @click.argument("spider")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="SQLite archive to update; the lock is the file beside it named DB.lock.",
-)
+@db_option("SQLite archive to update; the lock is the file beside it named DB.lock.")
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -156,7 +114,8 @@ def crawl(
     """
     spider_args = _pairs(args, "--arg")
     overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
-    check_settings(overrides)
+    if misspelled := unknown_setting(overrides):
+        raise click.UsageError(misspelled)
     if replay_at and not replay_dirs:
         raise click.UsageError("--replay-at needs --replay DIR")
     if replay_at and parse_instant(replay_at) is None:
@@ -168,30 +127,21 @@ def crawl(
     overrides.update(NEWSBOT_ARCHIVE_PATH=str(db), LOG_LEVEL=log_level, LOGSTATS_INTERVAL=float(progress))
     if log_file is not None:
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True)
-    settings = project_settings(overrides)
-    _check_spider(spider, spider_args, settings)
-
-    lock = RunLock(lock_path(db))
     try:
-        stale = lock.acquire()
+        run_name = check_spider(spider, spider_args, project_settings(overrides))
+    except SpiderError as error:
+        known = f" (known: {', '.join(error.known)})" if error.known else ""
+        raise click.UsageError(f"{error}{known}") from None
+    try:
+        run = scheduled_run(
+            spider, spider_args, overrides, db=db, note=lambda text: _note(log_file, text), run_name=run_name
+        )
     except LockHeld as held:
         click.echo(f"newsbot crawl: {held}", err=True)
         sys.exit(EXIT_LOCKED)
-    try:
-        if stale is not None:
-            _note(log_file, f"taking over the stale lock {lock.path} of {stale.describe()} (that run died)")
-        try:
-            # Refuse a foreign or newer file before crawling, migrate, and close the dead run's record.
-            with open_archive(db) as archive:
-                if stale is not None:
-                    archive.mark_dead_runs(spider, started_since=stale.started_at)
-        except ArchiveError as error:
-            click.echo(f"newsbot crawl: {error}", err=True)
-            sys.exit(EXIT_FAILED)
-        outcome = run_spider(spider, spider_args, overrides)
-    finally:
-        lock.release()
-    failures = run_failures(outcome.stats, max_error_rate=settings.getfloat("NEWSBOT_MAX_ERROR_RATE"))
-    result = summary(spider, outcome, failures)
+    except ArchiveError as error:
+        click.echo(f"newsbot crawl: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    result = run.summary()
     click.echo(json.dumps(result, ensure_ascii=False) if as_json else summary_line(result))
-    sys.exit(EXIT_OK if not failures else EXIT_FAILED)
+    sys.exit(EXIT_OK if run.ok else EXIT_FAILED)

@@ -13,30 +13,17 @@ import click
 
 from archive.db import ArchiveError, open_archive
 from archive.summary import archive_summary, highlights
-from newsbot.cli.output import echo_table
+from newsbot.cli.output import db_option, echo_table
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures
-from newsbot.run import REPO_FIXTURES, replay_overrides, run_spider
+from newsbot.runs.crawl import REPO_FIXTURES, replay_overrides, run_spider
 
-# Saved pages of one site at several fetch times (fixtures/unn-timeline, or where the reshape put it).
-TIMELINE = next(
-    (
-        path
-        for path in (REPO_FIXTURES / "scenarios" / "unn-timeline", REPO_FIXTURES / "unn-timeline")
-        if path.is_dir()
-    ),
-    REPO_FIXTURES / "unn-timeline",
-)
+# Saved pages of one site at several fetch times: replayed as scheduled runs after the fixtures.
+TIMELINE = REPO_FIXTURES / "scenarios" / "unn-timeline"
 
 
 @click.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("archive.db"),
-    show_default=True,
-    help="SQLite archive to create or update.",
-)
+@db_option("SQLite archive to create or update.")
 @click.option(
     "--fixtures",
     "fixtures_dir",

@@ -9,7 +9,7 @@ import click
 from newsbot.items import Article, to_jsonable
 from newsbot.pages import parse_page
 from newsbot.replay import fixture_name, save_fixture
-from newsbot.run import REPO_FIXTURES, run_spider
+from newsbot.runs.crawl import REPO_FIXTURES, run_spider
 
 
 @click.group()

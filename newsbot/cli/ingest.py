@@ -8,8 +8,8 @@ import click
 
 from archive.db import ArchiveError
 from newsbot.cli.options import archive_db_option, archive_path
-from newsbot.distributed import DEFAULT_PREFIX, RedisKeys, RedisUnavailable, connect
-from newsbot.ingest import IngestError, IngestReport, Writer
+from newsbot.runs.distributed.ingest import IngestError, IngestReport, Writer
+from newsbot.runs.distributed.keys import DEFAULT_PREFIX, RedisKeys, RedisUnavailable, connect
 
 
 def _summary(report: IngestReport) -> str:

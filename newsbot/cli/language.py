@@ -7,6 +7,7 @@ from typing import IO
 
 import click
 
+from newsbot import settings as defaults
 from newsbot.cli.output import input_lines
 from newsbot.text.language import LangResult, detect_language, normalize_candidates
 
@@ -21,7 +22,7 @@ from newsbot.text.language import LangResult, detect_language, normalize_candida
 )
 @click.option(
     "--candidates",
-    default="uk,ru,en",
+    default=",".join(defaults.NEWSBOT_LANGUAGE_CANDIDATES),
     show_default=True,
     help="Comma-separated ISO 639-1 codes the detector chooses among.",
 )

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-DEFAULT_DB = Path("archive.db")
+from newsbot import settings as defaults
+
+DEFAULT_DB = Path(defaults.NEWSBOT_ARCHIVE_PATH)
 
 
 def _remember_db(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:

@@ -1,12 +1,26 @@
-"""CLI input and output helpers: a TEXT argument or the lines of --file, and plain-text tables."""
+"""CLI input and output helpers: TEXT or the lines of --file, the --db option, plain-text tables."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import click
+
+from newsbot import settings as defaults
+
+
+def db_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Return the --db option (the archive file; default NEWSBOT_ARCHIVE_PATH) with this help text."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path(defaults.NEWSBOT_ARCHIVE_PATH),
+        show_default=True,
+        help=help,
+    )
 
 
 def input_lines(text: str | None, file: IO[str] | None) -> Iterable[str]:

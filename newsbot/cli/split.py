@@ -9,12 +9,11 @@ from typing import Any, BinaryIO
 
 import click
 
-from newsbot.items import Article, CrossLink, Teaser, to_jsonable
+from newsbot.enrich import enrich_article, label_article, normalise_article_times
+from newsbot.items import Article, CrossLink, Teaser, parse_iso, to_jsonable
 from newsbot.pages import parse_page
 from newsbot.pages.unn import edition_from_url
-from newsbot.pipelines.language import label_article
-from newsbot.pipelines.timestamps import DEFAULT_TIMEZONE, normalise_article_times
-from newsbot.process import enrich_article
+from newsbot.settings import NEWSBOT_TIMEZONE as DEFAULT_TIMEZONE
 from newsbot.text.language import DEFAULT_CANDIDATES
 from newsbot.text.split import split_text
 
@@ -116,8 +115,7 @@ def _parse_now(text: str | None) -> datetime:
     """Read --now; the wall clock when absent (this command is a user's entry point)."""
     if text is None:
         return datetime.now(UTC)
-    moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_iso(text)
 
 
 # The keys `newsbot split` prints for each cross-link and each teaser.

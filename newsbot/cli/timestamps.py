@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from newsbot.cli.output import input_lines
-from newsbot.items import iso_utc
+from newsbot.items import iso_utc, parse_iso
 from newsbot.text.timestamps import DATE_ORDERS, TimeResult, parse_timestamp
 
 
@@ -85,12 +85,11 @@ def _now(now_text: str | None, zone: ZoneInfo) -> datetime:
     if now_text is None:
         return datetime.now(UTC)
     try:
-        now = datetime.fromisoformat(now_text.replace("z", "Z"))
+        return parse_iso(now_text, naive=zone)
     except ValueError:
         raise click.BadParameter(
             f"{now_text!r} is not ISO 8601 (e.g. 2024-04-10T12:00+03:00)", param_hint="--now"
         ) from None
-    return now if now.tzinfo else now.replace(tzinfo=zone)
 
 
 def _as_json(result: TimeResult) -> str:

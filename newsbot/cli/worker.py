@@ -8,10 +8,15 @@ from typing import Any
 
 import click
 
-from newsbot.cli.checks import check_settings, check_spider_arguments
-from newsbot.distributed import DEFAULT_IDLE_CLOSE, REDIS_UNAVAILABLE, RedisUnavailable, connect, redact
-from newsbot.run import project_settings, replay_overrides, run_spider
-from newsbot.spiders.unn import SpiderArgumentError
+from newsbot.runs.checks import unknown_setting
+from newsbot.runs.crawl import MisspelledArgument, SpiderError, check_spider, replay_overrides, run_spider
+from newsbot.runs.distributed.keys import (
+    DEFAULT_IDLE_CLOSE,
+    REDIS_UNAVAILABLE,
+    RedisUnavailable,
+    connect,
+    redact,
+)
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -30,23 +35,6 @@ def _setting(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
-
-
-def _check_spider(name: str, args: dict[str, str]) -> None:
-    """Fail with one line on an unknown spider or a bad argument, before any crawling starts.
-
-    (Inside the crawl Scrapy would only log such an error, then run_spider fails on the stats.)
-    """
-    from scrapy.spiderloader import get_spider_loader
-
-    try:
-        spider_cls = get_spider_loader(project_settings()).load(name)
-        check_spider_arguments(spider_cls, args)  # a misspelled --arg would be ignored silently
-        spider_cls(**args)
-    except KeyError:
-        raise click.ClickException(f"no spider named {name!r}") from None
-    except SpiderArgumentError as error:
-        raise click.ClickException(str(error)) from None
 
 
 @click.command()
@@ -99,11 +87,18 @@ def worker(
     been empty for --idle seconds.
 
     Exit status: 0 when the crawl finished, 1 when it stopped for another reason (Redis gone,
-    bad argument, ...). A one-line error says why.
+    bad argument value, ...), 2 for a usage error (a misspelled argument or NEWSBOT_* setting,
+    named with the nearest valid one). A one-line error says why.
     """
     spider_args = _pairs(args, "--arg")
-    _check_spider(spider, spider_args)
-    check_settings(_pairs(settings, "--set"))
+    try:
+        check_spider(spider, spider_args)
+    except MisspelledArgument as error:
+        raise click.UsageError(str(error)) from None
+    except SpiderError as error:
+        raise click.ClickException(str(error)) from None
+    if misspelled := unknown_setting(_pairs(settings, "--set")):
+        raise click.UsageError(misspelled)
     try:
         connect(redis_url).close()
     except RedisUnavailable as error:

@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.db import Archive, open_archive
+from newsbot import settings as defaults
 from newsbot.items import Article, NotModified, QuarantinedPage
 
 logger = logging.getLogger(__name__)
@@ -60,12 +61,12 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        if not settings.getbool("NEWSBOT_ARCHIVE_ENABLED", True):
+        if not settings.getbool("NEWSBOT_ARCHIVE_ENABLED", defaults.NEWSBOT_ARCHIVE_ENABLED):
             raise NotConfigured("NEWSBOT_ARCHIVE_ENABLED is off")
         pipeline = cls(
             crawler,
-            settings.get("NEWSBOT_ARCHIVE_PATH", "archive.db"),
-            settings.getint("NEWSBOT_ARCHIVE_BATCH_SIZE", 500),
+            settings.get("NEWSBOT_ARCHIVE_PATH", defaults.NEWSBOT_ARCHIVE_PATH),
+            settings.getint("NEWSBOT_ARCHIVE_BATCH_SIZE", defaults.NEWSBOT_ARCHIVE_BATCH_SIZE),
         )
         # The finish reason is known only at spider_closed, which Scrapy sends after
         # close_spider of every pipeline.

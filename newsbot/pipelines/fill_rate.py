@@ -11,8 +11,9 @@ from scrapy.exceptions import NotConfigured
 
 from archive.db import ArchiveError
 from archive.revisit import FILL_RATES_STAT, read_fill_rate_history
-from newsbot.alarms import AlarmRule, FillCounter, layout_alarms
+from newsbot import settings as defaults
 from newsbot.items import Article
+from newsbot.runs.alarms import AlarmRule, FillCounter, layout_alarms
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class FillRatePipeline:
 
     Settings: NEWSBOT_FILL_RATE_ENABLED (default True); the alarm rule NEWSBOT_ALARM_DROP,
     NEWSBOT_ALARM_HISTORY_RUNS, NEWSBOT_ALARM_MIN_ARTICLES, NEWSBOT_ALARM_MIN_RUNS (see
-    newsbot.alarms.AlarmRule); the history comes from NEWSBOT_ARCHIVE_PATH. Items pass through.
+    newsbot.runs.alarms.AlarmRule); the history comes from NEWSBOT_ARCHIVE_PATH. Items pass through.
     """
 
     def __init__(self, crawler: Crawler, rule: AlarmRule, archive_path: str | None) -> None:
@@ -39,7 +40,7 @@ class FillRatePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("NEWSBOT_FILL_RATE_ENABLED", True):
+        if not settings.getbool("NEWSBOT_FILL_RATE_ENABLED", defaults.NEWSBOT_FILL_RATE_ENABLED):
             raise NotConfigured("NEWSBOT_FILL_RATE_ENABLED is off")
         default = AlarmRule()
         rule = AlarmRule(
@@ -48,7 +49,7 @@ class FillRatePipeline:
             min_articles=settings.getint("NEWSBOT_ALARM_MIN_ARTICLES", default.min_articles),
             min_runs=settings.getint("NEWSBOT_ALARM_MIN_RUNS", default.min_runs),
         )
-        archive_on = settings.getbool("NEWSBOT_ARCHIVE_ENABLED", True)
+        archive_on = settings.getbool("NEWSBOT_ARCHIVE_ENABLED", defaults.NEWSBOT_ARCHIVE_ENABLED)
         return cls(crawler, rule, settings.get("NEWSBOT_ARCHIVE_PATH") if archive_on else None)
 
     def open_spider(self) -> None:

@@ -26,12 +26,13 @@ from urllib.parse import urljoin, urlsplit
 
 from newsbot.items import CrossLink, Teaser
 from newsbot.text.views import parse_views
+from newsbot.text.words import INVISIBLE_CHARS as _INVISIBLE_CHARS
+from newsbot.text.words import REMOVE_INVISIBLE as _INVISIBLE
+from newsbot.text.words import VIEW_WORD as _COUNT_WORD
 
 # --- text normalisation ----------------------------------------------------------------------
 
 # Zero-width characters, word joiner, BOM and soft hyphen: invisible, and they break matching.
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
@@ -122,7 +123,6 @@ def _cut(text: str, start: int, end: int) -> tuple[str, str]:
 
 # --- view counters inside text -----------------------------------------------------------------
 
-_COUNT_WORD = r"(?:views?|перегляд[a-zа-яіїєґ]*|просмотр[а-я]*)"
 _NUMBER = r"\d[\d\s,.]*?(?:\s*(?:k|к|тис\.?|тыс\.?|m|млн\.?))?"
 _COUNT = rf"{_NUMBER}\s*{_COUNT_WORD}"
 # "• 23713 переглядiв" / "...resultsDecember 9, 04:18 PM • 3562 views": a bullet, then a count

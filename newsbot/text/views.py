@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsbot.text.words import REMOVE_INVISIBLE as _INVISIBLE
+from newsbot.text.words import VIEW_WORD as _WORD
+
 # Counts above this are not view counters but misread numbers (ids, phone numbers, dates).
 MAX_VIEWS = 10**10
 
-# Invisible characters that pages and copy-paste leave inside counters; removed outright.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters that pages and copy-paste leave inside counters are removed outright (_INVISIBLE).
 # Every kind of space a page may put between digit groups (NBSP, thin, narrow NBSP, figure ...).
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # React splits "35469 views" into "35469<!-- --> <!-- -->views" (Next.js layout).
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
-# The words that name a count, in the three editions. UNN writes "переглядiв" with a Latin "i"
-# (seed 000_8530ec2091bce858), so the Ukrainian stem accepts either letter.
-_WORD = r"(?:views?|перегляд[a-zа-яіїєґ]*|просмотр[а-я]*|переглядов)"
+# The words that name a count, in the three editions: newsbot.text.words.VIEW_WORD (_WORD).
 _MULTIPLIERS = {
     "k": 1_000,
     "к": 1_000,

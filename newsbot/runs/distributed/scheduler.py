@@ -1,30 +1,26 @@
-"""Multi-machine mode: scrapy-redis settings, a forgetting dupefilter, and page state read from Redis."""
+"""Multi-machine crawl side: scrapy-redis settings, the add-on, an expiring dupefilter, the scheduler."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import socket
 import time
-import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from newsbot import install_hint
-from newsbot.items import Article, iso_utc
-from newsbot.revisit import KnownPage
+from newsbot.runs.distributed.keys import (
+    DEFAULT_DUPEFILTER_TTL,
+    DEFAULT_IDLE_CLOSE,
+    DEFAULT_PREFIX,
+    REDIS_UNAVAILABLE,
+    WORKER_BEAT_EVERY,
+    WORKER_STALE_AFTER,
+    RedisKeys,
+    is_dead_local_process,
+    redact,
+    worker_id,
+)
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_PREFIX = "newsbot"
-DEFAULT_IDLE_CLOSE = 30.0  # seconds a worker waits on an empty shared queue before it stops
-DEFAULT_DUPEFILTER_TTL = 1800  # seconds a run's request fingerprints live (from the run's first request)
-REDIS_UNAVAILABLE = "redis_unavailable"  # finish reason of a worker that lost its Redis
-WORKER_BEAT_EVERY = 10.0  # seconds between a worker's signs of life in the workers set
-WORKER_STALE_AFTER = 300.0  # a registration without a sign of life this long is a dead worker
 
 # Register a worker (KEYS[1] workers set, ARGV: score, member, ttl); when it is the only one,
 # delete the fingerprints (KEYS[2]) the previous run left. Returns 1 for the run's first worker.
@@ -39,50 +35,6 @@ return 0
 """
 
 
-@dataclass(frozen=True, slots=True)
-class RedisKeys:
-    """The Redis keys one newsbot deployment uses; `prefix` keeps two deployments apart."""
-
-    prefix: str = DEFAULT_PREFIX
-
-    @property
-    def items(self) -> str:
-        """List the workers push encoded items to (LPUSH) and the writer drains (from the right)."""
-        return f"{self.prefix}:items"
-
-    @property
-    def processing(self) -> str:
-        """List of the messages the writer holds; each leaves it only after its archive commit."""
-        return f"{self.prefix}:items:processing"
-
-    @property
-    def dead(self) -> str:
-        """List of messages the writer could not read or store, kept for a human to look at."""
-        return f"{self.prefix}:items:dead"
-
-    @property
-    def known(self) -> str:
-        """Hash url -> KnownPage JSON, mirrored from the archive by the writer."""
-        return f"{self.prefix}:known"
-
-    @property
-    def runs(self) -> str:
-        """Hash worker run key -> archive crawl_runs id, kept by the writer."""
-        return f"{self.prefix}:runs"
-
-    def requests(self) -> str:
-        """scrapy-redis request queue key pattern (`%(spider)s` is filled in by scrapy-redis)."""
-        return f"{self.prefix}:%(spider)s:requests"
-
-    def dupefilter(self) -> str:
-        """scrapy-redis dupefilter key pattern."""
-        return f"{self.prefix}:%(spider)s:dupefilter"
-
-    def workers(self, spider: str) -> str:
-        """Sorted set of the workers crawling `spider` now (score: when each registered)."""
-        return f"{self.prefix}:{spider}:workers"
-
-
 def redis_settings(url: str | None, *, prefix: str = DEFAULT_PREFIX) -> dict[str, Any]:
     """Return the Scrapy settings that turn a crawl into a scrapy-redis worker ({} without a URL).
 
@@ -94,8 +46,8 @@ def redis_settings(url: str | None, *, prefix: str = DEFAULT_PREFIX) -> dict[str
     keys = RedisKeys(prefix)
     return {
         "REDIS_URL": url,
-        "SCHEDULER": "newsbot.distributed.RedisScheduler",
-        "DUPEFILTER_CLASS": "newsbot.distributed.ExpiringDupeFilter",
+        "SCHEDULER": "newsbot.runs.distributed.scheduler.RedisScheduler",
+        "DUPEFILTER_CLASS": "newsbot.runs.distributed.scheduler.ExpiringDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests(),
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter(),
@@ -124,7 +76,7 @@ class RedisAddon:
         if Scheduler is object:
             raise ImportError(f"NEWSBOT_REDIS_URL needs scrapy-redis: {install_hint('redis')}")
         from newsbot.pipelines.archive import ArchivePipeline
-        from newsbot.pipelines.redis_queue import RedisQueuePipeline
+        from newsbot.runs.distributed.queue import RedisQueuePipeline
 
         prefix = settings.get("NEWSBOT_REDIS_PREFIX") or DEFAULT_PREFIX
         for name, value in redis_settings(url, prefix=prefix).items():
@@ -352,134 +304,3 @@ class _RedisGuard:
             if scheduler.stats is not None:
                 scheduler.stats.set_value("newsbot/redis_error", f"{type(error).__name__}: {error}")
         return True
-
-
-class RedisUnavailable(Exception):
-    """Redis cannot be reached; the message is one line for the user (password hidden)."""
-
-
-def connect(url: str) -> Any:
-    """Return a Redis client for `url`, checked with PING; RedisUnavailable when unreachable."""
-    import redis
-
-    try:
-        server = redis.Redis.from_url(url, socket_timeout=15, socket_connect_timeout=5)
-        server.ping()
-    except (redis.RedisError, ValueError) as error:
-        raise RedisUnavailable(f"cannot reach Redis at {redact(url)}: {error}") from None
-    return server
-
-
-def is_dead_local_process(name: str) -> bool:
-    """Tell whether a process named by worker_id() ran on this host and has exited."""
-    host, _, rest = name.partition(":")
-    pid = rest.split(":", 1)[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, someone else's
-        return False
-    return False
-
-
-def worker_id() -> str:
-    """Name this worker process: host, pid and a random tail (pids repeat across machines)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def redact(url: str) -> str:
-    """Hide the password in a Redis URL before it goes into a log line or an error message."""
-    if "@" not in url or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    credentials, host = rest.rsplit("@", 1)
-    user = credentials.split(":", 1)[0] if ":" in credentials else ""
-    return f"{scheme}://{user}:***@{host}"
-
-
-# --- page state for the revisit policy --------------------------------------------------------------
-def known_page_of(article: Article) -> KnownPage:
-    """Return what the revisit policy needs to know about a just-stored article."""
-    headers = {k.lower(): v for k, v in (article.page.headers if article.page else {}).items()}
-    return KnownPage(
-        url=article.url,
-        published_utc=article.published_utc,
-        last_fetched_at=article.fetched_at,
-        etag=headers.get("etag") or None,
-        last_modified=headers.get("last-modified") or None,
-    )
-
-
-def newer_known_page(old: KnownPage | None, new: KnownPage) -> KnownPage:
-    """Merge two sightings of a page: the later fetch wins; a publication time is never forgotten."""
-    if old is None:
-        return new
-    later, earlier = (new, old) if new.last_fetched_at >= old.last_fetched_at else (old, new)
-    if later.published_utc is None and earlier.published_utc is not None:
-        return KnownPage(
-            later.url, earlier.published_utc, later.last_fetched_at, later.etag, later.last_modified
-        )
-    return later
-
-
-def encode_known(page: KnownPage) -> str:
-    """Serialise a KnownPage for the Redis hash (the URL is the hash field, not in the value)."""
-    return json.dumps(
-        {
-            "published_utc": iso_utc(page.published_utc) if page.published_utc else None,
-            "last_fetched_at": iso_utc(page.last_fetched_at),
-            "etag": page.etag,
-            "last_modified": page.last_modified,
-        },
-        ensure_ascii=False,
-    )
-
-
-def decode_known(url: str, raw: bytes | str | None) -> KnownPage | None:
-    """Read a KnownPage from its hash value; None when absent or unreadable (the page is then due)."""
-    if raw is None:
-        return None
-    try:
-        data = json.loads(raw)
-        published = data.get("published_utc")
-        return KnownPage(
-            url=url,
-            published_utc=_utc(published) if published else None,
-            last_fetched_at=_utc(data["last_fetched_at"]),
-            etag=data.get("etag"),
-            last_modified=data.get("last_modified"),
-        )
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        logger.warning("unreadable page state for %s in Redis (%s): treated as unknown", url, error)
-        return None
-
-
-def _utc(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time without an offset: {text!r}")
-    return moment
-
-
-class RedisStateStore:
-    """PageStateStore for workers: reads the KnownPage hash the writer (`archive ingest`) keeps."""
-
-    def __init__(self, server: Any, keys: RedisKeys | None = None) -> None:
-        self.server = server
-        self.keys = keys or RedisKeys()
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any] | Any) -> RedisStateStore:
-        import redis
-
-        url = settings.get("NEWSBOT_REDIS_URL")
-        if not url:  # callers check it first (revisit.build_state_store)
-            raise ValueError("NEWSBOT_REDIS_URL is not set")
-        prefix = settings.get("NEWSBOT_REDIS_PREFIX") or DEFAULT_PREFIX
-        return cls(redis.Redis.from_url(url), RedisKeys(prefix))
-
-    def get(self, url: str) -> KnownPage | None:
-        return decode_known(url, self.server.hget(self.keys.known, url))

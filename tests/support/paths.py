@@ -1,4 +1,4 @@
-"""Shared test helpers: where the repository, its fixtures and ../shared live."""
+"""Where the repository, its fixtures and ../shared live, for the tests."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 
 from newsbot.replay import Fixture, load_fixtures
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "unn"
+TIMELINE = REPO / "fixtures" / "scenarios" / "unn-timeline"  # one site at three fetch times
 
 
 def find_shared() -> Path:

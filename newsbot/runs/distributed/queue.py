@@ -10,10 +10,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsbot.codec import encode_event, encode_item
-from newsbot.distributed import DEFAULT_PREFIX, RedisKeys, redact, worker_id
 from newsbot.items import Article, NotModified, QuarantinedPage, iso_utc
 from newsbot.pipelines.archive import spider_arguments
+from newsbot.runs.distributed.codec import encode_event, encode_item
+from newsbot.runs.distributed.keys import DEFAULT_PREFIX, RedisKeys, redact, worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ QUEUE_ERRORS_STAT = "newsbot/queue_errors"
 
 
 class RedisQueuePipeline:
-    """LPUSH each Article and QuarantinedPage, encoded by newsbot.codec, to `<prefix>:items`.
+    """LPUSH each Article and QuarantinedPage, encoded by newsbot.runs.distributed.codec, to `<prefix>:items`.
 
     Active only when NEWSBOT_REDIS_URL is set (RedisAddon puts it where ArchivePipeline was).
     The run is announced with a `run_start` message and closed with `run_finish` (stats and

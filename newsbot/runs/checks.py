@@ -1,4 +1,4 @@
-"""Refuse misspelled spider arguments and NEWSBOT_* settings before a crawl starts, naming the nearest."""
+"""Find misspelled spider arguments and NEWSBOT_* settings before a crawl starts, naming the nearest."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import difflib
 import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import click
 
 # Keyword arguments Scrapy and Scrapyd themselves pass to or accept on every spider.
 SCRAPY_SPIDER_ARGUMENTS = frozenset({"name", "start_urls", "allowed_domains", "_job"})
@@ -44,16 +42,15 @@ def unknown_name_message(what: str, name: str, known: Iterable[str], owner: str 
     return f"unknown {what} {name!r}{f' for {owner}' if owner else ''} ({hint})"
 
 
-def check_spider_arguments(spider_cls: type, args: Mapping[str, Any]) -> None:
-    """Raise a usage error (exit 2) for the first argument the spider does not declare."""
+def unknown_spider_argument(spider_cls: type, args: Mapping[str, Any]) -> str | None:
+    """Return the message for the first argument the spider does not declare, or None."""
     known = spider_arguments(spider_cls)
     public = {name for name in known if not name.startswith("_")} - SCRAPY_SPIDER_ARGUMENTS
     for name in args:
         if name not in known:
             spider = getattr(spider_cls, "name", spider_cls.__name__)
-            raise click.UsageError(
-                unknown_name_message("spider argument", name, public, owner=f"spider {spider}")
-            )
+            return unknown_name_message("spider argument", name, public, owner=f"spider {spider}")
+    return None
 
 
 def project_setting_names() -> set[str]:
@@ -63,12 +60,13 @@ def project_setting_names() -> set[str]:
     return {name for name in vars(settings) if name.startswith("NEWSBOT_")}
 
 
-def check_settings(names: Iterable[str], known: Iterable[str] | None = None) -> None:
-    """Raise a usage error (exit 2) for a NEWSBOT_* setting the project does not declare.
+def unknown_setting(names: Iterable[str], known: Iterable[str] | None = None) -> str | None:
+    """Return the message for the first NEWSBOT_* setting the project does not declare, or None.
 
     Scrapy's own settings (any other name) are Scrapy's business and pass unchecked.
     """
     declared = set(project_setting_names() if known is None else known)
     for name in names:
         if name.startswith("NEWSBOT_") and name not in declared:
-            raise click.UsageError(unknown_name_message("setting", name, declared))
+            return unknown_name_message("setting", name, declared)
+    return None

@@ -7,25 +7,12 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-from newsbot.items import Article
+from newsbot import settings as defaults
+from newsbot.items import FILL_FIELDS, Article, filled_fields
+from newsbot.stats import failed_pages, stat_count
 
-# The fields whose fill rate is watched, and how each counts as filled on an article.
-TRACKED_FIELDS = ("title", "lead", "authors", "body", "published", "modified", "views", "tags", "rubric")
-
-
-def filled_fields(article: Article) -> dict[str, bool]:
-    """Tell, per tracked field, whether the article came out of the pipelines with a value."""
-    return {
-        "title": bool(article.title),
-        "lead": bool(article.lead),
-        "authors": bool(article.authors),
-        "body": bool(article.paragraphs),
-        "published": article.published_utc is not None,
-        "modified": article.modified_utc is not None,
-        "views": article.views is not None,
-        "tags": bool(article.tags),
-        "rubric": bool(article.rubric),
-    }
+# Fill rates recorded before the field list was shared with `archive stats` used these names.
+_FORMER_NAMES = {"body": "text", "published": "published_utc", "modified": "modified_utc"}
 
 
 @dataclass(slots=True)
@@ -38,7 +25,7 @@ class FillCounter:
     def add(self, article: Article) -> None:
         key = f"{article.site}/{article.layout}"
         self.articles[key] = self.articles.get(key, 0) + 1
-        counts = self.filled.setdefault(key, dict.fromkeys(TRACKED_FIELDS, 0))
+        counts = self.filled.setdefault(key, dict.fromkeys(FILL_FIELDS, 0))
         for name, present in filled_fields(article).items():
             counts[name] += int(present)
 
@@ -63,10 +50,10 @@ class AlarmRule:
     exist. Small samples never alarm.
     """
 
-    drop: float = 0.5
-    history_runs: int = 10
-    min_articles: int = 10
-    min_runs: int = 3
+    drop: float = defaults.NEWSBOT_ALARM_DROP
+    history_runs: int = defaults.NEWSBOT_ALARM_HISTORY_RUNS
+    min_articles: int = defaults.NEWSBOT_ALARM_MIN_ARTICLES
+    min_runs: int = defaults.NEWSBOT_ALARM_MIN_RUNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +86,7 @@ def layout_alarms(
         if now.get("articles", 0) < rule.min_articles:
             continue
         past_runs = [
-            run[key]["rates"]
+            {_FORMER_NAMES.get(name, name): rate for name, rate in run[key]["rates"].items()}
             for run in history
             if isinstance(run.get(key), Mapping) and run[key].get("articles", 0) >= rule.min_articles
         ][: rule.history_runs]
@@ -113,27 +100,14 @@ def layout_alarms(
     return alarms
 
 
-def _count(stats: Mapping[str, Any], key: str) -> int:
-    value = stats.get(key)
-    return value if isinstance(value, int) else 0
-
-
 def error_rate(stats: Mapping[str, Any]) -> tuple[int, int]:
     """Return (failed, attempted) pages of a run from its crawler stats.
 
-    Failed: fetches that failed after their retries (network errors, HTTP errors), pages quarantined
-    as unreadable, spider callback errors and archive write errors. Attempted: requests sent, not
-    counting retries.
+    Failed: newsbot.stats.failed_pages (the rule crawl_runs.failures uses too). Attempted: requests
+    sent, not counting retries.
     """
-    failed = (
-        _count(stats, "newsbot/article_fetch_failed")
-        + _count(stats, "httperror/response_ignored_count")
-        + _count(stats, "newsbot/quarantined")
-        + _count(stats, "newsbot/archive_errors")
-        + sum(v for k, v in stats.items() if k.startswith("spider_exceptions/") and isinstance(v, int))
-    )
-    attempted = _count(stats, "downloader/request_count") - _count(stats, "retry/count")
-    return failed, max(attempted, 0)
+    attempted = stat_count(stats, "downloader/request_count") - stat_count(stats, "retry/count")
+    return failed_pages(stats), max(attempted, 0)
 
 
 def run_failures(stats: Mapping[str, Any], *, max_error_rate: float) -> list[str]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from newsbot.items import Article, NotModified, QuarantinedPage
+from newsbot.items import Article, NaiveTimeError, NotModified, QuarantinedPage, parse_iso
 
 FORMAT_VERSION = 1
 ITEM_KINDS: dict[str, type] = {
@@ -148,10 +148,10 @@ def _from_json(hint: Any, value: Any, where: str) -> Any:
     if hint is datetime:
         if not isinstance(value, str):
             raise CodecError(f"{where}: expected an ISO 8601 time")
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            raise CodecError(f"{where}: time without a UTC offset")
-        return moment
+        try:
+            return parse_iso(value, naive=None)
+        except NaiveTimeError:
+            raise CodecError(f"{where}: time without a UTC offset") from None
     if hint is bytes:
         if not isinstance(value, str):
             raise CodecError(f"{where}: expected base64 text")

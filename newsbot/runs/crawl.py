@@ -10,7 +10,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-REPO_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from newsbot.runs.checks import unknown_spider_argument
+
+REPO_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +61,37 @@ def run_spider(
     process.start()
     assert crawler.stats is not None
     return CrawlOutcome(dict(crawler.stats.get_stats()), crawler.spider)
+
+
+class SpiderError(ValueError):
+    """A spider name or argument that cannot be used; the message is one line for the user."""
+
+    def __init__(self, message: str, *, known: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.known = known  # the spider names there are, when the name was unknown
+
+
+class MisspelledArgument(SpiderError):
+    """An argument the spider does not declare (it would be ignored silently); a usage error."""
+
+
+def check_spider(name: str, args: Mapping[str, Any], settings: Settings | None = None) -> str:
+    """Build the spider once outside the crawl, so a bad name or argument fails before crawling.
+
+    (Inside the crawl Scrapy would only log such an error.) Return the name the spider gives itself,
+    which its runs are recorded under; raise SpiderError saying what is wrong.
+    """
+    from scrapy.spiderloader import get_spider_loader
+
+    loader = get_spider_loader(settings or project_settings())
+    try:
+        spider_cls = loader.load(name)
+    except KeyError:
+        raise SpiderError(f"no spider named {name!r}", known=tuple(sorted(loader.list()))) from None
+    if misspelled := unknown_spider_argument(spider_cls, args):  # else ignored silently by the spider
+        raise MisspelledArgument(misspelled)
+    try:
+        spider = spider_cls(**args)
+    except (TypeError, ValueError) as error:
+        raise SpiderError(str(error)) from None
+    return str(spider.name)

@@ -15,24 +15,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from archive.db import Archive, open_archive
-from newsbot.codec import Message, decode_message
-from newsbot.distributed import (
-    KnownPage,
-    RedisKeys,
-    decode_known,
-    encode_known,
-    is_dead_local_process,
-    known_page_of,
-    newer_known_page,
-    redact,
-    worker_id,
-)
-from newsbot.items import Article
+from newsbot.items import Article, KnownPage, parse_iso
+from newsbot.runs.distributed.codec import Message, decode_message
+from newsbot.runs.distributed.keys import RedisKeys, is_dead_local_process, redact, worker_id
+from newsbot.runs.distributed.state import decode_known, encode_known, known_page_of, newer_known_page
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +198,7 @@ class Writer:
         if message.kind == "run_start":
             data = message.data
             run_id = archive.start_run(
-                str(data.get("spider", "?")), dict(data.get("args") or {}), _time(data["started_at"])
+                str(data.get("spider", "?")), dict(data.get("args") or {}), parse_iso(data["started_at"])
             )
             self._run_ids[message.run or ""] = batch.runs[message.run or ""] = run_id
             outcome = "runs_started"
@@ -218,7 +208,7 @@ class Writer:
             if run_id is not None:
                 archive.finish_run(
                     run_id,
-                    finished_at=_time(data["finished_at"]),
+                    finished_at=parse_iso(data["finished_at"]),
                     stats=stats,
                     finish_reason=str(data.get("finish_reason", "unknown")),
                 )
@@ -252,7 +242,3 @@ class Writer:
         values = self.server.hmget(self.keys.known, urls)
         found = {url: decode_known(url, raw) for url, raw in zip(urls, values, strict=True)}
         return {url: page for url, page in found.items() if page is not None}
-
-
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -1,0 +1,1 @@
+"""newsbot tests (a package, so helpers are imported as tests.support...)."""
