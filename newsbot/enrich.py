@@ -11,6 +11,7 @@ from typing import Any
 
 from newsbot import settings as defaults
 from newsbot.items import Article, CrossLink, Teaser, iso_utc
+from newsbot.sites import site_zones
 from newsbot.text.language import (
     UNDETERMINED,
     declared_language,
@@ -33,7 +34,7 @@ def enrich_article(article: Article, settings: Mapping[str, Any] | None = None) 
     NEWSBOT_LANGUAGE_CANDIDATES (a Scrapy Settings object works too); defaults otherwise.
     """
     settings = settings or {}
-    zones = {**defaults.NEWSBOT_TIMEZONES, **dict(settings.get("NEWSBOT_TIMEZONES") or {})}
+    zones = site_zones({**defaults.NEWSBOT_TIMEZONES, **dict(settings.get("NEWSBOT_TIMEZONES") or {})})
     candidates = language_candidates(settings.get("NEWSBOT_LANGUAGE_CANDIDATES") or None)
     split_article(article)
     normalise_article_times(

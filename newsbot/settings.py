@@ -56,7 +56,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 # --- newsbot -------------------------------------------------------------------------------------
 NEWSBOT_REPLAY_DIRS: list[str] = []  # fixture folders to replay instead of the network
 NEWSBOT_REPLAY_AT = None  # ISO 8601 replay clock: serve each URL as it was then
-NEWSBOT_TIMEZONES = {"unn": "Europe/Kyiv"}  # source zone per site for dates without an offset
+NEWSBOT_TIMEZONES: dict[str, str] = {}  # site -> zone, over the `zone` in the site's TOML file
 NEWSBOT_TIMEZONE = "Europe/Kyiv"  # zone for dates without an offset on sites NEWSBOT_TIMEZONES leaves out
 NEWSBOT_LANGUAGE_CANDIDATES = ["uk", "ru", "en"]  # ISO 639-1 codes the language detector chooses among
 NEWSBOT_SPLIT_ENABLED = True  # the split stage (pipelines/split.py)

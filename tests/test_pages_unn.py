@@ -10,6 +10,7 @@ from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import parse_page
+from newsbot.pages.feeds import parse_feed
 from newsbot.pages.unn import (
     LegacyArticlePage,
     NextArticlePage,
@@ -18,7 +19,6 @@ from newsbot.pages.unn import (
     edition_from_url,
     is_article_url,
     parse_article,
-    parse_feed,
     parse_listing,
 )
 from tests.support.paths import FIXTURES, UNN_RU_2020, fixtures_of_kind, need

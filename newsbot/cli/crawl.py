@@ -63,6 +63,7 @@ def summary_line(s: dict[str, Any]) -> str:
 )
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
 @click.option("--arg", "-a", "args", multiple=True, metavar="NAME=VALUE", help="Spider argument (repeat).")
+@click.option("--site", metavar="NAME|FILE.toml", help="Site of the `news` spider (same as --arg site=NAME).")
 @click.option("--set", "-s", "sets", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeat).")
 @click.option(
     "--progress",
@@ -87,6 +88,7 @@ def crawl(
     log_file: Path | None,
     log_level: str,
     args: tuple[str, ...],
+    site: str | None,
     sets: tuple[str, ...],
     progress: int,
     replay_dirs: tuple[Path, ...],
@@ -111,8 +113,9 @@ def crawl(
     \b
     Example:
       newsbot crawl unn --db archive.db --log-file crawl.log --arg lang=en --arg since=2025-11-13
+      newsbot crawl news --site unn --db archive.db
     """
-    spider_args = _pairs(args, "--arg")
+    spider_args = _pairs(args, "--arg") | ({"site": site} if site else {})
     overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
     if misspelled := unknown_setting(overrides):
         raise click.UsageError(misspelled)

@@ -1,15 +1,24 @@
-"""Helpers shared by page objects: decoding, class-prefix matching, JSON-LD, head metadata."""
+"""Helpers shared by page objects: page guards, decoding, head metadata, JSON-LD, Article assembly."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
+
+from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
+from newsbot.sites import FieldSelector, Site
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # news article pages weigh 80-300 KB; anything past this is junk
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 _SPACE = re.compile(r"[\s\u00a0\u2009\u202f]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
@@ -191,3 +200,238 @@ def json_ld_authors(json_ld: Mapping) -> list[str]:
         if isinstance(name, str) and clean_text(name):
             names.append(clean_text(name))
     return names
+
+
+# --- page guards ----------------------------------------------------------------------------------
+
+
+def binary_share(text: str) -> float:
+    """Return the share of control and replacement characters: ~0 for HTML, ~10%+ for binary."""
+    return len(_BINARY.findall(text)) / len(text) if text else 1.0
+
+
+def raw_page(
+    body: bytes, url: str, *, fetched_at: datetime, headers: Mapping[str, str] | None, status: int
+) -> RawPage:
+    """Wrap a fetched page's bytes as the archive keeps them."""
+    return RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
+
+
+def page_text(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, str | None]:
+    """Decode a page for parsing, or say why it is no HTML page: (text, None) or ("", reason)."""
+    if len(body) > MAX_PAGE_BYTES:
+        return "", f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})"
+    text = decode_html(body, headers)
+    binary = binary_share(text[:4096])
+    if binary > 0.02:
+        return "", f"not HTML: {binary:.0%} control or undecodable characters"
+    return text, None
+
+
+# --- the shared article page object -----------------------------------------------------------------
+
+
+class ArticlePage:
+    """Fields every article page has in its head (JSON-LD, OpenGraph); site layouts override the rest."""
+
+    layout: ClassVar[str]
+    marker: ClassVar[str]  # a string every page of the layout contains: a cheap first test
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        self.sel = sel
+        self.url = url
+        self.json_ld = json_ld_article(sel)
+
+    @classmethod
+    def matches(cls, sel: Selector) -> bool:
+        raise NotImplementedError
+
+    # --- fields shared by every layout -------------------------------------------------------
+    def canonical(self) -> str:
+        return canonical_url(self.sel, self.url)
+
+    def alternates(self) -> dict[str, str]:
+        return hreflang_alternates(self.sel, self.url)
+
+    def lang_hints(self) -> dict[str, str]:
+        return language_hints(self.sel, self.json_ld)
+
+    def _json_ld_text(self, key: str) -> str | None:
+        value = self.json_ld.get(key)
+        # UNN double-escapes entities inside JSON-LD strings ("&quot;с подачи Додона&quot;")
+        return clean_text(html.unescape(value)) or None if isinstance(value, str) else None
+
+    def title(self) -> str:
+        return self._json_ld_text("headline") or meta_content(self.sel, "og:title") or ""
+
+    def lead(self) -> str | None:
+        return None
+
+    def authors(self) -> list[str]:
+        return json_ld_authors(self.json_ld)
+
+    def body(self) -> Selector | None:
+        return None  # a layout (or the site's `body` selector) says where the story is
+
+    def published(self) -> tuple[str | None, str | None]:
+        """Return (visible text, machine-readable value) of the publication time."""
+        machine = self._json_ld_text("datePublished") or meta_content(self.sel, "article:published_time")
+        return None, machine
+
+    def modified(self) -> tuple[str | None, str | None]:
+        machine = self._json_ld_text("dateModified") or meta_content(self.sel, "article:modified_time")
+        return None, machine
+
+    def views_raw(self) -> str | None:
+        return None
+
+    def tags(self) -> list[str]:
+        return [clean_text(t) for t in self.sel.xpath("//meta[@property='article:tag']/@content").getall()]
+
+    def rubric(self) -> str | None:
+        return meta_content(self.sel, "article:section")
+
+    def teasers(self) -> list[Teaser]:
+        return []
+
+    def _abs(self, href: str | None) -> str | None:
+        return urljoin(self.url, href.strip()) if href and href.strip() else None
+
+
+def select(sel: Selector, spec: FieldSelector) -> SelectorList:
+    """Run a site's CSS or XPath selector."""
+    return sel.css(spec.query) if spec.kind == "css" else sel.xpath(spec.query)
+
+
+def _times(nodes: SelectorList, fallback: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """Read (visible text, machine value) of a time element a site's selector points at."""
+    if not nodes:
+        return fallback
+    node = nodes[0]
+    machine = node.attrib.get("datetime") or node.attrib.get("content") if hasattr(node, "attrib") else None
+    return text_of(node) or None, machine or fallback[1]
+
+
+def _texts(nodes: SelectorList) -> list[str]:
+    return [t for t in (text_of(n) for n in nodes) if t]
+
+
+# Field -> how a site's selector replaces the page object's value (`[selectors]` in its TOML file).
+_OVERRIDES: dict[str, Callable[[SelectorList, Any], Any]] = {
+    "title": lambda nodes, old: first_text(nodes) or old,
+    "lead": lambda nodes, old: first_text(nodes) or old,
+    "authors": lambda nodes, old: _texts(nodes) or old,
+    "body": lambda nodes, old: first(nodes) if nodes else old,
+    "published": _times,
+    "modified": _times,
+    "views": lambda nodes, old: first_text(nodes) or old,
+    "tags": lambda nodes, old: _texts(nodes) or old,
+    "rubric": lambda nodes, old: first_text(nodes) or old,
+}
+
+
+@dataclass(slots=True)
+class _Fields:
+    title: str
+    lead: str | None
+    authors: list[str]
+    body: Selector | None
+    published: tuple[str | None, str | None]
+    modified: tuple[str | None, str | None]
+    views: str | None
+    tags: list[str]
+    rubric: str | None
+
+
+def page_fields(obj: ArticlePage, selectors: Mapping[str, FieldSelector]) -> _Fields:
+    """Read every field of a page object, letting the site's selectors override any of them."""
+    fields = _Fields(
+        title=obj.title(),
+        lead=obj.lead(),
+        authors=obj.authors(),
+        body=obj.body(),
+        published=obj.published(),
+        modified=obj.modified(),
+        views=obj.views_raw(),
+        tags=obj.tags(),
+        rubric=obj.rubric(),
+    )
+    for name, spec in selectors.items():
+        setattr(fields, name, _OVERRIDES[name](select(obj.sel, spec), getattr(fields, name)))
+    return fields
+
+
+def build_article(
+    obj: ArticlePage, page: RawPage, text: str, *, site: Site, extractor_version: str
+) -> Article | QuarantinedPage:
+    """Assemble the Article a page object reads, or quarantine a page with no title or no body."""
+    url = page.url
+    fields = page_fields(obj, site.selectors)
+    if not fields.title:
+        return QuarantinedPage(url, f"no title ({obj.layout} layout)", page)
+    if fields.body is None or not text_of(fields.body):
+        return QuarantinedPage(url, f"no body ({obj.layout} layout)", page)
+    canonical = obj.canonical()
+    published_raw, published_machine = fields.published
+    modified_raw, modified_machine = fields.modified
+    article = Article(
+        url=canonical,
+        site=site.name,
+        edition=site.edition_of(canonical) or site.edition_of(url) or "und",
+        layout=obj.layout,
+        extractor_version=extractor_version,
+        fetched_at=page.fetched_at,
+        title=fields.title,
+        lead=fields.lead,
+        authors=fields.authors,
+        body_html=inner_html(fields.body),
+        published_raw=published_raw,
+        published_machine=published_machine,
+        modified_raw=modified_raw,
+        modified_machine=modified_machine,
+        views_raw=fields.views,
+        tags=fields.tags,
+        rubric=fields.rubric,
+        alternates=obj.alternates(),
+        lang_hints=obj.lang_hints(),
+        related=obj.teasers(),
+        page=page,
+    )
+    if "</html>" not in text[-4096:].lower():
+        # Seen on dropped connections: the body may be cut short, so keep it but say so.
+        article.problems["page"] = "truncated: no closing </html>"
+    return article
+
+
+def parse_with(
+    page_cls: type[ArticlePage],
+    body: bytes,
+    url: str,
+    *,
+    site: Site,
+    extractor_version: str,
+    fetched_at: datetime,
+    headers: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Article | QuarantinedPage:
+    """Extract an article page with one page-object class: guards, parse, assemble."""
+    page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
+    text, refused = page_text(body, headers)
+    if refused:
+        return QuarantinedPage(url, refused, page)
+    return build_article(
+        page_cls(Selector(text=text), url), page, text, site=site, extractor_version=extractor_version
+    )
+
+
+# --- discovery ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An article link found on a listing page, in a feed or in a sitemap."""
+
+    url: str
+    title: str
+    published_raw: str | None = None
+    modified_raw: str | None = None  # Atom <updated>, sitemap <lastmod>: when the page last changed

@@ -1,4 +1,4 @@
-"""UNN page objects: article pages in three layouts (chosen by markup), listings and RSS feeds.
+"""UNN page objects: article pages in three layouts (chosen by markup) and listing pages.
 
 Layouts (see fixtures/unn/README.md for the markup each one is modelled on):
 - "next":   current unn.ua, Next.js with CSS-module class names ending in a build hash;
@@ -8,42 +8,35 @@ Layouts (see fixtures/unn/README.md for the markup each one is modelled on):
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from parsel import Selector
 
-from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
+from newsbot.items import Article, QuarantinedPage, Teaser
+from newsbot.pages.base import ArticlePage as _ArticlePage
 from newsbot.pages.base import (
     ClassIndex,
-    canonical_url,
+    Link,
+    build_article,
     class_prefix,
     clean_text,
     decode_html,
     first,
     first_text,
-    hreflang_alternates,
-    inner_html,
-    json_ld_article,
-    json_ld_authors,
-    language_hints,
-    meta_content,
+    page_text,
+    raw_page,
     text_of,
 )
+from newsbot.sites import Site, get_site
 from newsbot.text.split import block_slug
 
-SITE = "unn"
+UNN = get_site("unn")  # domains, editions, zone, start points: newsbot/sites/unn.toml
+SITE = UNN.name
 EXTRACTOR_VERSION = "unn-1"
-DOMAINS = ("unn.ua", "unn.com.ua")
-EDITIONS = ("uk", "en", "ru")
-MAX_PAGE_BYTES = 5 * 1024 * 1024  # UNN article pages weigh 80-300 KB; anything past this is junk
 
-_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _VIEW_WORD = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
 
 
@@ -51,100 +44,14 @@ def edition_from_url(url: str) -> str | None:
     """Return the edition ("uk", "en", "ru") a UNN URL belongs to, or None if not an article path.
 
     unn.ua serves Ukrainian without a prefix (/news/...); unn.com.ua prefixed every edition
-    (/uk/news/..., /ru/news/...).
+    (/uk/news/..., /ru/news/...): the prefixes are in unn.toml.
     """
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    if parts and parts[0] in EDITIONS:
-        return parts[0]
-    if parts and parts[0] == "news":
-        return "uk"
-    return None
-
-
-_ARTICLE_PATH = re.compile(r"^(?:/(?:uk|en|ru))?/news/(?!tag/)[^/?#]+/?$")
+    return UNN.edition_of(url)
 
 
 def is_article_url(url: str) -> bool:
     """Tell whether a UNN URL points at an article (not a listing, feed or tag page)."""
-    return is_unn_url(url) and bool(_ARTICLE_PATH.match(urlsplit(url).path))
-
-
-def is_unn_url(url: str) -> bool:
-    """Tell whether a URL is on one of UNN's domains."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == d or host.endswith("." + d) for d in DOMAINS)
-
-
-def _binary_share(text: str) -> float:
-    """Return the share of control and replacement characters: ~0 for HTML, ~10%+ for binary."""
-    return len(_BINARY.findall(text)) / len(text) if text else 1.0
-
-
-class _ArticlePage:
-    """Fields every layout shares (head metadata, JSON-LD); layouts override the visible ones."""
-
-    layout: ClassVar[str]
-    marker: ClassVar[str]  # a string every page of the layout contains: a cheap first test
-
-    def __init__(self, sel: Selector, url: str) -> None:
-        self.sel = sel
-        self.url = url
-        self.json_ld = json_ld_article(sel)
-
-    @classmethod
-    def matches(cls, sel: Selector) -> bool:
-        raise NotImplementedError
-
-    # --- fields shared by every layout -------------------------------------------------------
-    def canonical(self) -> str:
-        return canonical_url(self.sel, self.url)
-
-    def alternates(self) -> dict[str, str]:
-        return hreflang_alternates(self.sel, self.url)
-
-    def lang_hints(self) -> dict[str, str]:
-        return language_hints(self.sel, self.json_ld)
-
-    def _json_ld_text(self, key: str) -> str | None:
-        value = self.json_ld.get(key)
-        # UNN double-escapes entities inside JSON-LD strings ("&quot;с подачи Додона&quot;")
-        return clean_text(html.unescape(value)) or None if isinstance(value, str) else None
-
-    def title(self) -> str:
-        return self._json_ld_text("headline") or meta_content(self.sel, "og:title") or ""
-
-    def lead(self) -> str | None:
-        return None
-
-    def authors(self) -> list[str]:
-        return json_ld_authors(self.json_ld)
-
-    def body(self) -> Selector | None:
-        raise NotImplementedError
-
-    def published(self) -> tuple[str | None, str | None]:
-        """Return (visible text, machine-readable value) of the publication time."""
-        machine = self._json_ld_text("datePublished") or meta_content(self.sel, "article:published_time")
-        return None, machine
-
-    def modified(self) -> tuple[str | None, str | None]:
-        machine = self._json_ld_text("dateModified") or meta_content(self.sel, "article:modified_time")
-        return None, machine
-
-    def views_raw(self) -> str | None:
-        return None
-
-    def tags(self) -> list[str]:
-        return [clean_text(t) for t in self.sel.xpath("//meta[@property='article:tag']/@content").getall()]
-
-    def rubric(self) -> str | None:
-        return meta_content(self.sel, "article:section")
-
-    def teasers(self) -> list[Teaser]:
-        return []
-
-    def _abs(self, href: str | None) -> str | None:
-        return urljoin(self.url, href.strip()) if href and href.strip() else None
+    return UNN.is_article_url(url)
 
 
 class NextArticlePage(_ArticlePage):
@@ -390,68 +297,21 @@ def parse_article(
     fetched_at: datetime,
     headers: Mapping[str, str] | None = None,
     status: int = 200,
+    site: Site = UNN,
 ) -> Article | QuarantinedPage:
     """Extract one UNN article page, or explain why it cannot be one."""
-    page = RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
-    if len(body) > MAX_PAGE_BYTES:
-        return QuarantinedPage(url, f"too large: {len(body)} bytes (limit {MAX_PAGE_BYTES})", page)
-    text = decode_html(body, headers)
-    binary = _binary_share(text[:4096])
-    if binary > 0.02:
-        return QuarantinedPage(url, f"not HTML: {binary:.0%} control or undecodable characters", page)
+    page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
+    text, refused = page_text(body, headers)
+    if refused:
+        return QuarantinedPage(url, refused, page)
     sel = Selector(text=text)
     layout = detect_layout(sel, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
-    obj = layout(sel, url)
-    title = obj.title()
-    body_node = obj.body()
-    if not title:
-        return QuarantinedPage(url, f"no title ({layout.layout} layout)", page)
-    if body_node is None or not text_of(body_node):
-        return QuarantinedPage(url, f"no body ({layout.layout} layout)", page)
-    canonical = obj.canonical()
-    published_raw, published_machine = obj.published()
-    modified_raw, modified_machine = obj.modified()
-    article = Article(
-        url=canonical,
-        site=SITE,
-        edition=edition_from_url(canonical) or edition_from_url(url) or "und",
-        layout=layout.layout,
-        extractor_version=EXTRACTOR_VERSION,
-        fetched_at=fetched_at,
-        title=title,
-        lead=obj.lead(),
-        authors=obj.authors(),
-        body_html=inner_html(body_node),
-        published_raw=published_raw,
-        published_machine=published_machine,
-        modified_raw=modified_raw,
-        modified_machine=modified_machine,
-        views_raw=obj.views_raw(),
-        tags=obj.tags(),
-        rubric=obj.rubric(),
-        alternates=obj.alternates(),
-        lang_hints=obj.lang_hints(),
-        related=obj.teasers(),
-        page=page,
-    )
-    if "</html>" not in text[-4096:].lower():
-        # Seen on dropped connections: the body may be cut short, so keep it but say so.
-        article.problems["page"] = "truncated: no closing </html>"
-    return article
+    return build_article(layout(sel, url), page, text, site=site, extractor_version=EXTRACTOR_VERSION)
 
 
 # --- discovery pages ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """An article link found on a listing page or in a feed."""
-
-    url: str
-    title: str
-    published_raw: str | None = None
 
 
 class ListingPage:
@@ -488,33 +348,6 @@ class ListingPage:
         return urljoin(self.url, href) if href else None
 
 
-class RssFeed:
-    """An RSS 2.0 feed (https://unn.ua/rss/news_uk.xml and its en/ru siblings)."""
-
-    def __init__(self, sel: Selector, url: str) -> None:
-        self.sel = sel
-        self.url = url
-
-    def links(self) -> list[Link]:
-        out: list[Link] = []
-        for item in self.sel.xpath("//item"):
-            link = clean_text(item.xpath("./link/text()").get())
-            if link:
-                out.append(
-                    Link(
-                        urljoin(self.url, link),
-                        clean_text(item.xpath("./title/text()").get()),
-                        clean_text(item.xpath("./pubDate/text()").get()) or None,
-                    )
-                )
-        return out
-
-
 def parse_listing(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> ListingPage:
     """Wrap a listing page's bytes in its page object."""
     return ListingPage(Selector(text=decode_html(body, headers)), url)
-
-
-def parse_feed(body: bytes, url: str) -> RssFeed:
-    """Wrap an RSS feed's bytes in its page object."""
-    return RssFeed(Selector(text=body.decode("utf-8", errors="replace"), type="xml"), url)

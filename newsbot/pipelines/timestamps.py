@@ -11,14 +11,16 @@ from scrapy.exceptions import NotConfigured
 from newsbot import settings as defaults
 from newsbot.enrich import normalise_article_times
 from newsbot.items import Article
+from newsbot.sites import site_zones
 
 
 class NormaliseTimestampsPipeline:
     """Read `published_*`, `modified_*` and every cross-link's and teaser's `published_raw`.
 
-    Settings: NEWSBOT_TIMESTAMPS_ENABLED (default True), NEWSBOT_TIMEZONES (site slug -> zone),
-    NEWSBOT_TIMEZONE (zone for sites not listed, default Europe/Kyiv). The clock is the item's
-    `fetched_at`; the language hint is its edition. Items other than Article pass through.
+    Settings: NEWSBOT_TIMESTAMPS_ENABLED (default True), NEWSBOT_TIMEZONES (site slug -> zone, over
+    the `zone` in the site's TOML file), NEWSBOT_TIMEZONE (zone for other sites, default Europe/Kyiv).
+    The clock is the item's `fetched_at`; the language hint is its edition. Items other than Article
+    pass through.
     """
 
     def __init__(self, zones: Mapping[str, str], default_zone: str) -> None:
@@ -31,7 +33,11 @@ class NormaliseTimestampsPipeline:
         settings = crawler.settings
         if not settings.getbool("NEWSBOT_TIMESTAMPS_ENABLED", defaults.NEWSBOT_TIMESTAMPS_ENABLED):
             raise NotConfigured("NEWSBOT_TIMESTAMPS_ENABLED is off")
-        zones = settings.getdict("NEWSBOT_TIMEZONES", defaults.NEWSBOT_TIMEZONES)
+        # The news spider's site may come from a TOML file outside the package: its zone counts too.
+        crawled = getattr(crawler.spider, "site", None)
+        zones = site_zones(
+            settings.getdict("NEWSBOT_TIMEZONES", defaults.NEWSBOT_TIMEZONES), [crawled] if crawled else []
+        )
         return cls(zones, settings.get("NEWSBOT_TIMEZONE", defaults.NEWSBOT_TIMEZONE))
 
     def process_item(self, item: Any) -> Any:
