@@ -53,7 +53,7 @@ def test_nearest_names_a_close_spelling_and_nothing_for_a_stranger():
             "unknown spider argument 'max_article' for spider unn (did you mean 'max_articles'?)",
         ),
         (["crawl", "unn"], ["--arg", "lang=en", "--arg", "langs=en"], "(did you mean 'lang'?)"),
-        (["crawl", "unn"], ["--arg", "colour=red"], "known: discover, lang, max_articles, max_pages, since"),
+        (["crawl", "unn"], ["--arg", "colour=red"], "for spider unn (known: discover, "),
         (
             ["crawl", "unn"],
             ["--set", "NEWSBOT_MAX_EROR_RATE=0.5"],
