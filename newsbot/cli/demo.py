@@ -88,6 +88,10 @@ def demo(db: Path, fixtures_dir: Path, timeline_dir: Path, no_timeline: bool, ve
         f"{outcome.count('newsbot/quarantined')} pages quarantined, "
         f"{outcome.count('newsbot/replay/miss')} URLs without a fixture."
     )
+    if runs:
+        click.echo(f"\nThen {len(runs)} scheduled runs over {timeline_dir} (newsbot crawl --replay-at):")
+        for at, line in runs:
+            click.echo(f"  {at}  {line}")
     click.echo(f"\nThe archive holds {summary['articles']} articles:")
     echo_table(summary["by_edition_layout"], ["edition", "layout", "articles"])
     if summary["quarantine"]:
@@ -99,10 +103,6 @@ def demo(db: Path, fixtures_dir: Path, timeline_dir: Path, no_timeline: bool, ve
         click.echo(f"  [{row['edition']} · {row['layout']}] {row['title']}")
         click.echo(f"      {row['url']}")
         click.echo(f"      published {row['published_utc'] or 'unknown'} · {views}")
-    if runs:
-        click.echo(f"\nThen {len(runs)} scheduled runs over {timeline_dir} (newsbot crawl --replay-at):")
-        for at, line in runs:
-            click.echo(f"  {at}  {line}")
     click.echo(f"\nArchive: {db.resolve()}")
     for line in next_steps(db, picks):
         click.echo(line)
