@@ -79,6 +79,17 @@ def test_fitted_table_wraps_long_cells_and_keeps_urls_whole():
     assert len(whole) == 3 and rows[0]["title"].strip() in whole[2]
 
 
+def test_urls_too_long_to_share_a_line_go_under_their_row_whole():
+    url = "https://unn.ua/en/news/" + "a-long-slug-" * 8
+    rows = [{"views": 5, "url": url, "title": "Drone strike on Sumy region injures residents"}]
+    lines = fitted_table(rows, ["views", "url", "title"], width=80, keep_whole=["url"])
+    assert lines[0] == "(url under each row)"
+    assert lines[1].split() == ["views", "title"]
+    assert lines[3].split() == ["5", "Drone", "strike", "on", "Sumy", "region", "injures", "residents"]
+    assert lines[4] == "  " + url
+    assert all(len(line) <= 80 for line in lines if line.strip() != url)
+
+
 def test_tables_fit_the_terminal_width_and_wide_prints_cells_whole(tmp_path):
     path = tmp_path / "archive.db"
     archive = open_archive(path)

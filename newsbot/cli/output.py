@@ -97,6 +97,13 @@ def wrap_cell(text: str, width: int, max_lines: int = 3) -> list[str]:
 SHORT = 20  # a column whose widest cell is this short (dates, counts, codes) is never narrowed
 
 
+def _minimum_widths(names: Sequence[str], natural: Sequence[int], keep_whole: Sequence[str], min_width: int):
+    return [
+        natural[i] if name in keep_whole or natural[i] <= SHORT else max(len(name), min_width)
+        for i, name in enumerate(names)
+    ]
+
+
 def fitted_table(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
@@ -110,26 +117,34 @@ def fitted_table(
 
     Short columns and those named in `keep_whole` (URLs) keep their width; the long ones are
     narrowed, widest first, to no less than `min_width`, and their cells wrap over up to
-    `max_lines` lines (cut with … beyond). `width=None` prints every cell whole on one line.
+    `max_lines` lines (cut with … beyond). When the whole columns leave no room for that, they
+    move out of the grid: each row is followed by its whole values, indented, one per line.
+    `width=None` prints every cell whole on one line.
     """
     cells = [[cell_text(row.get(name)) for name in columns] for row in rows]
     natural = [max([len(name), *(len(r[i]) for r in cells)]) for i, name in enumerate(columns)]
+    below: list[int] = []  # indexes of the whole columns printed under each row
     if width is None:
         widths = natural
     else:
-        minimum = [
-            natural[i] if name in keep_whole or natural[i] <= SHORT else max(len(name), min_width)
-            for i, name in enumerate(columns)
-        ]
-        widths = fit_widths(natural, minimum, width)
-    lines = ["  ".join(name.ljust(w) for name, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
+        minimum = _minimum_widths(columns, natural, keep_whole, min_width)
+        if sum(minimum) + 2 * (len(columns) - 1) > width and any(name in keep_whole for name in columns):
+            below = [i for i, name in enumerate(columns) if name in keep_whole]
+        grid = [i for i in range(len(columns)) if i not in below]
+        widths = [0] * len(columns)
+        fitted = fit_widths([natural[i] for i in grid], [minimum[i] for i in grid], width)
+        for i, w in zip(grid, fitted, strict=True):
+            widths[i] = w
+    grid = [i for i in range(len(columns)) if i not in below]
+    lines = [f"({' and '.join(columns[i] for i in below)} under each row)"] if below else []
+    lines.append("  ".join(columns[i].ljust(widths[i]) for i in grid).rstrip())
+    lines.append("  ".join("-" * widths[i] for i in grid))
     for row in cells:
-        wrapped = [
-            [cell] if width is None else wrap_cell(cell, w, max_lines)
-            for cell, w in zip(row, widths, strict=True)
-        ]
+        wrapped = [[row[i]] if width is None else wrap_cell(row[i], widths[i], max_lines) for i in grid]
         for index in range(max(len(cell_lines) for cell_lines in wrapped)):
             parts = [(cell_lines[index] if index < len(cell_lines) else "") for cell_lines in wrapped]
-            lines.append("  ".join(part.ljust(w) for part, w in zip(parts, widths, strict=True)).rstrip())
+            lines.append(
+                "  ".join(part.ljust(widths[i]) for part, i in zip(parts, grid, strict=True)).rstrip()
+            )
+        lines += [f"  {row[i]}" for i in below if row[i]]
     return lines
