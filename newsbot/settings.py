@@ -86,6 +86,7 @@ NEWSBOT_ALARM_MIN_RUNS = 3  # fewer qualifying past runs than this: no alarm (no
 ADDONS = {
     "newsbot.runs.distributed.scheduler.RedisAddon": 0,
     "newsbot.contact.ContactAddon": 10,  # NEWSBOT_CONTACT into the User-Agent; warns on live crawls without
+    "newsbot.runs.checks.SettingsCheckAddon": 20,  # logs undeclared NEWSBOT_* settings (scrapy crawl, ...)
 }
 NEWSBOT_REDIS_URL = None  # e.g. redis://queue-host:6379/0; unset = single machine, straight to SQLite
 NEWSBOT_REDIS_PREFIX = "newsbot"  # prefix of every Redis key, so two deployments can share one server

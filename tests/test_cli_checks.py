@@ -110,3 +110,36 @@ def test_scrapy_settings_and_valid_arguments_pass_the_check(tmp_path):
     assert "NEWSBOT_CONTACT" not in result.stderr  # a replay sends nothing to a site: no contact needed
     assert "-> ok" in result.stdout
     assert ", 1 new," in result.stdout
+
+
+def test_plain_scrapy_crawl_logs_an_undeclared_newsbot_setting(tmp_path):
+    """`scrapy crawl` and Scrapyd jobs do not go through newsbot's CLI: the add-on says it in the log."""
+    replay = REPO / "fixtures" / "scenarios" / "unn-timeline"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "unn",
+            "-a",
+            "lang=en",
+            "-a",
+            "discover=rss",
+            "-s",
+            f"NEWSBOT_REPLAY_DIRS={replay}",
+            "-s",
+            f"NEWSBOT_ARCHIVE_PATH={tmp_path / 'a.db'}",
+            "-s",
+            "NEWSBOT_MAX_EROR_RATE=1",
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    message = "unknown setting 'NEWSBOT_MAX_EROR_RATE' (did you mean 'NEWSBOT_MAX_ERROR_RATE'?)"
+    assert f"ERROR: {message}: it is ignored" in result.stderr
+    assert result.stderr.count("unknown setting") == 1  # the declared ones pass

@@ -70,3 +70,20 @@ def unknown_setting(names: Iterable[str], known: Iterable[str] | None = None) ->
         if name.startswith("NEWSBOT_") and name not in declared:
             return unknown_name_message("setting", name, declared)
     return None
+
+
+class SettingsCheckAddon:
+    """Scrapy add-on: log an error for each undeclared NEWSBOT_* setting a crawl was given.
+
+    `newsbot crawl` and `newsbot worker` refuse such a setting before starting (exit 2); this
+    catches the paths that do not go through them, `scrapy crawl -s` and Scrapyd's
+    `-d setting=...`, where the setting would otherwise be ignored without a word.
+    """
+
+    def update_settings(self, settings: Any) -> None:
+        import logging
+
+        declared = project_setting_names()
+        for name in sorted(settings):
+            if misspelled := unknown_setting([name], declared):
+                logging.getLogger(__name__).error("%s: it is ignored", misspelled)
