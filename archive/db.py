@@ -17,9 +17,10 @@ from newsbot.items import Article, NotModified, QuarantinedPage, RawPage
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before giving up
-# A writer's page cache in KiB (SQLite's default is 2 MiB). The indexes of a large archive then
-# stay in memory during a crawl: writing 20,000 articles ran 25% faster with it (bench_archive).
-WRITER_CACHE_KIB = 131_072
+# A writer's page cache in KiB (SQLite's default is 2 MiB). 128 MiB grew a crawl's RSS from 160 to
+# 300 MiB over 6,000 pages and saved no CPU time: bench_archive --n 20000 wrote at the same
+# rate per CPU second with 8, 16 and 128 MiB (runs alternated, docs/performance.md).
+WRITER_CACHE_KIB = 16_384
 
 
 class ArchiveError(Exception):
@@ -119,6 +120,28 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
     return Archive(db, path, readonly=False)
 
 
+# One savepoint name for every nested block: SQLite releases or rolls back to the innermost of
+# that name, and the three statements stay in sqlite3's statement cache (sqlite-utils' atomic()
+# names each savepoint at random, so each of its statements is parsed anew).
+_SAVEPOINT = "archive_item"
+
+
+@contextlib.contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run the block inside a savepoint of the open transaction: an error undoes only the block."""
+    conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+    try:
+        yield
+    except BaseException:
+        # An error such as a RAISE(ROLLBACK) trigger may have ended the whole transaction; then
+        # there is no savepoint left to roll back to, and the original error must show.
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+            conn.execute(f"RELEASE {_SAVEPOINT}")
+        raise
+    conn.execute(f"RELEASE {_SAVEPOINT}")
+
+
 class Archive:
     """An open archive: the crawl side's write API; `db` for the queries."""
 
@@ -141,15 +164,16 @@ class Archive:
         The outermost block indexes its new articles for full-text search before it commits, so
         no reader ever sees an article that search cannot find.
         """
-        outermost = not self.conn.in_transaction
+        if self.conn.in_transaction:
+            with _savepoint(self.conn):
+                yield self
+            return
         try:
             with self.db.atomic():
                 yield self
-                if outermost:
-                    self._index_new_articles()
+                self._index_new_articles()
         finally:
-            if outermost:
-                self._unindexed.clear()
+            self._unindexed.clear()
 
     def _index_new_articles(self) -> None:
         if self._unindexed:

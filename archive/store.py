@@ -36,6 +36,13 @@ CONTENT_FIELDS = (
 # zlib level for raw page bodies: level 1 compresses a news page about as well as 6 (2.2 vs
 # 2.1 KB for a 5 KB page) at less than half the CPU time.
 ZLIB_LEVEL = 1
+
+try:
+    # ISA-L writes the same zlib format (zlib.decompress reads it) about 4.5x faster than zlib
+    # at level 1, and smaller: 0.43 against 1.95 ms for a 290 KiB real news page (bench/README).
+    from isal.isal_zlib import compress as _compress
+except ImportError:  # pragma: no cover - isal is a dependency; stdlib zlib is the fallback
+    _compress = zlib.compress
 INLINE = "inline"  # links.kind of a read-also link inside the body
 OWN_PAGE = "page"  # view_observations.source of a count read on the article's own page
 # article_versions.cause: a fetch by a crawl, or a re-extraction of a stored raw page.
@@ -118,7 +125,7 @@ def _insert_raw_page(conn: sqlite3.Connection, page: RawPage | None, run_id: int
             page.status,
             _json(dict(page.headers)),
             len(page.body),
-            zlib.compress(page.body, ZLIB_LEVEL),
+            _compress(page.body, ZLIB_LEVEL),
             run_id,
         ),
     )

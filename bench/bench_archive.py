@@ -8,8 +8,8 @@ cross-links, teasers with view counts and hreflang editions) through Archive.sto
 batches of --batch items per transaction as ArchivePipeline does, then prints figures. Two
 yardsticks come from the same run: FTS5 indexing the same articles with nothing else written, and
 sqlite-utils' plain insert_all into one table with FTS triggers (skip it with --no-reference). It
-asserts nothing: the targets (3,000 articles/s, search p95 < 20 ms, stats < 1 s) are read off by a
-human.
+asserts nothing: the targets (a write rate at least half of FTS5 indexing alone, search p95 < 20 ms,
+stats < 1 s) are read off by a human.
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ def main() -> None:
             for article in articles[start : start + args.batch]:
                 archive.store_article(article)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    write_elapsed, write_cpu = elapsed, cpu
     print(
         f"write: {args.n} articles in {elapsed:.1f} s = {args.n / elapsed:,.0f} articles/s"
         f" (CPU {cpu:.1f} s = {args.n / cpu:,.0f} articles per CPU second; the machine is shared)"
@@ -186,12 +187,17 @@ def main() -> None:
     )
     # What full-text indexing alone costs: FTS5 re-indexing the same articles from the articles
     # table, nothing else written. No write path that keeps the index in sync can beat this rate.
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     indexed = archive.rebuild_search_index()
-    elapsed = time.perf_counter() - started
+    fts_elapsed, fts_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(
-        f"full-text indexing alone (FTS5 rebuild of the {indexed} articles): {elapsed:.1f} s ="
-        f" {indexed / elapsed:,.0f} articles/s, a ceiling for any write rate with FTS in sync"
+        f"full-text indexing alone (FTS5 rebuild of the {indexed} articles): {fts_elapsed:.1f} s ="
+        f" {indexed / fts_elapsed:,.0f} articles/s (CPU {fts_cpu:.1f} s = {indexed / fts_cpu:,.0f} per CPU"
+        " second), a ceiling for any write rate with FTS in sync"
+    )
+    print(
+        f"write with FTS in sync / FTS5 indexing alone: {fts_elapsed / write_elapsed:.2f} wall,"
+        f" {fts_cpu / write_cpu:.2f} CPU (target at least 0.50)"
     )
     archive.close()
 

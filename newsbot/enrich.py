@@ -74,7 +74,7 @@ def split_article(article: Article) -> None:
 def normalise_article_times(article: Article, *, tz: str) -> None:
     """Fill `article`'s UTC times and precisions in place, with reasons in `problems`."""
     now = article.fetched_at
-    languages = [article.edition] if article.edition else None
+    languages = [article.edition] if article.edition and article.edition != "und" else None
 
     def read(raw: str) -> TimeResult:
         return parse_timestamp(raw, now=now, tz=tz, languages=languages)

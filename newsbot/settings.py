@@ -29,6 +29,10 @@ NEWSBOT_RETRY_BACKOFF_MAX = 120.0  # never wait longer than this (a Retry-After 
 
 # perf-notes: the default 100 item workers per response cost ~2.5 ms of CPU per page for nothing here.
 CONCURRENT_ITEMS = 1
+# Scrapy checks every generator callback for `return value` on each response and caches the answer
+# under the bound method, which lives one call: it re-reads and re-parses the callback's source
+# about every second response (0.3-0.5 ms per page). tests/test_spider_unn.py makes that check once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # 20 MB: far above any article page; page objects quarantine > 5 MB
@@ -51,6 +55,9 @@ ITEM_PIPELINES = {
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# Above DEBUG, skip building the two DEBUG records per page ("Crawled", "Scraped from") that the
+# handler would drop anyway.
+LOG_FORMATTER = "newsbot.logformatter.QuietLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # --- newsbot -------------------------------------------------------------------------------------

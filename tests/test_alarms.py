@@ -14,7 +14,14 @@ from archive.db import open_archive
 from archive.revisit import FILL_RATES_STAT, fill_rate_history
 from newsbot.items import FILL_FIELDS, NotModified, filled_fields
 from newsbot.pipelines.fill_rate import ALARMS_STAT, FillRatePipeline
-from newsbot.runs.alarms import AlarmRule, FillCounter, error_rate, layout_alarms, run_failures
+from newsbot.runs.alarms import (
+    AlarmRule,
+    FillCounter,
+    error_rate,
+    generic_articles,
+    layout_alarms,
+    run_failures,
+)
 from tests.support.factories import make_article
 
 T0 = datetime(2025, 11, 20, 10, 0, tzinfo=UTC)
@@ -113,6 +120,32 @@ def test_only_the_last_history_runs_count() -> None:
 def test_a_new_layout_has_no_history_and_no_alarm() -> None:
     current = {"unn/y2026": {"articles": 50, "rates": {"views": 0.0}}}
     assert layout_alarms(current, _history(1.0, 5)) == []
+
+
+def test_a_site_that_moved_to_the_generic_layout_raises_an_alarm() -> None:
+    # Its own layout has no key at all this run: only the fallback share can see the change.
+    current = {"unn/generic": {"articles": 30, "rates": {"views": 0.0}}}
+    alarms = layout_alarms(current, _history(1.0, 5))
+    found = [(a.site_layout, a.field, a.rate, a.median) for a in alarms]
+    assert found == [("unn/generic", "layout", 0.0, 1.0)]
+    assert "unn/generic" in alarms[0].message()
+
+
+def test_generic_articles_are_counted_over_every_site() -> None:
+    rates = {
+        "unn/next": {"articles": 8},
+        "unn/generic": {"articles": 2},
+        "example.com/generic": {"articles": 5},
+    }
+    assert generic_articles(rates) == 7
+    assert generic_articles({}) == 0
+
+
+def test_a_few_generic_pages_or_a_generic_only_site_raise_no_alarm() -> None:
+    mixed = {"unn/next": {"articles": 18, "rates": {}}, "unn/generic": {"articles": 2, "rates": {}}}
+    assert layout_alarms(mixed, _history(1.0, 5)) == []
+    other = [{"example.com/generic": {"articles": 20, "rates": {}}} for _ in range(5)]
+    assert layout_alarms({"example.com/generic": {"articles": 20, "rates": {}}}, other) == []
 
 
 # --- the run verdict ------------------------------------------------------------------------------

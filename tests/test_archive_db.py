@@ -93,3 +93,22 @@ def test_dead_runs_are_marked_only_within_the_dead_holders_life(tmp_path: Path) 
         assert archive.mark_dead_runs("unn", started_since="2025-11-20T09:59:00Z") == 1
         reasons = dict(archive.conn.execute("SELECT id, finish_reason FROM crawl_runs").fetchall())
     assert reasons == {earlier: None, done: "finished", dead: "died", other: None}
+
+
+def test_a_failed_item_inside_a_batch_leaves_no_row_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """Per-item rollback: each store runs in a savepoint of the batch's transaction."""
+    archive = open_archive(tmp_path / "archive.db")
+    with archive.transaction():
+        assert archive.store_article(make_article("https://unn.ua/news/1-first")) == "new"
+        with pytest.raises(sqlite3.IntegrityError):  # title is NOT NULL: fails after its raw page
+            archive.store_article(make_article("https://unn.ua/news/2-broken", title=None))
+        assert archive.store_article(make_article("https://unn.ua/news/3-third")) == "new"
+    archive.close()
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        for table in ("articles", "raw_pages", "editions"):
+            urls = [row[0] for row in conn.execute(f"SELECT url FROM {table} ORDER BY url")]
+            assert urls == ["https://unn.ua/news/1-first", "https://unn.ua/news/3-third"], table
+        assert conn.execute("SELECT count(*) FROM article_versions").fetchone() == (2,)
+        # Both stored articles are findable: the batch indexed them before it committed.
+        found = conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'lavrov'").fetchall()
+        assert len(found) == 2

@@ -172,3 +172,17 @@ def test_a_field_that_empties_raises_a_layout_alarm_and_exits_1(tmp_path: Path) 
         stats = archive.conn.execute("SELECT stats FROM crawl_runs WHERE id = 2").fetchone()[0]
     (alarm,) = json.loads(stats)["newsbot/alarms"]
     assert (alarm["field"], alarm["rate"], alarm["median"]) == ("views", 0.0, 1.0)
+
+
+def test_the_summary_line_counts_articles_read_by_the_generic_page_object() -> None:
+    from newsbot.cli.crawl import summary_line
+
+    summary = {
+        "spider": "unn", "run_id": 3, "finish_reason": "finished", "pages": 12, "new": 10, "changed": 0,
+        "unchanged": 0, "not_modified": 0, "not_due": 0, "quarantined": 1, "alarms": 0, "ok": True,
+        "failures": [],
+    }  # fmt: skip
+    assert "generic" not in summary_line({**summary, "generic": 0})
+    assert summary_line({**summary, "generic": 4}).endswith(
+        "0 alarms, 4 articles read by the generic page object -> ok"
+    )

@@ -192,10 +192,33 @@ def test_truncated_page_is_kept_with_a_problem() -> None:
     assert page.problems["page"].startswith("truncated")
 
 
-def test_page_of_another_site_is_quarantined() -> None:
-    page = parse_page(b"<html></html>", "https://example.com/news/x", fetched_at=FETCHED)
-    assert isinstance(page, QuarantinedPage)
-    assert page.reason.startswith("unsupported site")
+def test_page_of_another_site_goes_to_the_generic_page_object() -> None:
+    empty = parse_page(b"<html></html>", "https://example.com/news/x", fetched_at=FETCHED)
+    assert isinstance(empty, QuarantinedPage)
+    assert empty.reason.startswith("no title (generic layout)")
+    story = (
+        b'<html lang="en"><head><meta property="og:type" content="article"></head><body>'
+        b"<h1>Bridge reopens</h1><article><p>The bridge over the river reopened on Monday after"
+        b" a year of repairs, the city said.</p></article></body></html>"
+    )
+    page = parse_page(story, "https://example.com/news/x", fetched_at=FETCHED)
+    assert isinstance(page, Article)
+    assert (page.site, page.layout, page.title) == ("example.com", "generic", "Bridge reopens")
+
+
+def test_unn_page_in_no_known_layout_is_archived_as_generic() -> None:
+    body = (
+        b'<html lang="uk"><head><meta property="og:title" content="\xd0\x9c\xd1\x96\xd1\x81\xd1\x82 | UNN">'
+        b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Mist",'
+        b' "datePublished": "2025-11-13T21:46:00+02:00"}</script></head><body><main class="redesign">'
+        b"<h1>Mist</h1><div class=\"story\"><p>The bridge over the Dnipro reopened on Monday after a year"
+        b" of repairs, the city administration said.</p></div></main></body></html>"
+    )
+    page = parse_page(body, "https://unn.ua/news/mist", fetched_at=FETCHED)
+    assert isinstance(page, Article), page
+    assert (page.site, page.layout, page.edition) == ("unn", "generic", "uk")
+    assert page.published_machine == "2025-11-13T21:46:00+02:00"
+    assert "reopened on Monday" in page.body_html
 
 
 # --- discovery pages ----------------------------------------------------------------------------

@@ -261,3 +261,17 @@ def test_short_texts_are_answered_from_the_cache_with_the_same_result() -> None:
     assert detector.detect(title) == first == detector.detect_uncached(title)
     assert detector._detect_short.cache_info().hits == hits + 1
     assert first.lang == "uk"
+
+
+def test_models_are_built_only_when_a_text_needs_them() -> None:
+    from newsbot.text.language import LanguageDetector
+
+    detector = LanguageDetector(("en", "ru", "uk"))  # a fresh one: get_detector's may be warm
+    assert detector.loaded_models() == []
+    assert detector.detect_uncached("hello there").lang == "en"  # Latin letters: only en is Latin
+    assert detector.detect_uncached("Кількість пасажирів зросла").lang == "uk"  # ї, і: not Russian
+    assert detector.loaded_models() == []
+    # Cyrillic letters every candidate alphabet shares, too long for the dictionaries: lingua decides.
+    shared = "Президент сказал, что она проведет встречу на следующей неделе в столице. " * 3
+    assert detector.detect_uncached(shared).method == "model"
+    assert detector.loaded_models() == ["low-accuracy"]

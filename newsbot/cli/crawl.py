@@ -50,6 +50,8 @@ def summary_line(s: dict[str, Any]) -> str:
         f" {s['not_modified']} not modified, {s['not_due']} not due, {s['quarantined']} quarantined,"
         f" {s['alarms']} alarms"
     )
+    if s.get("generic"):
+        line += f", {s['generic']} articles read by the generic page object"
     return line + (" -> ok" if s["ok"] else " -> FAILED: " + "; ".join(s["failures"]))
 
 

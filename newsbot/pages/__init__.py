@@ -1,4 +1,8 @@
-"""Page objects: HTML -> raw fields, one module per site, no Scrapy import."""
+"""Page objects: HTML -> raw fields, one module per site, no Scrapy import.
+
+A page on a known site that matches none of its layouts, and any page of a site with no file under
+sites/, is read by the generic page object (layout "generic") instead of being lost.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from types import ModuleType
 
-from newsbot.items import Article, QuarantinedPage, RawPage
+from newsbot.items import Article, QuarantinedPage
+from newsbot.pages import generic
+from newsbot.pages.base import raw_page
 from newsbot.sites import Site, site_for_url
+
+# The reason a site's own page objects give for markup none of their layouts knows.
+NO_KNOWN_LAYOUT = "unknown layout"
 
 
 def page_module(site: Site) -> ModuleType | None:
@@ -30,14 +39,25 @@ def parse_page(
     status: int = 200,
     site: Site | None = None,
 ) -> Article | QuarantinedPage:
-    """Extract an article page of any supported site, or explain why it cannot be one.
+    """Extract an article page of any site, or explain why it cannot be one.
 
-    `site` is the site the crawl is about; without it the URL's domain picks a shipped site.
+    `site` is the site the crawl is about; without it the URL's domain picks a shipped site, and a
+    URL of no shipped site is read by the generic page object under its host name.
     """
     site = site or site_for_url(url)
-    module = page_module(site) if site is not None else None
-    if site is None or module is None:
-        page = RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
-        what = "no page object for this domain" if site is None else f"no module {site.page_module}"
-        return QuarantinedPage(url, f"unsupported site: {what}", page)
-    return module.parse_article(body, url, fetched_at=fetched_at, headers=headers, status=status, site=site)
+    module = page_module(site) if site is not None else generic
+    if module is None:
+        assert site is not None
+        page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
+        return QuarantinedPage(url, f"unsupported site: no module {site.page_module}", page)
+    found = module.parse_article(body, url, fetched_at=fetched_at, headers=headers, status=status, site=site)
+    if (
+        module is not generic
+        and isinstance(found, QuarantinedPage)
+        and found.reason.startswith(NO_KNOWN_LAYOUT)
+    ):
+        # The site changed its markup: read the page generically rather than lose it.
+        return generic.parse_article(
+            body, url, fetched_at=fetched_at, headers=headers, status=status, site=site
+        )
+    return found

@@ -126,15 +126,22 @@ def json_ld_objects(sel: Selector) -> Iterator[dict]:
             data = json.loads(raw)
         except ValueError:
             continue
-        stack = [data]
-        while stack:
-            obj = stack.pop()
-            if isinstance(obj, list):
-                stack.extend(reversed(obj))
-            elif isinstance(obj, dict):
-                if "@graph" in obj:
-                    stack.extend(reversed(obj["@graph"]))
-                yield obj
+        yield from walk_json_ld(data)
+
+
+def walk_json_ld(data: Any, wrappers: tuple[str, ...] = ("@graph",)) -> Iterator[dict]:
+    """Yield every object of parsed JSON-LD in document order, flattening lists and `wrappers`."""
+    stack = [data]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, list):
+            stack.extend(reversed(obj))
+        elif isinstance(obj, dict):
+            yield obj
+            for key in wrappers:
+                inner = obj.get(key)
+                if isinstance(inner, dict | list):
+                    stack.extend(reversed(inner) if isinstance(inner, list) else [inner])
 
 
 def json_ld_article(sel: Selector) -> dict:

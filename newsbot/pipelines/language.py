@@ -22,7 +22,7 @@ class DetectLanguagePipeline:
 
     def __init__(self, candidates: tuple[str, ...]) -> None:
         self.candidates = candidates
-        get_detector(candidates)  # load the models once, before the first item
+        get_detector(candidates)  # one detector per crawl; its models load when a text first needs them
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

@@ -97,6 +97,57 @@ def layout_alarms(
             typical = median(past)
             if rate < (1 - rule.drop) * typical:
                 alarms.append(Alarm(key, name, rate, typical, now["articles"], len(past)))
+    return alarms + fallback_alarms(current, history, rule)
+
+
+GENERIC_LAYOUT = "generic"
+
+
+def generic_articles(fill_rates: Mapping[str, Any]) -> int:
+    """Return how many articles of a run (FillCounter.rates shape) the generic page object read."""
+    return sum(
+        entry.get("articles", 0)
+        for key, entry in fill_rates.items()
+        if key.endswith("/" + GENERIC_LAYOUT) and isinstance(entry, Mapping)
+    )
+
+
+def fallback_alarms(
+    current: Mapping[str, Mapping[str, Any]],
+    history: Sequence[Mapping[str, Mapping[str, Any]]],
+    rule: AlarmRule = AlarmRule(),
+) -> list[Alarm]:
+    """Alarm when a site's pages fall back to the generic page object (its markup changed).
+
+    Per site, the share of its articles read by its own layouts is the pseudo-field "layout":
+    it alarms like a fill rate when it drops below (1 - drop) x its median over past runs. A
+    layout that vanished has no key this run, so the field rates alone would never see it.
+    """
+
+    def shares(run: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[int, float]]:
+        totals: dict[str, list[int]] = {}
+        for key, entry in run.items():
+            site, _, layout = key.partition("/")
+            count = entry.get("articles", 0) if isinstance(entry, Mapping) else 0
+            if not isinstance(count, int):
+                continue
+            pair = totals.setdefault(site, [0, 0])
+            pair[0] += count
+            pair[1] += count if layout != GENERIC_LAYOUT else 0
+        return {site: (total, own / total) for site, (total, own) in totals.items() if total}
+
+    past_runs = [shares(run) for run in history]
+    alarms = []
+    for site, (total, share) in shares(current).items():
+        if total < rule.min_articles:
+            continue
+        past = [run[site][1] for run in past_runs if site in run and run[site][0] >= rule.min_articles]
+        past = past[: rule.history_runs]
+        if len(past) < rule.min_runs:
+            continue
+        typical = median(past)
+        if share < (1 - rule.drop) * typical:
+            alarms.append(Alarm(f"{site}/{GENERIC_LAYOUT}", "layout", share, typical, total, len(past)))
     return alarms
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.db import open_archive
-from newsbot.runs.alarms import run_failures
+from archive.revisit import FILL_RATES_STAT
+from newsbot.runs.alarms import generic_articles, run_failures
 from newsbot.runs.crawl import CrawlOutcome, project_settings, run_spider
 from newsbot.runs.lock import RunLock, lock_path
 
@@ -39,6 +40,7 @@ class ScheduledRun:
             "not_modified": count("newsbot/revisit/not_modified"),
             "not_due": count("newsbot/revisit/not_due"),
             "quarantined": count("newsbot/quarantined"),
+            "generic": generic_articles(self.outcome.stats.get(FILL_RATES_STAT) or {}),
             "alarms": len(self.outcome.stats.get("newsbot/alarms") or []),
             "ok": self.ok,
             "failures": self.failures,

@@ -88,10 +88,16 @@ def detect_language(text: str, *, candidates: Sequence[str] = DEFAULT_CANDIDATES
     """
     if not isinstance(text, str):
         return undetermined(f"not text: {type(text).__name__}")
-    key = normalize_candidates(candidates)
+    key = _normalized(candidates) if isinstance(candidates, tuple) else normalize_candidates(candidates)
     if isinstance(key, str):
         return undetermined(key)
     return get_detector(key).detect(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _normalized(candidates: tuple[str, ...]) -> tuple[str, ...] | str:
+    # A crawl passes the same tuple a dozen times per page: normalize it once.
+    return normalize_candidates(candidates)
 
 
 def normalize_candidates(candidates: Sequence[str] | str) -> tuple[str, ...] | str:
@@ -132,23 +138,10 @@ class LanguageDetector:
         self._cyrillic = tuple(c for c, lang in languages.items() if lang in cyrillic)
         self._latin = tuple(c for c, lang in languages.items() if lang in latin)
         self._other = tuple(c for c in self.candidates if c not in self._cyrillic + self._latin)
-        self._precise = None
-        self._fast = None
-        if len(self._languages) >= 2:
-            # Models are loaded here, once, not on the first text that needs them.
-            self._precise = (
-                LanguageDetectorBuilder.from_languages(*self._languages)
-                .with_preloaded_language_models()
-                .build()
-            )
-            self._fast = (
-                LanguageDetectorBuilder.from_languages(*self._languages)
-                .with_preloaded_language_models()
-                .with_low_accuracy_mode()
-                .build()
-            )
-        for code in _DICTIONARY_LANGUAGES.intersection(self.candidates):
-            _analyzer(code)
+        # lingua's models (about 1 s and 100 MiB for the high-accuracy ones) and the word-form
+        # dictionaries are built when a text first needs them: letters decide most texts of a
+        # crawl, and `newsbot detect-lang hello` needs neither.
+        self._models: dict[bool, Any] = {}
         # Teaser blocks repeat the same titles on page after page of a crawl: remember short texts.
         self._detect_short = functools.lru_cache(maxsize=SHORT_TEXT_CACHE)(self.detect_uncached)
 
@@ -217,9 +210,31 @@ class LanguageDetector:
             return LangResult(clean[0], round(1 - 0.5 ** (evidence + 1), 3), "letters"), clean
         return None, clean or codes
 
+    def model(self, *, precise: bool) -> Any:
+        """Return lingua's detector (high-accuracy or low-accuracy mode), built on first use.
+
+        None when fewer than two candidates have a model: there is nothing to choose between.
+        """
+        if precise not in self._models:
+            detector = None
+            if len(self._languages) >= 2:
+                builder = LanguageDetectorBuilder.from_languages(*self._languages)
+                builder = builder.with_preloaded_language_models()
+                detector = (builder if precise else builder.with_low_accuracy_mode()).build()
+            self._models[precise] = detector
+        return self._models[precise]
+
+    def loaded_models(self) -> list[str]:
+        """Name the lingua models built so far ("high-accuracy", "low-accuracy"), for tests."""
+        return [
+            "high-accuracy" if precise else "low-accuracy"
+            for precise, detector in self._models.items()
+            if detector is not None
+        ]
+
     def _model(self, sample: str, codes: tuple[str, ...], *, precise: bool) -> LangResult:
         """Let lingua decide among `codes` on a bounded sample."""
-        detector = self._precise if precise else self._fast
+        detector = self.model(precise=precise)
         if detector is None:
             return undetermined("no statistical model for these candidates", "model")
         scores = {code: 0.0 for code in codes}

@@ -1,4 +1,4 @@
-"""Run `newsbot crawl` as cron would, in a process of its own, for the scheduled-run tests."""
+"""Run `newsbot crawl` (or any `newsbot` command) as cron would, in a process of its own."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from tests.support.paths import REPO
 
 def crawl(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run `python -m newsbot crawl ...` as cron would: a process of its own, this checkout's code."""
+    return newsbot("crawl", *args, timeout=timeout)
+
+
+def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python -m newsbot ...` in a process of its own with this checkout's code."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "newsbot", "crawl", *args],
+        [sys.executable, "-m", "newsbot", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

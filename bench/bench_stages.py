@@ -1,0 +1,85 @@
+"""Benchmark each stage of a page on the real UNN page: page object, split, timestamps, language, archive.
+
+The real 82 KiB UNN page (../shared/extdata/unn/, read in place) under --pages distinct URLs, each
+stage run over all of them in this process, CPU time (process_time) per page; rounds alternate
+and the figures are medians. The archive stage writes into a temporary archive in batches of 200
+items, as the crawl's pipeline does (FTS indexing and commits included).
+
+    python bench/bench_stages.py [--pages 400] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from _shared import extdata  # noqa: E402
+from bench_crawl import UNN_FETCHED_AT, UNN_PAGE, unn_canonical  # noqa: E402
+
+HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def one_round(html: bytes, canonical: str, n: int, tag: str) -> dict[str, float]:
+    from archive.db import open_archive
+    from newsbot.enrich import label_article, normalise_article_times, split_article
+    from newsbot.pages import parse_page
+
+    urls = [f"{canonical}-{tag}{i:05d}" for i in range(n)]
+    bodies = [html.replace(canonical.encode(), url.encode()) for url in urls]
+    ms: dict[str, float] = {}
+    started = time.process_time()
+    articles = [parse_page(b, u, fetched_at=UNN_FETCHED_AT, headers=HEADERS) for b, u in zip(bodies, urls, strict=True)]
+    ms["page object"] = time.process_time() - started
+    for name, stage in (
+        ("split", split_article),
+        ("timestamps", lambda a: normalise_article_times(a, tz="Europe/Kyiv")),
+        ("language", lambda a: label_article(a, ("en", "ru", "uk"))),
+    ):
+        started = time.process_time()
+        for article in articles:
+            stage(article)
+        ms[name] = time.process_time() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = open_archive(Path(tmp) / "archive.db")
+        started = time.process_time()
+        for start in range(0, n, 200):
+            with archive.transaction():
+                for article in articles[start : start + 200]:
+                    archive.store_article(article)
+        ms["archive"] = time.process_time() - started
+        archive.close()
+    return {name: seconds * 1000 / n for name, seconds in ms.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    path = extdata() / UNN_PAGE
+    if not path.exists():
+        sys.exit(f"bench_stages: {path} is absent")
+    html = path.read_bytes()
+    canonical = unn_canonical(html)
+    one_round(html, canonical, 20, "warm")  # imports, first-call caches: not measured
+    rounds = [one_round(html, canonical, args.pages, f"r{i}-") for i in range(args.rounds)]
+    print(f"real UNN page ({len(html) / 1024:.0f} KiB) x {args.pages}, {args.rounds} rounds; CPU ms per page, medians:")
+    total = 0.0
+    for name in rounds[0]:
+        value = statistics.median(r[name] for r in rounds)
+        total += value
+        print(f"  {name:12} {value:.2f} ms")
+    print(f"  {'all':12} {total:.2f} ms (target for the page object alone: 2 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""The generic page object on real pages of other sites, on pages that hold no article, and
+`newsbot extract` as a real process over every page of the three real sets.
+
+Expected values are read from the pages themselves (their h1, byline, JSON-LD and text).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsbot.cli.extract import PageError, extract_bytes
+from newsbot.items import Article, QuarantinedPage
+from newsbot.pages import parse_page
+from newsbot.pages.generic import clean_authors, narrow_title, parse_article, published_day, strip_site_name
+from newsbot.sites import get_site
+from tests.support.crawl import newsbot
+from tests.support.paths import EXTDATA, UNN_RU_2020, need
+
+FETCHED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+AEB = EXTDATA / "article-extraction-benchmark"
+HTMLDATE = EXTDATA / "htmldate-dev"
+FUNDUS = EXTDATA / "fundus-dev"
+
+
+def _page(path: Path) -> bytes:
+    data = need(path).read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def _extract(path: Path, url: str, **kwargs) -> dict:
+    return extract_bytes(_page(path), url, now=FETCHED, **kwargs)
+
+
+# --- real pages, field by field ------------------------------------------------------------------
+
+
+def test_macrumors_story_written_as_text_and_br_in_a_div() -> None:
+    # The story is text straight inside div.content, paragraphs cut by <br>, with an image
+    # caption and a "Related Roundup" link box inside the same div.
+    path = next(iter(sorted((AEB / "html").glob("232a43fb15*.html.gz"))), AEB / "html" / "232a43fb15.html.gz")
+    out = _extract(path, "https://www.macrumors.com/2019/11/18/13-inch-macbook-pro-scissor-keyboard-2020/")
+    assert out["layout"] == "generic" and out["site"] == "macrumors.com"
+    assert out["title"] == "13-Inch MacBook Pro With Scissor Keyboard Expected in First Half of 2020"
+    assert out["authors"] == ["Joe Rossignol"]
+    assert out["published_date"] == "2019-11-18"
+    assert out["paragraphs"][0].startswith("Following the 16-inch MacBook Pro, Apple plans to release")
+    story_end = (
+        "The entry-level 13-inch MacBook Pro was last updated in July, while higher-end 13-inch models"
+    )
+    assert any(p.startswith(story_end) for p in out["paragraphs"][-3:])
+    assert not any("Related Roundup" in p for p in out["paragraphs"])
+
+
+def test_ukrainian_story_with_an_inline_read_also_link_on_another_site() -> None:
+    out = _extract(
+        HTMLDATE / "pages" / "1716869064.html",
+        "https://24tv.ua/yak-venediktova-zahishhala-nardepa-vid-slugi-narodu_n1419177",
+    )
+    assert out["title"] == 'Зірвана операція НАБУ: як Венедіктова захищала нардепа від "Слуги народу"'
+    assert out["authors"] == ["Віталій Шабунін"]
+    assert (out["published_date"], out["published_utc"]) == ("2020-09-21", "2020-09-21T08:00:00Z")
+    assert out["lang"] == "uk"
+    assert out["paragraphs"][0].startswith("НАБУ детально задокументувало весь злочин")
+    # <p class="read-also">Читайте також <a>...</a></p> is a cross-link, not story text
+    titles = [link["title"] for link in out["cross_links"]]
+    assert "Прорив в українському правосудді: чому варто пишатись роботою ВАКС" in titles
+    assert not any(p.startswith("Читайте також") for p in out["paragraphs"])
+
+
+def test_derstandard_story_with_three_authors() -> None:
+    out = _extract(
+        FUNDUS / "pages" / "at-DerStandard_2024_05_03.html.gz",
+        "https://www.derstandard.at/story/3000000218734/nach-kalifat-rufen-in-hamburg-sind-wir-zu-sanft-zu-islamisten",
+    )
+    assert out["title"] == "Nach Kalifat-Rufen in Hamburg: Sind wir zu sanft zu Islamisten?"
+    assert out["authors"] == ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"]
+    assert out["published_date"] == "2024-05-03"
+    assert out["lang"] == "de"
+    assert out["paragraphs"][0].startswith(
+        "Um seine Botschaft zu unterstreichen, wechselte Abdullah bin Zayed"
+    )
+
+
+def test_the_real_unn_page_read_by_the_generic_page_object_matches_its_own_layout() -> None:
+    body = need(UNN_RU_2020).read_bytes()
+    url = "https://www.unn.com.ua/ru/news/1906059-parlament-moldovi"
+    precise = parse_page(body, url, fetched_at=FETCHED)
+    generic = parse_article(body, url, fetched_at=FETCHED, site=get_site("unn"))
+    assert isinstance(precise, Article) and isinstance(generic, Article)
+    assert precise.layout == "legacy" and generic.layout == "generic"
+    assert (
+        generic.title
+        == 'Парламент Молдовы, "с подачи Додона" - ограничил полномочия Санду еще до ее инаугурации'
+    )
+    assert generic.authors == ["Алексей Супрун"]
+    assert generic.published_machine == "2020-12-03T18:47"
+    out = extract_bytes(body, "https://news.example.com/ru/news/1906059", now=FETCHED)  # no site file
+    # archived under the host of the canonical URL the page gives (www.unn.com.ua)
+    assert (out["site"], out["layout"]) == ("unn.com.ua", "generic")
+    assert len(out["paragraphs"]) == 5
+    assert out["paragraphs"][0].startswith("КИЕВ. 3 декабря. УНН. Парламент Молдовы")
+    assert out["published_date"] == "2020-12-03"
+
+
+# --- metadata rules --------------------------------------------------------------------------------
+
+
+def test_site_name_suffixes_are_stripped_by_evidence_not_by_site() -> None:
+    assert strip_site_name("Bridge reopens | The Daily Planet", ["The Daily Planet"]) == "Bridge reopens"
+    assert strip_site_name("Bridge reopens - dailyplanet.com", ["dailyplanet.com"]) == "Bridge reopens"
+    assert strip_site_name("Dune: Part Two - review", ["The Daily Planet"]) == "Dune: Part Two - review"
+
+
+def test_a_title_is_narrowed_to_the_part_another_declaration_repeats() -> None:
+    assert narrow_title("Skiing | Judges argue over the suits", ["Judges argue over the suits"]) == (
+        "Judges argue over the suits"
+    )
+    assert narrow_title("Bridge reopens | 28.04.2023", []) == "Bridge reopens"
+    assert narrow_title("Bridge reopens | City", ["Something else entirely"]) == "Bridge reopens | City"
+
+
+def test_authors_are_split_and_cleaned() -> None:
+    assert clean_authors(["By Jane Doe and John Roe"]) == ["Jane Doe", "John Roe"]
+    assert clean_authors(["Sarah E. Needleman", "Juan Pérez y María López"]) == [
+        "Sarah E. Needleman",
+        "Juan Pérez",
+        "María López",
+    ]
+    assert clean_authors(["Von Anna Fink, Jan Marchart"]) == ["Anna Fink", "Jan Marchart"]
+    assert clean_authors(["https://www.facebook.com/someone", "jane@example.com"]) == []
+
+
+def test_publication_day_is_the_pages_own() -> None:
+    assert published_day("2020-03-02T23:04:04-05:00", None) == "2020-03-02"
+    assert published_day(None, datetime(2020, 3, 3, 0, 5, tzinfo=UTC)) == "2020-03-03"
+    assert published_day(None, None) is None
+
+
+def test_a_utc_value_gives_way_to_the_same_instant_in_the_pages_offset() -> None:
+    body = (
+        b'<html><head><meta property="article:published_time" content="2020-10-07T03:38:26+00:00">'
+        b"</head><body><h1>Crime rate ranks third</h1><article>"
+        b'<time datetime="2020-10-06T21:38:26-06:00">Oct 6</time>'
+        b"<p>" + b"The city's violent crime rate ranks third among the ten largest cities. " * 5 + b"</p>"
+        b"</article></body></html>"
+    )
+    page = parse_page(body, "https://kdvr.example/news/crime", fetched_at=FETCHED)
+    assert isinstance(page, Article)
+    assert page.published_machine == "2020-10-06T21:38:26-06:00"
+
+
+# --- pages that hold no article, and hostile bytes -------------------------------------------------
+
+
+def _outcome(body: bytes, url: str = "https://news.example.com/2024/05/03/story", headers=None):
+    return parse_page(body, url, fetched_at=FETCHED, headers=headers)
+
+
+def _reason(body: bytes, url: str = "https://news.example.com/2024/05/03/story", headers=None) -> str:
+    page = _outcome(body, url, headers)
+    assert isinstance(page, QuarantinedPage), page
+    assert page.page.body == body  # bytes kept for a later re-parse
+    return page.reason
+
+
+NAV = b"<nav><a href='/'>Home</a><a href='/world'>World</a><a href='/sport'>Sport</a></nav>"
+CARDS = b"".join(
+    b"<li><a href='/2024/05/0%d/story-%d'>Headline number %d about the day's events</a></li>" % (i, i, i)
+    for i in range(1, 9)
+)
+
+
+def test_home_page_is_no_article() -> None:
+    body = (
+        b"<html><head><title>News Example</title></head><body>"
+        + NAV
+        + b"<ul>"
+        + CARDS
+        + b"</ul></body></html>"
+    )
+    assert _reason(body, "https://news.example.com/").startswith(
+        "not an article (generic layout): a home page"
+    )
+
+
+def test_tag_page_is_no_article() -> None:
+    body = b"<html><head><title>Climate | News Example</title></head><body><h1>Climate</h1><ul>" + CARDS
+    body += b"</ul><p>All the news on the topic, updated every hour of the day and night.</p></body></html>"
+    reason = _reason(body, "https://news.example.com/tag/climate")
+    assert reason.startswith("not an article (generic layout): a listing page (/tag/climate)")
+
+
+def test_login_wall_is_no_article() -> None:
+    body = (
+        b"<html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1>"
+        b"<form><label>E-mail</label><input name=e><label>Password</label><input name=p type=password>"
+        b"<button>Sign in</button></form><p>Forgot your password?</p></body></html>"
+    )
+    assert _reason(body).startswith("not an article (generic layout): only")
+
+
+def test_javascript_shell_with_an_empty_body_is_no_article() -> None:
+    body = (
+        b'<!doctype html><html><head><title>Story | Example</title><script src="/app.js"></script></head>'
+        b'<body><div id="root"></div><noscript>You need to enable JavaScript to run this app.</noscript>'
+        b"</body></html>"
+    )
+    assert _reason(body).startswith(("not an article", "no body"))
+
+
+def test_declared_article_with_no_text_says_no_body() -> None:
+    body = (
+        b'<html><head><meta property="og:type" content="article"><meta property="og:title" content="T">'
+        b'</head><body><div id="root"></div></body></html>'
+    )
+    assert _reason(body).startswith("no body (generic layout)")
+
+
+def test_pdf_served_as_html_is_not_html() -> None:
+    body = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)) * 20
+    assert _reason(body, headers={"Content-Type": "text/html"}).startswith("not HTML: a PDF document")
+
+
+def test_an_empty_answer_says_so() -> None:
+    assert _reason(b"").startswith("empty page")
+    assert _reason(b" \r\n ").startswith("empty page")
+
+
+def test_ten_megabytes_of_junk_is_too_large() -> None:
+    junk = random.Random(11).randbytes(10 * 1024 * 1024)
+    assert _reason(junk).startswith("too large")
+
+
+def test_binary_junk_is_not_html() -> None:
+    assert _reason(random.Random(5).randbytes(8192)).startswith("not HTML")
+
+
+STORY_UK = (
+    "<p>Київська міська адміністрація повідомила, що міст через Дніпро знову відкрили в понеділок "
+    "після року ремонту. Рух транспорту відновлено в обидва боки.</p>"
+    "<p>За словами інженерів, роботи тривали довше, ніж планували, через морози взимку.</p>"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "windows-1251", "koi8-u", "utf-16"])
+def test_any_declared_encoding_is_read(encoding: str) -> None:
+    charset = "" if encoding == "utf-16" else f'<meta charset="{encoding}">'
+    html = (
+        f'<html lang="uk"><head>{charset}<meta property="og:type" content="article"></head><body>'
+        f"<h1>Міст знову відкрили</h1><article>{STORY_UK}</article></body></html>"
+    )
+    body = html.encode(encoding)
+    if encoding == "utf-16":
+        assert body.startswith((b"\xff\xfe", b"\xfe\xff"))  # the BOM tells the encoding
+    page = _outcome(body)
+    assert isinstance(page, Article), page
+    assert page.title == "Міст знову відкрили"
+    assert "відкрили в понеділок" in page.body_html
+
+
+def test_broken_json_ld_is_repaired_or_read_by_pattern() -> None:
+    fields = b'"@type": "NewsArticle", "headline": "Bridge reopens", '
+    fields += b'"datePublished": "2024-05-03T10:00:00+02:00"'
+    trailing_comma = b"{" + fields + b",}"
+    unclosed = b"{" + fields + b', "author": {'
+    for script in (trailing_comma, unclosed, b"<!-- " + trailing_comma + b" -->"):
+        body = (
+            b'<html><head><script type="application/ld+json">' + script + b"</script></head><body>"
+            b"<h1>Bridge reopens</h1><article><p>The bridge over the river reopened on Monday after a year of"
+            b" repairs, the city said.</p></article></body></html>"
+        )
+        page = _outcome(body)
+        assert isinstance(page, Article), (script, page)
+        assert page.title == "Bridge reopens"
+        assert page.published_machine == "2024-05-03T10:00:00+02:00", script
+
+
+def test_an_article_without_date_or_author_is_kept_with_problems() -> None:
+    body = (
+        b'<html><head><meta property="og:type" content="article"></head><body><h1>Bridge reopens</h1>'
+        b"<article><p>The bridge over the river reopened on Monday after a year of repairs.</p></article>"
+        b"</body></html>"
+    )
+    page = _outcome(body, "https://news.example.com/local/bridge")
+    assert isinstance(page, Article)
+    assert set(page.problems) >= {"published", "authors"}
+
+
+def test_extract_reports_a_page_with_no_article_as_an_error() -> None:
+    with pytest.raises(PageError, match="not an article"):
+        extract_bytes(
+            b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "https://news.example.com/"
+        )
+
+
+# --- `newsbot extract` as a real process over the three real sets -----------------------------------
+
+
+def _all_real_pages() -> list[tuple[Path, str]]:
+    pages: list[tuple[Path, str]] = []
+    if (AEB / "ground-truth.json").is_file():
+        truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+        pages += [(AEB / "html" / f"{key}.html.gz", item["url"]) for key, item in sorted(truth.items())]
+    if (HTMLDATE / "dates.json").is_file():
+        dates = json.loads((HTMLDATE / "dates.json").read_text(encoding="utf-8"))
+        pages += [(HTMLDATE / "pages" / item["file"], url) for url, item in dates.items()]
+    if (FUNDUS / "cases.json").is_file():
+        cases = json.loads((FUNDUS / "cases.json").read_text(encoding="utf-8"))
+        pages += [(FUNDUS / case["file"], case["url"]) for case in cases]
+    return pages
+
+
+def _run_extract(*args: str) -> subprocess.CompletedProcess:
+    return newsbot("extract", *args, timeout=600)
+
+
+def test_extract_batch_gives_every_real_page_an_object_or_a_clean_error(tmp_path: Path) -> None:
+    pages = _all_real_pages()
+    if not pages:
+        pytest.skip(f"no real page sets under {EXTDATA}: they are read in place from ../shared")
+    listing = tmp_path / "pages.tsv"
+    missing = tmp_path / "missing.html"
+    rows = [f"{path}\t{url}" for path, url in pages] + [f"{missing}\thttps://news.example.com/gone"]
+    listing.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = _run_extract("--batch", str(listing), "--now", "2026-11-01T12:00:00Z")
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(rows)  # one line per page, in order
+    objects = [json.loads(line) for line in lines]
+    errors = [o for o in objects if "error" in o]
+    articles = [o for o in objects if "error" not in o]
+    assert [o["url"] for o in errors][-1] == "https://news.example.com/gone"
+    assert len(errors) == len(done.stderr.splitlines())  # each failure: one stderr line
+    assert done.returncode == 1  # the missing file failed
+    for obj in articles:
+        assert obj["title"] and obj["paragraphs"] and obj["text"], obj["url"]
+        assert set(obj) >= {"url", "site", "layout", "authors", "published_utc", "published_date", "lang"}
+    assert len(articles) >= 0.97 * len(pages)
+
+
+def test_extract_one_gzip_file_as_json_and_as_text(tmp_path: Path) -> None:
+    path = FUNDUS / "pages" / "at-DerStandard_2024_05_03.html.gz"
+    need(path)
+    url = "https://www.derstandard.at/story/3000000218734/nach-kalifat-rufen-in-hamburg-sind-wir-zu-sanft-zu-islamisten"
+    done = _run_extract(str(path), "--url", url)
+    assert done.returncode == 0, done.stderr
+    assert (
+        json.loads(done.stdout)["title"] == "Nach Kalifat-Rufen in Hamburg: Sind wir zu sanft zu Islamisten?"
+    )
+    text = _run_extract(str(path), "--url", url, "--format", "text")
+    assert text.stdout.startswith("Um seine Botschaft zu unterstreichen")
+    bad = tmp_path / "bad.html.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00broken")
+    failed = _run_extract(str(bad), "--url", url)
+    assert failed.returncode == 1
+    assert "not a readable gzip file" in failed.stderr and "Traceback" not in failed.stderr
