@@ -23,6 +23,11 @@ BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another writer before g
 WRITER_CACHE_KIB = 16_384
 
 
+# What SQLite raises when a file is damaged, full, locked or unreadable: callers outside archive/
+# catch it under this name instead of importing sqlite3.
+StorageError = sqlite3.Error
+
+
 class ArchiveError(Exception):
     """The file cannot be used as an archive; the message is one line for the user."""
 
@@ -52,6 +57,12 @@ def _applied_migrations(conn: sqlite3.Connection, path: Path) -> list[str] | Non
             ]
         else:
             applied = []
+    except sqlite3.OperationalError as error:
+        # "unable to open database file": a read-only folder (WAL needs its -shm file), no
+        # permission, a vanished file. Not a verdict on what the file holds.
+        raise ArchiveError(
+            f"{path} cannot be opened: {error} (is the file or its folder read-only?)"
+        ) from None
     except sqlite3.DatabaseError as error:
         raise ArchiveError(f"{path} is not a newsbot archive ({error})") from None
     if not applied:
@@ -80,6 +91,9 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
     exactly as it was.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        # A FIFO or a device would block SQLite's open() for good; a folder cannot be one either.
+        raise ArchiveError(f"{path} is not a regular file, so it cannot be an archive")
     exists = path.exists() and path.stat().st_size > 0
     if readonly:
         if not path.exists():
@@ -114,6 +128,11 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> Archive:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         migrations.apply(db)
+    except sqlite3.OperationalError as error:
+        conn.close()
+        # "attempt to write a readonly database", "database is locked", "disk I/O error": the file
+        # may well be an archive; say what stops writing to it.
+        raise ArchiveError(f"{path} cannot be opened for writing: {error}") from None
     except BaseException:
         conn.close()
         raise
@@ -265,6 +284,17 @@ class Archive:
         """Re-index every article for full-text search in one transaction; return how many."""
         with self.db.atomic():
             return store.rebuild_search_index(self.conn)
+
+    def damage(self) -> str | None:
+        """Return what SQLite's quick_check finds wrong with the file, or None when it is sound.
+
+        Reads every page once (seconds for a large archive): for `archive migrate`, not per query.
+        """
+        try:
+            rows = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as error:
+            return str(error)
+        return None if rows == ["ok"] else "; ".join(rows)
 
     def close(self) -> None:
         """Commit nothing pending (an open transaction rolls back) and close the file."""

@@ -584,12 +584,15 @@ def finish_run(
 ) -> None:
     """Record the end of a crawl run with its counts (from Scrapy's stats keys) and reason."""
     failures = failed_pages(stats)
+    pages = _stat(stats, "response_received_count", "downloader/response_count")
+    if pages is not None:  # robots.txt answers are not the crawl's pages
+        pages = max(pages - (_stat(stats, "robotstxt/response_count") or 0), 0)
     conn.execute(
         "UPDATE crawl_runs SET finished_at = ?, pages = ?, items = ?, failures = ?,"
         " finish_reason = ?, stats = ? WHERE id = ?",
         (
             iso_utc(finished_at),
-            _stat(stats, "response_received_count", "downloader/response_count"),
+            pages,
             _stat(stats, "item_scraped_count"),
             failures,
             finish_reason,

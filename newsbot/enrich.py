@@ -11,7 +11,9 @@ from typing import Any
 
 from newsbot import settings as defaults
 from newsbot.items import Article, CrossLink, Teaser, iso_utc
+from newsbot.pages.guard import failure_reason
 from newsbot.sites import site_zones
+from newsbot.text.budget import DEFAULT_PAGE_BUDGET, TimeBudgetExceeded, time_budget
 from newsbot.text.language import (
     UNDETERMINED,
     declared_language,
@@ -53,15 +55,23 @@ def language_candidates(raw: Sequence[str] | str | None) -> tuple[str, ...]:
 
 
 # --- split -----------------------------------------------------------------------------------------
+SPLIT_FAILED = "splitter failed"  # start of the paragraphs problem when the body could not be split
+
+
 def split_article(article: Article) -> None:
     """Fill `article`'s paragraphs, cross-links, view count and cleaned teasers in place."""
     try:
-        result = split_body(
-            article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url
-        )
+        with time_budget(DEFAULT_PAGE_BUDGET):
+            result = split_body(
+                article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url
+            )
+    except (RecursionError, TimeBudgetExceeded) as exc:  # hostile markup, not a bug: one line
+        logger.warning("split failed for %s: %s", article.url, failure_reason(exc))
+        article.problems["paragraphs"] = f"{SPLIT_FAILED}: {failure_reason(exc)}"
+        return
     except Exception as exc:  # a splitter bug must not lose the article: keep it, say why
         logger.exception("split failed for %s", article.url)
-        article.problems["paragraphs"] = f"splitter failed: {exc!r}"
+        article.problems["paragraphs"] = f"{SPLIT_FAILED}: {exc!r}"
         return
     article.paragraphs = result.paragraphs
     article.cross_links = result.cross_links

@@ -1,19 +1,29 @@
-"""Downloader middlewares: fetch-time stamping and retries with exponential backoff."""
+"""Downloader middlewares (fetch-time stamping, retries with backoff) and the accounting extension."""
 
 from __future__ import annotations
 
+import logging
+import weakref
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newsbot import accounting
+from newsbot.accounting import Ledger
 from newsbot.replay import FETCHED_AT
+from newsbot.urls import refuse_url
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
+    from twisted.python.failure import Failure
+
+logger = logging.getLogger(__name__)
 
 
 class FetchTimeMiddleware:
@@ -58,3 +68,148 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return result
+
+
+# --- accounting: the ledger's Scrapy side (newsbot.accounting holds the rules) --------------------
+
+LEDGER_KEY = "newsbot_ledger"  # request.meta key: the ledger entry of a request and its redirects
+KIND_KEY = "newsbot_kind"  # request.meta key: accounting.PAGE or accounting.DISCOVERY
+_LEDGERS: weakref.WeakKeyDictionary[Crawler, Ledger] = weakref.WeakKeyDictionary()
+
+
+def ledger_of(crawler: Crawler | None) -> Ledger | None:
+    """Return the crawl's ledger, or None when accounting is off (distributed worker, tests)."""
+    return _LEDGERS.get(crawler) if crawler is not None else None
+
+
+def settle_request(
+    crawler: Crawler | None, request: Request, outcome: str, reason: str | None = None
+) -> None:
+    """Give the ledger entry of `request` its outcome (no-op without a ledger)."""
+    ledger = ledger_of(crawler)
+    if ledger is not None:
+        ledger.settle(request.meta.get(LEDGER_KEY), outcome, reason)
+
+
+def ignored_reason(failure: Failure) -> str | None:
+    """Return why Scrapy ignored a request (robots.txt, redirect loop, offsite), or None."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    if not failure.check(IgnoreRequest) or failure.check(HttpError):  # HttpError is an IgnoreRequest
+        return None
+    message = str(failure.value) or "ignored"
+    if "robots.txt" in message:
+        return "robots.txt: forbidden"
+    if "redirections" in message:
+        return f"redirect loop: {message}"
+    if "offsite" in message.lower():
+        return f"offsite: {message}"
+    return message
+
+
+def _kind(request: Request) -> str:
+    kind = request.meta.get(KIND_KEY)
+    if kind in (accounting.PAGE, accounting.DISCOVERY):
+        return kind
+    name = getattr(request.callback, "__name__", "")
+    return accounting.PAGE if name == "parse_article" else accounting.DISCOVERY
+
+
+class AccountingExtension:
+    """Keep the crawl's ledger: open each scheduled request, settle drops, report the remainder.
+
+    Requests Scrapy drops without a word get a logged reason here: a scheme or host that is never
+    followed (newsbot.urls), a redirect loop, a redirect off the allowed hosts, a duplicate. Off
+    in distributed mode (requests come from a shared queue; items are accounted by ingest) and
+    when NEWSBOT_ACCOUNTING_ENABLED is False.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.ledger = Ledger()
+        _LEDGERS[crawler] = self.ledger
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AccountingExtension:
+        settings = crawler.settings
+        if settings.get("NEWSBOT_REDIS_URL") or not settings.getbool("NEWSBOT_ACCOUNTING_ENABLED", True):
+            raise NotConfigured("accounting is off")
+        extension = cls(crawler)
+        for handler, signal in (
+            (extension.request_scheduled, signals.request_scheduled),
+            (extension.request_dropped, signals.request_dropped),
+            (extension.item_dropped, signals.item_dropped),
+            (extension.item_error, signals.item_error),
+            (extension.spider_error, signals.spider_error),
+            (extension.spider_closed, signals.spider_closed),
+        ):
+            crawler.signals.connect(handler, signal=signal)
+        return extension
+
+    def _allowed(self) -> tuple[str, ...]:
+        return tuple(getattr(self.crawler.spider, "allowed_domains", None) or ())
+
+    def request_scheduled(self, request: Request) -> None:
+        key = request.meta.get(LEDGER_KEY)
+        refusal = refuse_url(request.url, self._allowed())
+        if key is None or self.ledger.entry(key) is None:
+            key = self.ledger.open(request.url, _kind(request))
+            request.meta[LEDGER_KEY] = key
+            if refusal:
+                self._skip(key, request, refusal)
+            return
+        previous = request.meta.get("redirect_urls") or []
+        if request.url in previous:
+            self._skip(key, request, f"redirect loop: back to {request.url}")
+        if refusal and previous:
+            self._skip(key, request, f"redirect off-site: {previous[-1]} -> {refusal}")
+        if refusal:
+            self._skip(key, request, refusal)
+        self.ledger.move(key, request.url)
+
+    def _skip(self, key: int, request: Request, reason: str) -> None:
+        self.ledger.settle(key, accounting.SKIPPED, reason)
+        logger.info("skipped %s: %s", request.url, reason)
+        raise IgnoreRequest(reason)
+
+    def request_dropped(self, request: Request) -> None:
+        previous = request.meta.get("redirect_urls") or []
+        if previous and request.url in previous:
+            reason = f"redirect loop: back to {request.url}"
+        elif previous:
+            reason = f"redirect to a URL already scheduled: {previous[-1]} -> {request.url}"
+        else:
+            reason = "duplicate: already scheduled in this crawl"
+        self.ledger.settle(request.meta.get(LEDGER_KEY), accounting.SKIPPED, reason)
+        logger.debug("skipped %s: %s", request.url, reason)
+
+    def item_dropped(self, item: Any, response: Response, exception: BaseException) -> None:
+        self._lose(response, f"dropped by a pipeline: {exception}")
+
+    def item_error(self, item: Any, response: Response, failure: Failure) -> None:
+        self._lose(response, f"pipeline error: {failure.getErrorMessage()}")
+
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        request = getattr(response, "request", None)
+        if request is None:
+            return
+        outcome = accounting.LOST if _kind(request) == accounting.PAGE else accounting.FAILED
+        settle_request(self.crawler, request, outcome, f"spider error: {failure.getErrorMessage()}")
+
+    def _lose(self, response: Response | None, reason: str) -> None:
+        request = getattr(response, "request", None)
+        if request is not None:
+            settle_request(self.crawler, request, accounting.LOST, reason)
+
+    def spider_closed(self, reason: str) -> None:
+        assert self.crawler.stats is not None
+        for key, value in self.ledger.stats().items():
+            self.crawler.stats.set_value(key, value)
+        left = self.ledger.remainder()
+        if left:
+            logger.error(
+                "%d requests unaccounted (%s): %s",
+                len(left),
+                reason,
+                ", ".join(left[: accounting.URLS_SHOWN]),
+            )

@@ -39,7 +39,9 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # 20 MB: far above any article page; page o
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 DOWNLOADER_MIDDLEWARES = {
-    "newsbot.replay.ReplayMiddleware": 50,  # answers from fixtures when NEWSBOT_REPLAY_DIRS is set
+    # Answers from fixtures when NEWSBOT_REPLAY_DIRS is set; after Scrapy's offsite (50) and robots.txt
+    # (100) checks, so a replay obeys a robots.txt fixture as a live crawl obeys the site's.
+    "newsbot.replay.ReplayMiddleware": 110,
     "newsbot.middlewares.FetchTimeMiddleware": 60,  # stamps the fetch time on live responses
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsbot.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retry slot, plus backoff
@@ -54,6 +56,13 @@ ITEM_PIPELINES = {
 }
 
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.x's RemoteControl runs Python code posted to a local HTTP port: never in a crawler.
+REMOTE_CONTROL_ENABLED = False
+
+# The ledger (newsbot/accounting.py): every scheduled request ends archived, quarantined, unchanged,
+# followed, skipped with a reason, failed or lost; a remainder fails the run.
+EXTENSIONS = {"newsbot.middlewares.AccountingExtension": 0}
+NEWSBOT_ACCOUNTING_ENABLED = True
 LOG_LEVEL = "INFO"
 # Above DEBUG, skip building the two DEBUG records per page ("Crawled", "Scraped from") that the
 # handler would drop anyway.

@@ -289,3 +289,26 @@ def test_cli_refuses_a_file_that_is_not_an_archive(redis_server, tmp_path) -> No
     assert result.exit_code == 1
     assert "is not a newsbot archive" in result.output
     assert other.read_text() == "not a database, just notes\n" * 10
+
+
+@pytest.mark.parametrize(
+    ("poison", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "RecursionError: nested too deep to decode"),
+        (b'{"v": 1, "kind": "article", "item": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001, "RecursionError"),
+        (b"{\"v\": 1, \"kind\": \"\xc3\x28\"}", "UnicodeDecodeError"),
+        (b'{"v": 1, "kind": "article", "item": {"url": 1e999999}}', "item"),
+        (b'{"v": 1, "kind": "article", "item": "' + b"9" * 5000 + b'"}', "item"),
+    ],
+    ids=["deep-list", "deep-item", "not-utf8", "huge-float", "long-string"],
+)
+def test_a_poison_message_is_set_aside_and_never_wedges_the_queue(redis_server, tmp_path, poison, reason) -> None:
+    server, db = redis_server.client(), tmp_path / "archive.db"
+    server.lpush(KEYS.items, poison, encode_item(articles(1)[0]))
+    report = Writer(server, db).run(idle=0)
+    assert report.outcomes == {"articles_new": 1, "dead": 1}
+    (dead,) = server.lrange(KEYS.dead, 0, -1)
+    assert json.loads(dead)["reason"].startswith(reason)
+    assert server.llen(KEYS.processing) == 0 and server.llen(KEYS.items) == 0
+    # The next ingest finds nothing left to choke on.
+    assert Writer(server, db).run(idle=0).outcomes == {}

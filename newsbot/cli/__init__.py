@@ -14,6 +14,7 @@ import click
 from click.utils import make_default_short_help
 
 from newsbot import __version__
+from newsbot.cli.errors import SafeGroup
 
 # name -> (module, attribute, summary) of every subcommand; each module owns one command or group.
 # The summary is the first paragraph of the command's help (tests/test_cli.py keeps them equal).
@@ -72,8 +73,9 @@ def load_command(name: str) -> click.Command:
     return getattr(importlib.import_module(module), attribute)
 
 
-class LazyGroup(click.Group):
-    """A click group that imports a subcommand's module only when that subcommand is used."""
+class LazyGroup(SafeGroup):
+    """A click group that imports a subcommand's module only when that subcommand is used
+    (and, as a SafeGroup, ends its expected failures in one line)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_COMMANDS})

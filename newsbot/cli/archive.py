@@ -466,9 +466,15 @@ def raw(ctx: click.Context, url: str, output: Path) -> None:
 @archive_db_option
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
-    """Create the archive, or bring an older one up to the current schema."""
+    """Create the archive, or bring an older one up to the current schema; check it is sound.
+
+    Exits 1 with one line when SQLite's quick_check finds the file damaged.
+    """
     with opened(ctx, readonly=False) as archive:
         path = archive.path
+        damage = archive.damage()
+    if damage:
+        raise CommandError(f"{path} is damaged (SQLite quick_check: {damage}): restore it from a backup")
     click.echo(f"{path}: schema up to date")
 
 

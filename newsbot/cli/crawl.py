@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,14 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL (sysexits.h): try again later
+
+
+class StoppedBySignal(Exception):
+    """SIGTERM arrived before the crawl had started."""
+
+
+def _stop_before_crawl(signum: int, frame: object) -> None:
+    raise StoppedBySignal
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -111,12 +120,17 @@ def crawl(
           a layout alarm, a crawl stopped early, or an unusable archive
       2   usage error (unknown spider, misspelled or bad argument, NEWSBOT_* setting or option)
       75  another run holds the archive's lock (EX_TEMPFAIL: try again later)
+    A failed run also covers: an archive commit that failed (disk full, locked), items not
+    stored, requests left unaccounted, and SIGTERM (the crawl stops gracefully and says so).
 
     \b
     Example:
       newsbot crawl unn --db archive.db --log-file crawl.log --arg lang=en --arg since=2025-11-13
       newsbot crawl news --site unn --db archive.db
     """
+    # Until Scrapy installs its own shutdown handlers, SIGTERM stops the command cleanly (the
+    # lock released, one line, exit 1) instead of killing it mid-start.
+    signal.signal(signal.SIGTERM, _stop_before_crawl)
     spider_args = _pairs(args, "--arg") | ({"site": site} if site else {})
     overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
     if misspelled := unknown_setting(overrides):
@@ -146,6 +160,9 @@ def crawl(
         sys.exit(EXIT_LOCKED)
     except ArchiveError as error:
         click.echo(f"newsbot crawl: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    except StoppedBySignal:
+        click.echo("newsbot crawl: stopped by SIGTERM before the crawl started", err=True)
         sys.exit(EXIT_FAILED)
     result = run.summary()
     click.echo(json.dumps(result, ensure_ascii=False) if as_json else summary_line(result))

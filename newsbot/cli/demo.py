@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from archive.db import ArchiveError, open_archive
 from archive.summary import archive_summary, highlights
+from newsbot.accounting import accounting_failures, page_responses
 from newsbot.cli.output import db_option, echo_table
 from newsbot.pages.unn import is_article_url
 from newsbot.replay import load_fixtures
@@ -50,6 +52,12 @@ def demo(db: Path, fixtures_dir: Path, timeline_dir: Path, no_timeline: bool, ve
     article, and the archive stores it. Then the timeline scenario is replayed as three
     scheduled runs (`newsbot crawl --replay-at`), so stories have view counts over time, an edited
     version and links between archived articles. Running it twice adds no duplicates.
+
+    \b
+    Exit status:
+      0   every replayed page was archived, quarantined or skipped with a reason
+      1   the crawl failed: the archive could not be written (locked by another writer,
+          disk full, not an archive), items were lost, or a page was left unaccounted
     """
     if not fixtures_dir.is_dir():
         raise click.ClickException(f"no fixtures at {fixtures_dir}: pass --fixtures DIR")
@@ -69,6 +77,10 @@ def demo(db: Path, fixtures_dir: Path, timeline_dir: Path, no_timeline: bool, ve
         },
     )
     elapsed = time.perf_counter() - started
+    failures = demo_failures(outcome.stats)
+    if failures:
+        click.echo(f"newsbot demo: the crawl FAILED: {'; '.join(failures)}", err=True)
+        sys.exit(1)
     runs = [] if no_timeline else _replay_timeline(db, timeline_dir, verbose)
     try:
         with open_archive(db, readonly=True) as archive:
@@ -79,7 +91,7 @@ def demo(db: Path, fixtures_dir: Path, timeline_dir: Path, no_timeline: bool, ve
 
     click.echo(
         f"Crawl {outcome.finish_reason} in {elapsed:.1f} s: "
-        f"{outcome.count('response_received_count')} responses, "
+        f"{page_responses(outcome.stats)} responses, "
         f"{outcome.count('newsbot/articles_new')} new, "
         f"{outcome.count('newsbot/articles_changed')} changed, "
         f"{outcome.count('newsbot/articles_unchanged')} unchanged articles, "
@@ -193,3 +205,10 @@ def next_steps(db: Path, picks: dict) -> list[str]:
             f"  # (the metadata names the database `archive`: rename `archive:` to `{db.stem}:` in it)"
         )
     return lines
+
+
+def demo_failures(stats: dict[str, Any]) -> list[str]:
+    """Return why the demo's crawl failed: it stopped early, or the ledger says so."""
+    reason = stats.get("finish_reason")
+    early = [] if reason == "finished" else [f"the crawl stopped early: {reason or 'it never started'}"]
+    return early + accounting_failures(stats)

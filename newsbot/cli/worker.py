@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from newsbot.accounting import page_responses
 from newsbot.runs.checks import unknown_setting
 from newsbot.runs.crawl import MisspelledArgument, SpiderError, check_spider, replay_overrides, run_spider
 from newsbot.runs.distributed.keys import (
@@ -113,7 +114,7 @@ def worker(
     }
     outcome = run_spider(spider, spider_args, overrides)
     click.echo(
-        f"Worker {outcome.finish_reason}: {outcome.count('response_received_count')} responses,"
+        f"Worker {outcome.finish_reason}: {page_responses(outcome.stats)} responses,"
         f" {outcome.count('newsbot/queued')} items queued for the writer"
     )
     if outcome.finish_reason == REDIS_UNAVAILABLE:

@@ -14,7 +14,9 @@ from types import ModuleType
 from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import generic
 from newsbot.pages.base import raw_page
+from newsbot.pages.guard import contained
 from newsbot.sites import Site, site_for_url
+from newsbot.text.budget import DEFAULT_PAGE_BUDGET
 
 # The reason a site's own page objects give for markup none of their layouts knows.
 NO_KNOWN_LAYOUT = "unknown layout"
@@ -38,11 +40,13 @@ def parse_page(
     headers: Mapping[str, str] | None = None,
     status: int = 200,
     site: Site | None = None,
+    budget: float = DEFAULT_PAGE_BUDGET,
 ) -> Article | QuarantinedPage:
     """Extract an article page of any site, or explain why it cannot be one.
 
     `site` is the site the crawl is about; without it the URL's domain picks a shipped site, and a
-    URL of no shipped site is read by the generic page object under its host name.
+    URL of no shipped site is read by the generic page object under its host name. Contained
+    (newsbot.pages.guard): an exception or more than `budget` seconds quarantines the page.
     """
     site = site or site_for_url(url)
     module = page_module(site) if site is not None else generic
@@ -50,14 +54,30 @@ def parse_page(
         assert site is not None
         page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
         return QuarantinedPage(url, f"unsupported site: no module {site.page_module}", page)
-    found = module.parse_article(body, url, fetched_at=fetched_at, headers=headers, status=status, site=site)
+    found = contained(
+        module.parse_article,
+        body,
+        url,
+        fetched_at=fetched_at,
+        headers=headers,
+        status=status,
+        budget=budget,
+        site=site,
+    )
     if (
         module is not generic
         and isinstance(found, QuarantinedPage)
         and found.reason.startswith(NO_KNOWN_LAYOUT)
     ):
         # The site changed its markup: read the page generically rather than lose it.
-        return generic.parse_article(
-            body, url, fetched_at=fetched_at, headers=headers, status=status, site=site
+        return contained(
+            generic.parse_article,
+            body,
+            url,
+            fetched_at=fetched_at,
+            headers=headers,
+            status=status,
+            budget=budget,
+            site=site,
         )
     return found

@@ -15,7 +15,9 @@ from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
 from newsbot.items import Article, QuarantinedPage, RawPage, Teaser
+from newsbot.pages.guard import MAX_DEPTH, nesting_depth, without_surrogates
 from newsbot.sites import FieldSelector, Site
+from newsbot.urls import accept_canonical
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # news article pages weigh 80-300 KB; anything past this is junk
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
@@ -124,8 +126,10 @@ def json_ld_objects(sel: Selector) -> Iterator[dict]:
     for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past the recursion limit
             continue
+        if "\\u" in raw:  # a lone surrogate escape cannot be stored anywhere: replace it
+            data = without_surrogates(data)
         yield from walk_json_ld(data)
 
 
@@ -378,7 +382,7 @@ def build_article(
         return QuarantinedPage(url, f"no title ({obj.layout} layout)", page)
     if fields.body is None or not text_of(fields.body):
         return QuarantinedPage(url, f"no body ({obj.layout} layout)", page)
-    canonical = obj.canonical()
+    canonical, refused = accept_canonical(obj.canonical(), url, sites=site.domains)
     published_raw, published_machine = fields.published
     modified_raw, modified_machine = fields.modified
     article = Article(
@@ -404,6 +408,8 @@ def build_article(
         related=obj.teasers(),
         page=page,
     )
+    if refused:
+        article.problems["url"] = refused
     if "</html>" not in text[-4096:].lower():
         # Seen on dropped connections: the body may be cut short, so keep it but say so.
         article.problems["page"] = "truncated: no closing </html>"
@@ -426,9 +432,10 @@ def parse_with(
     text, refused = page_text(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    return build_article(
-        page_cls(Selector(text=text), url), page, text, site=site, extractor_version=extractor_version
-    )
+    sel = Selector(text=text)
+    if nesting_depth(sel.root) > MAX_DEPTH:
+        return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
+    return build_article(page_cls(sel, url), page, text, site=site, extractor_version=extractor_version)
 
 
 # --- discovery ------------------------------------------------------------------------------------

@@ -30,14 +30,14 @@ from newsbot.pages.base import (
     raw_page,
     text_of,
 )
+from newsbot.pages.guard import MAX_DEPTH, nesting_depth
 from newsbot.sites import Site, get_site
 from newsbot.text.split import block_slug
+from newsbot.text.views import mentions_views
 
 UNN = get_site("unn")  # domains, editions, zone, start points: newsbot/sites/unn.toml
 SITE = UNN.name
 EXTRACTOR_VERSION = "unn-1"
-
-_VIEW_WORD = re.compile(r"\d.*(view|перегляд|просмотр)", re.IGNORECASE)
 
 
 def edition_from_url(url: str) -> str | None:
@@ -89,11 +89,11 @@ class NextArticlePage(_ArticlePage):
         return [text_of(i) for i in items]
 
     def published(self) -> tuple[str | None, str | None]:
-        visible = next((t for t in self._info_items() if t and not _VIEW_WORD.search(t)), None)
+        visible = next((t for t in self._info_items() if t and not mentions_views(t)), None)
         return visible, super().published()[1]
 
     def views_raw(self) -> str | None:
-        return next((t for t in self._info_items() if _VIEW_WORD.search(t)), None)
+        return next((t for t in self._info_items() if mentions_views(t)), None)
 
     def tags(self) -> list[str]:
         tags = [text_of(t) for t in self.classes.all("single-news-card_tag__")]
@@ -305,6 +305,8 @@ def parse_article(
     if refused:
         return QuarantinedPage(url, refused, page)
     sel = Selector(text=text)
+    if nesting_depth(sel.root) > MAX_DEPTH:
+        return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     layout = detect_layout(sel, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)

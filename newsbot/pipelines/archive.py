@@ -11,9 +11,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.db import Archive, open_archive
+from archive.db import Archive, ArchiveError, StorageError, open_archive
 from newsbot import settings as defaults
+from newsbot.accounting import COMMIT_FAILED_STAT, LOST, archive_outcome
 from newsbot.items import Article, NotModified, QuarantinedPage
+from newsbot.middlewares import ledger_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,11 @@ class ArchivePipeline:
     Settings: NEWSBOT_ARCHIVE_ENABLED (default True), NEWSBOT_ARCHIVE_PATH (default
     "archive.db"), NEWSBOT_ARCHIVE_BATCH_SIZE (items per committed transaction, default 500; a
     crash loses at most the open batch, and never corrupts the file).
+
+    The newsbot/articles_* and newsbot/quarantined counts grow only when the batch holding the
+    items has committed. A failed commit (disk full, database locked, I/O error) loses that batch:
+    its items are counted in newsbot/not_stored and settled as lost in the ledger, the cause goes
+    to newsbot/commit_failed, and the crawl stops with finish reason archive_commit_failed.
     """
 
     def __init__(self, crawler: Crawler, path: str, batch_size: int) -> None:
@@ -56,7 +63,8 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self._batch: contextlib.ExitStack | None = None
-        self._in_batch = 0
+        # (fetched URL, store outcome) of the items written in the open batch, not yet committed.
+        self._pending: list[tuple[str, str]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -76,25 +84,47 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         started_at = self.crawler.stats.get_value("start_time") or datetime.now(UTC)
-        self.archive = open_archive(self.path)
-        self.run_id = self.archive.start_run(
-            getattr(spider, "name", "?"), spider_arguments(spider), started_at
-        )
+        try:
+            self.archive = open_archive(self.path)
+            self.run_id = self.archive.start_run(
+                getattr(spider, "name", "?"), spider_arguments(spider), started_at
+            )
+        except (ArchiveError, StorageError) as error:
+            # "database is locked" beside another writer, a foreign file, a full disk: the crawl
+            # cannot store anything, so it stops as soon as it has opened, and the run fails.
+            cause = f"{type(error).__name__}: {error}"
+            logger.error("cannot write to the archive %s: %s", self.path, cause)
+            self.crawler.stats.set_value(COMMIT_FAILED_STAT, f"opening {self.path}: {cause}")
+            if self.archive is not None:
+                self.archive.close()
+                self.archive = None
+            self.crawler.signals.connect(self._stop_unusable, signal=signals.spider_opened)
+            return
         self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
+
+    def _stop_unusable(self) -> None:
+        self._stop_crawl("archive_unavailable")
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article | QuarantinedPage | NotModified) or self.archive is None:
+            if isinstance(item, Article | QuarantinedPage | NotModified):
+                self._lose([fetched_url(item)], "the archive is closed (an earlier commit failed)")
             return item
         self._open_batch()
         try:
             outcome = self.archive.store_item(item, self.run_id)
-            self.crawler.stats.inc_value(f"{STAT_PREFIX}{outcome}")
-        except Exception:
-            # The failed item's writes were rolled back to its savepoint; the batch goes on.
-            logger.exception("could not archive %s", item.url)
+        except Exception as error:
+            # The failed item's writes were rolled back to its savepoint; the batch goes on,
+            # unless the error took the whole transaction with it (disk full, I/O error).
+            logger.error("could not archive %s: %s", item.url, error)
             self.crawler.stats.inc_value(f"{STAT_PREFIX}archive_errors")
-        self._in_batch += 1
-        if self._in_batch >= self.batch_size:
+            self._lose([fetched_url(item)], f"archive error: {error}")
+            if self.archive.conn.in_transaction:
+                return item
+            self._fail_batch(error)
+            return item
+        self._pending.append((fetched_url(item), outcome))
+        if len(self._pending) >= self.batch_size:
             self._commit_batch()
         return item
 
@@ -106,13 +136,19 @@ class ArchivePipeline:
         if self.archive is None:
             return
         self._commit_batch()
+        if self.archive is None:  # that commit failed
+            return
         assert self.run_id is not None
-        self.archive.finish_run(
-            self.run_id,
-            finished_at=datetime.now(UTC),
-            stats=self.crawler.stats.get_stats(),
-            finish_reason=reason,
-        )
+        try:
+            self.archive.finish_run(
+                self.run_id,
+                finished_at=datetime.now(UTC),
+                stats=self.crawler.stats.get_stats(),
+                finish_reason=reason,
+            )
+        except StorageError as error:
+            logger.error("could not record the end of run %s: %s", self.run_id, error)
+            self.crawler.stats.set_value(COMMIT_FAILED_STAT, f"recording the run's end: {error}")
         self.archive.close()
         self.archive = None
 
@@ -121,9 +157,63 @@ class ArchivePipeline:
             assert self.archive is not None
             self._batch = contextlib.ExitStack()
             self._batch.enter_context(self.archive.transaction())
-            self._in_batch = 0
 
     def _commit_batch(self) -> None:
-        if self._batch is not None:
-            self._batch.close()
-            self._batch = None
+        """Commit the open batch; only then count its items and settle them in the ledger."""
+        if self._batch is None:
+            return
+        batch, self._batch = self._batch, None
+        try:
+            batch.close()
+        except Exception as error:
+            self._batch = batch  # for _fail_batch's bookkeeping; its transaction is gone
+            self._fail_batch(error)
+            return
+        pending, self._pending = self._pending, []
+        ledger = ledger_of(self.crawler)
+        for url, outcome in pending:
+            self.crawler.stats.inc_value(f"{STAT_PREFIX}{outcome}")
+            if ledger is not None:
+                ledger.settle_url(url, archive_outcome(outcome))
+
+    def _fail_batch(self, error: BaseException) -> None:
+        """A commit failed: the batch's items are lost, the run fails with the cause, the crawl stops."""
+        pending, self._pending = self._pending, []
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            with contextlib.suppress(Exception):
+                batch.close()
+        cause = f"{type(error).__name__}: {error}"
+        logger.error("archive commit failed, %d items not stored: %s", len(pending), cause)
+        if not self.crawler.stats.get_value(COMMIT_FAILED_STAT):
+            self.crawler.stats.set_value(COMMIT_FAILED_STAT, cause)
+        self._lose([url for url, _ in pending], f"commit failed: {cause}")
+        if self.archive is not None:
+            with contextlib.suppress(Exception):
+                self.archive.close()
+            self.archive = None
+        self._stop_crawl("archive_commit_failed")
+
+    def _stop_crawl(self, reason: str) -> None:
+        """Close the spider (once) with `reason`: nothing more can be stored."""
+        engine = getattr(self.crawler, "engine", None)
+        slot = getattr(engine, "_slot", None)
+        if engine is None or slot is None or slot.closing is not None:
+            return
+        from scrapy.utils.defer import deferred_from_coro
+
+        closing = deferred_from_coro(engine.close_spider_async(reason=reason))
+        closing.addErrback(lambda failure: logger.error("could not stop the crawl: %s", failure.value))
+
+    def _lose(self, urls: list[str], reason: str) -> None:
+        self.crawler.stats.inc_value(f"{STAT_PREFIX}not_stored", len(urls))
+        ledger = ledger_of(self.crawler)
+        if ledger is not None:
+            for url in urls:
+                ledger.settle_url(url, LOST, reason)
+
+
+def fetched_url(item: Article | QuarantinedPage | NotModified) -> str:
+    """Return the URL an item was fetched from (its request's, before any canonical rewrite)."""
+    page = getattr(item, "page", None)
+    return page.url if page is not None else item.url

@@ -8,8 +8,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsbot import settings as defaults
-from newsbot.enrich import split_article
-from newsbot.items import Article
+from newsbot.enrich import SPLIT_FAILED, split_article
+from newsbot.items import Article, QuarantinedPage
 
 
 class SplitBodyPipeline:
@@ -26,7 +26,14 @@ class SplitBodyPipeline:
         return cls()
 
     def process_item(self, item: Any) -> Any:
-        """Fill the split fields of an Article; record reasons for what stays empty."""
+        """Fill the split fields of an Article; record reasons for what stays empty.
+
+        An article whose body could not be split at all (nested past Python's recursion limit,
+        over its time budget) is quarantined with the reason instead of kept without a body.
+        """
         if isinstance(item, Article):
             split_article(item)
+            failed = item.problems.get("paragraphs", "")
+            if failed.startswith(SPLIT_FAILED) and item.page is not None:
+                return QuarantinedPage(item.page.url, f"body could not be split: {failed}", item.page)
         return item

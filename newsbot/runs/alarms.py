@@ -8,6 +8,7 @@ from statistics import median
 from typing import Any
 
 from newsbot import settings as defaults
+from newsbot.accounting import accounted_error_rate, accounting_failures
 from newsbot.items import FILL_FIELDS, Article, filled_fields
 from newsbot.stats import failed_pages, stat_count
 
@@ -152,7 +153,10 @@ def fallback_alarms(
 
 
 def error_rate(stats: Mapping[str, Any]) -> tuple[int, int]:
-    """Return (failed, attempted) pages of a run from its crawler stats.
+    """Return (failed, attempted) pages of a run from Scrapy's stats (runs without a ledger).
+
+    A run with a ledger is judged by accounting.accounted_error_rate instead: this count sees a
+    failed fetch up to three times and misses pages replay answers before Scrapy counts them.
 
     Failed: newsbot.stats.failed_pages (the rule crawl_runs.failures uses too). Attempted: requests
     sent, not counting retries.
@@ -176,9 +180,10 @@ def run_failures(stats: Mapping[str, Any], *, max_error_rate: float) -> list[str
     )
     if answered == 0:
         reasons.append("no pages: not one request was answered with 2xx or 304")
-    failed, attempted = error_rate(stats)
+    failed, attempted = accounted_error_rate(stats) or error_rate(stats)
     if attempted and failed / attempted > max_error_rate:
         share = f"{failed / attempted:.0%} ({failed} of {attempted} pages)"
         reasons.append(f"error rate {share} is above {max_error_rate:.0%}")
     reasons.extend(Alarm(**alarm).message() for alarm in stats.get("newsbot/alarms") or [])
+    reasons.extend(accounting_failures(stats))
     return reasons

@@ -9,6 +9,7 @@ from typing import Any
 
 from archive.db import open_archive
 from archive.revisit import FILL_RATES_STAT
+from newsbot.accounting import pages_attempted
 from newsbot.runs.alarms import generic_articles, run_failures
 from newsbot.runs.crawl import CrawlOutcome, project_settings, run_spider
 from newsbot.runs.lock import RunLock, lock_path
@@ -33,7 +34,7 @@ class ScheduledRun:
             "spider": self.spider,
             "run_id": self.outcome.stats.get("newsbot/run_id"),
             "finish_reason": self.outcome.finish_reason,
-            "pages": count("response_received_count"),
+            "pages": pages_attempted(self.outcome.stats),
             "new": count("newsbot/articles_new"),
             "changed": count("newsbot/articles_changed"),
             "unchanged": count("newsbot/articles_unchanged"),

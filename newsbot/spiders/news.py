@@ -16,7 +16,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.accounting import FAILED, FOLLOWED, SKIPPED
 from newsbot.items import NotModified, QuarantinedPage, RawPage
+from newsbot.middlewares import ignored_reason, settle_request
 from newsbot.pages import page_module, parse_page
 from newsbot.pages.base import Link
 from newsbot.pages.feeds import FeedError, parse_feed, parse_selector_listing, parse_sitemap
@@ -32,6 +34,7 @@ from newsbot.runs.revisit import (
 )
 from newsbot.sites import Edition, Listing, Site, SiteError, get_site
 from newsbot.spiders import response_headers
+from newsbot.urls import refuse_url
 
 DISCOVERY = ("rss", "sitemap", "listing")  # start-point kinds, in the order a crawl asks for them
 MAX_SITEMAP_DEPTH = 3  # sitemap index -> sitemap index -> urlset: deeper is a loop or a mistake
@@ -159,9 +162,11 @@ class NewsSpider(scrapy.Spider):
             for request in self._edition_requests(self.site.editions[code]):
                 yield request
         for url in self.extra_feeds if "rss" in self.discover else ():
-            yield scrapy.Request(url, callback=self.parse_feed)
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.discovery_failed)
         for url in self.extra_sitemaps if "sitemap" in self.discover else ():
-            yield scrapy.Request(url, callback=self.parse_sitemap, cb_kwargs={"depth": 0})
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, cb_kwargs={"depth": 0}, errback=self.discovery_failed
+            )
         for url in self.urls:
             for request in self._article_requests(url, check_edition=False):
                 yield request
@@ -169,23 +174,34 @@ class NewsSpider(scrapy.Spider):
     def _edition_requests(self, edition: Edition) -> Iterator[scrapy.Request]:
         if "rss" in self.discover:
             for url in edition.feeds:
-                yield scrapy.Request(url, callback=self.parse_feed)
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.discovery_failed)
         if "sitemap" in self.discover:
             for url in edition.sitemaps:
-                yield scrapy.Request(url, callback=self.parse_sitemap, cb_kwargs={"depth": 0})
+                yield scrapy.Request(
+                    url, callback=self.parse_sitemap, cb_kwargs={"depth": 0}, errback=self.discovery_failed
+                )
         if "listing" in self.discover:
             for listing in edition.listings:
                 cb_kwargs = {"page": 1, "listing": self._listings.index(listing)}
-                yield scrapy.Request(listing.url, callback=self.parse_listing, cb_kwargs=cb_kwargs)
+                yield scrapy.Request(
+                    listing.url,
+                    callback=self.parse_listing,
+                    cb_kwargs=cb_kwargs,
+                    errback=self.discovery_failed,
+                )
 
     # --- discovery -------------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         try:
-            links = parse_feed(response.body, response.url).links()
+            feed = parse_feed(response.body, response.url)
         except FeedError as error:
             self._unreadable("feed", response, error)
             return
+        links = feed.links()
+        if feed.problem:
+            self.logger.warning("feed %s: %s", response.url, feed.problem)
         yield from self._listed(links, response)
+        self._discovered(response, len(links), "no items: an empty feed")
 
     def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[scrapy.Request]:
         try:
@@ -200,8 +216,16 @@ class NewsSpider(scrapy.Spider):
                 )
                 self._count("newsbot/discovery/sitemap_too_deep")
                 continue
-            yield scrapy.Request(child, callback=self.parse_sitemap, cb_kwargs={"depth": depth + 1})
+            yield scrapy.Request(
+                child,
+                callback=self.parse_sitemap,
+                cb_kwargs={"depth": depth + 1},
+                errback=self.discovery_failed,
+            )
         yield from self._listed(sitemap.links(), response)
+        self._discovered(
+            response, len(sitemap.links()) + len(sitemap.sitemaps), "no entries: an empty sitemap"
+        )
 
     def parse_listing(
         self, response: Response, page: int, listing: int | None = None
@@ -210,7 +234,8 @@ class NewsSpider(scrapy.Spider):
         known = listing is not None and 0 <= listing < len(self._listings)
         found = self._read_listing(response, self._listings[listing] if known else None)  # type: ignore[index]
         past_since = False
-        for link in found.links():
+        links = found.links()
+        for link in links:
             when = self._when(link, response)
             past_since = past_since or (self.since is not None and when is not None and when < self.since)
             if self._inside(when) and self.site.is_article_url(link.url):
@@ -218,7 +243,11 @@ class NewsSpider(scrapy.Spider):
         next_page = found.next_page()
         if next_page and page < self.max_pages and not past_since and not self._full():
             cb_kwargs = {"page": page + 1, "listing": listing}
-            yield scrapy.Request(next_page, callback=self.parse_listing, cb_kwargs=cb_kwargs)
+            if self._followable(next_page):
+                yield scrapy.Request(
+                    next_page, callback=self.parse_listing, cb_kwargs=cb_kwargs, errback=self.discovery_failed
+                )
+        self._discovered(response, len(links))
 
     def _read_listing(self, response: Response, spec: Listing | None) -> Any:
         """Read a listing with the site's selectors, else with its page module's own listing reader."""
@@ -248,6 +277,44 @@ class NewsSpider(scrapy.Spider):
         """Log and count a feed or sitemap that could not be read; its links are lost to this run."""
         self.logger.warning("%s %s not read: %s", what, response.url, error)
         self._count(f"newsbot/discovery/{what}_unreadable")
+        self._settle(response.request, FAILED, f"{what} not read: {error}")
+
+    def _discovered(self, response: Response, links: int, empty: str | None = None) -> None:
+        """Settle a feed, sitemap or listing: followed when it listed links, failed (with why) when not."""
+        if links:
+            self._settle(response.request, FOLLOWED, f"{links} links")
+            return
+        reason = empty or f"no links: http {response.status}, {len(response.body)} bytes"
+        self.logger.warning("%s yielded nothing: %s", response.url, reason)
+        self._count("newsbot/discovery_failed")
+        self._settle(response.request, FAILED, reason)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        """A feed, sitemap or listing fetch that failed or was refused: settle it with the reason."""
+        request = failure.request  # type: ignore[attr-defined]
+        skipped = ignored_reason(failure)
+        if skipped:
+            self._settle(request, SKIPPED, skipped)
+            return
+        response = failure.value.response if failure.check(HttpError) else None
+        reason = (
+            f"http {response.status}"
+            if response is not None
+            else f"fetch failed: {failure.getErrorMessage()}"
+        )
+        self.logger.warning("%s not read: %s", request.url, reason)
+        self._count("newsbot/discovery_failed")
+        self._settle(request, FAILED, reason)
+
+    def _followable(self, url: str) -> bool:
+        refusal = refuse_url(url, self.allowed_domains or self.site.domains)
+        if refusal:
+            self.logger.info("not following %s: %s", url, refusal)
+            self._count("newsbot/links_refused")
+        return refusal is None
+
+    def _settle(self, request: scrapy.Request, outcome: str, reason: str | None) -> None:
+        settle_request(getattr(self, "crawler", None), request, outcome, reason)
 
     # --- articles --------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -267,6 +334,11 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> Iterator[QuarantinedPage]:
         """Keep a failed article fetch (HTTP error after retries) with its reason and bytes."""
         request = failure.request  # type: ignore[attr-defined]
+        skipped = ignored_reason(failure)
+        if skipped:  # robots.txt, a redirect loop: nothing was fetched, nothing to keep
+            self.logger.info("article %s skipped: %s", request.url, skipped)
+            self._settle(request, SKIPPED, skipped)
+            return
         response = failure.value.response if failure.check(HttpError) else None
         reason = (
             f"http {response.status}"
@@ -292,7 +364,7 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """Yield the request for an article URL unless it is a repeat, off-edition, over the limit
         or, already archived, not due yet (`listed`: the date its feed or listing entry shows)."""
-        if url in self._scheduled or self._full():
+        if url in self._scheduled or self._full() or not self._followable(url):
             return
         if check_edition and self._by_edition and self.site.edition_of(url) not in self.editions:
             return

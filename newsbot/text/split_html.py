@@ -20,7 +20,9 @@ _BLOCK_TAGS = frozenset(
         *("h1", "h2", "h3", "h4", "h5", "h6"),
     }
 )
-_PARSER = etree.HTMLParser(remove_comments=False, recover=True, default_doctype=False)
+# huge_tree: without it libxml2 stops at 255 levels of nesting and drops the rest of the body
+# silently (300 unclosed <b> emptied an article); parsel parses whole pages with it on too.
+_PARSER = etree.HTMLParser(remove_comments=False, recover=True, default_doctype=False, huge_tree=True)
 # Elements whose text is never visible story text.
 _SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "svg", "button", "select", "option"}

@@ -25,3 +25,16 @@ def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str
         text=True,
         timeout=timeout,
     )
+
+
+def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python -m newsbot ARGS...` in a process of its own (any subcommand), this checkout's code."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

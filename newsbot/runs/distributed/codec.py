@@ -84,9 +84,15 @@ def decode_message(raw: bytes | str) -> Decoded:
                 raise CodecError(f"{kind} needs a run and a data object")
             return Decoded(Message(kind, run, data=data))
         raise CodecError(f"unknown message kind {kind!r}")
-    except (CodecError, ValueError, TypeError) as error:
-        # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too.
-        reason = str(error) if isinstance(error, CodecError) else f"{type(error).__name__}: {error}"
+    except (CodecError, ValueError, TypeError, RecursionError) as error:
+        # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too; a message nested past
+        # the recursion limit is a RecursionError (it wedged `archive ingest` for good).
+        if isinstance(error, CodecError):
+            reason = str(error)
+        elif isinstance(error, RecursionError):
+            reason = "RecursionError: nested too deep to decode"
+        else:
+            reason = f"{type(error).__name__}: {str(error)[:200]}"
         return Decoded(error=reason)
 
 
