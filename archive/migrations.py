@@ -288,11 +288,24 @@ def m006_stats_indexes(db: Database) -> None:
     db.execute("CREATE INDEX idx_articles_problems ON articles (problems) WHERE problems IS NOT NULL")
 
 
+@migrations()
+def m007_dateline_and_subheads(db: Database) -> None:
+    """Keep what real unn.ua pages print around the story (issue 15): the dateline's place
+    ("Kyiv" of "Kyiv • UNN") and the subheads ("Details", "Нагадаємо") as JSON [[text, position]],
+    position being the index of the paragraph the subhead follows. Both are metadata, not content.
+    """
+    db.execute("ALTER TABLE articles ADD COLUMN dateline TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN subheads TEXT")
+    # The UTC offset that reconciles the visible publication clock with the machine time
+    # (newsbot.text.zone_check): the evidence for the per-site zone of visible times.
+    db.execute("ALTER TABLE articles ADD COLUMN visible_offset_minutes INTEGER")
+
+
 LIST_LEAD_CHARS = 200  # articles_list cuts the lead here, so each row stays a line or two tall
 
 
 @migrations()
-def m007_articles_list_view(db: Database) -> None:
+def m008_articles_list_view(db: Database) -> None:
     """Add articles_list: one short row per article, for browsing (Datasette opens on it).
 
     articles has 37 columns, the title 13th, and the full text makes each row a screen tall; this

@@ -151,6 +151,9 @@ def _metadata_columns(article: Article) -> dict[str, Any]:
         "modified_precision": article.modified_precision,
         "extractor_version": article.extractor_version,
         "problems": _json(article.problems),
+        "dateline": article.dateline,
+        "visible_offset_minutes": article.visible_offset_minutes,
+        "subheads": _json([[s.text, s.position] for s in article.subheads]) if article.subheads else None,
     }
 
 
@@ -318,6 +321,12 @@ def _replace_view_observations(
         (archived.get(teaser.url or ""), teaser.url, teaser.title, teaser.views, teaser.block)
         for teaser in article.related
         if teaser.views is not None
+    )
+    # 2024-2026 cross-links print the linked story's counter: an observation like a teaser's.
+    rows.extend(
+        (archived.get(link.url or ""), link.url, link.title, link.views, INLINE)
+        for link in article.cross_links
+        if link.views is not None
     )
     conn.executemany(
         "INSERT INTO view_observations (article_id, url, title, observed_at, views, source,"

@@ -22,6 +22,7 @@ from newsbot.text.language import (
 )
 from newsbot.text.split_html import split_body
 from newsbot.text.timestamps import PRECISIONS, TimeResult, parse_timestamp
+from newsbot.text.zone_check import check_visible_zone
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,11 @@ def split_article(article: Article) -> None:
     try:
         with time_budget(DEFAULT_PAGE_BUDGET):
             result = split_body(
-                article.body_html, views_raw=article.views_raw, related=article.related, base_url=article.url
+                article.body_html,
+                views_raw=article.views_raw,
+                related=article.related,
+                base_url=article.url,
+                title=article.title,
             )
     except (RecursionError, TimeBudgetExceeded) as exc:  # hostile markup, not a bug: one line
         logger.warning("split failed for %s: %s", article.url, failure_reason(exc))
@@ -75,6 +80,8 @@ def split_article(article: Article) -> None:
         return
     article.paragraphs = result.paragraphs
     article.cross_links = result.cross_links
+    article.subheads = result.subheads
+    article.dateline = article.dateline or result.dateline
     article.views = result.views
     article.related = result.related
     article.problems.update(result.problems)
@@ -98,6 +105,14 @@ def normalise_article_times(article: Article, *, tz: str) -> None:
             setattr(article, f"{field}_precision", result.precision)
         if problem:
             article.problems[field] = problem
+
+    check = check_visible_zone(
+        article.published_raw, article.published_machine, now=now, zone=tz, languages=languages
+    )
+    if check is not None:
+        article.visible_offset_minutes = check.offset_minutes
+        if (problem := check.problem()) is not None:
+            article.problems["published_zone"] = problem
 
     holders: tuple[CrossLink | Teaser, ...] = (*article.cross_links, *article.related)
     for holder in holders:

@@ -38,6 +38,17 @@ class CrossLink:
     published_precision: str | None = None
     lang: str | None = None
     problems: dict[str, str] = field(default_factory=dict)
+    # 2024-2026 cross-links print the linked story's counter too ("...26.09.24, 19:28 • 18166 views")
+    views_raw: str | None = None
+    views: int | None = None
+
+
+@dataclass(slots=True)
+class Subhead:
+    """A one-line subhead inside a body ("Details", "Нагадаємо"): not a story paragraph."""
+
+    text: str
+    position: int = -1  # index of the paragraph it follows; -1 when it precedes them all
 
 
 @dataclass(slots=True)
@@ -87,9 +98,13 @@ class Article:
     # --- derived fields, filled by the pipelines ------------------------------------------
     paragraphs: list[str] = field(default_factory=list)
     cross_links: list[CrossLink] = field(default_factory=list)
+    subheads: list[Subhead] = field(default_factory=list)
+    dateline: str | None = None  # the place of the dateline "Kyiv • UNN" (text of the page)
     views: int | None = None
     published_utc: datetime | None = None
     published_precision: str | None = None
+    # UTC offset (minutes) that makes the visible publication clock equal the machine time
+    visible_offset_minutes: int | None = None
     modified_utc: datetime | None = None
     modified_precision: str | None = None
     lang_declared: str | None = None

@@ -157,9 +157,9 @@ def test_a_replay_accounts_for_every_request(tmp_path: Path) -> None:
     check, articles, quarantined = integrity(db)
     assert (check, articles, quarantined) == ("ok", result["new"], result["quarantined"])
     assert result["failures"] == []
-    # 3 feeds plus 22 article pages: 18 archived, 4 quarantined, every feed followed.
-    assert result["pages"] == 25
-    assert (articles, quarantined) == (18, 4)
+    # 3 feeds plus 23 article pages (the AMP page among them): 19 archived, 4 quarantined.
+    assert result["pages"] == 26
+    assert (articles, quarantined) == (19, 4)
 
 
 def test_a_full_sqlite_quota_fails_the_run_and_keeps_the_archive_consistent(tmp_path: Path) -> None:
@@ -230,8 +230,8 @@ def test_demo_beside_a_writer_that_holds_the_archive_fails(tmp_path: Path) -> No
 
 
 def test_the_error_rate_fires_in_replay_and_counts_each_failed_page_once(tmp_path: Path) -> None:
-    # The 22 article fixtures (4 of them unreadable) plus two URLs with no fixture (404 after
-    # retries): 6 bad pages of 27 attempted (the 3 feeds count as attempted and are fine).
+    # The 23 article fixtures (4 of them unreadable; the AMP page among them) plus two URLs with no
+    # fixture (404 after retries): 6 bad pages of 28 attempted (the 3 feeds count and are fine).
     missing = ["https://unn.ua/news/no-such-page-1", "https://unn.ua/en/news/no-such-page-2"]
     from newsbot.pages.unn import is_article_url
     from newsbot.replay import load_fixtures
@@ -243,8 +243,8 @@ def test_the_error_rate_fires_in_replay_and_counts_each_failed_page_once(tmp_pat
     )  # fmt: skip
     assert run.returncode == 1, run.stdout + run.stderr
     result = json.loads(run.stdout)
-    assert result["failures"] == ["error rate 22% (6 of 27 pages) is above 20%"]
-    assert (result["new"], result["quarantined"]) == (18, 6)
+    assert result["failures"] == ["error rate 21% (6 of 28 pages) is above 20%"]
+    assert (result["new"], result["quarantined"]) == (19, 6)
 
 
 def test_sigterm_stops_a_crawl_promptly_and_the_run_fails_naming_what_was_not_fetched(tmp_path: Path) -> None:

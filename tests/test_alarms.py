@@ -265,3 +265,18 @@ def test_stage_is_off_when_disabled(tmp_path: Path) -> None:
 
     with pytest.raises(NotConfigured):
         build_from_crawler(FillRatePipeline, get_crawler(settings_dict={"NEWSBOT_FILL_RATE_ENABLED": False}))
+
+
+def test_stage_raises_the_zone_alarm_when_visible_clocks_disagree(tmp_path: Path, caplog) -> None:
+    from newsbot.enrich import normalise_article_times
+    from newsbot.runs.alarms import ZONE_ALARM_STAT
+
+    articles = []
+    for n in range(20):  # every page prints a UTC clock while the site's zone says Kyiv
+        article = _article(n)
+        article.published_raw, article.published_machine = "09.04.24, 14:12", "2024-04-09T14:12:00Z"
+        normalise_article_times(article, tz="Europe/Kyiv")
+        articles.append(article)
+    stats, _ = _run_stage(tmp_path / "none.db", articles)
+    assert "20 of 20" in stats.get_value(ZONE_ALARM_STAT)
+    assert "visible-time zone" in caplog.text

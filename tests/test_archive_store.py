@@ -11,6 +11,7 @@ import pytest
 
 from archive import store
 from archive.db import Archive, open_archive
+from newsbot.items import Subhead
 from tests.support.factories import FETCHED, cross_link, make_article, quarantined, teaser
 
 LAVROV = "https://unn.ua/en/news/china-lavrov"
@@ -371,3 +372,19 @@ def test_plain_sql_updates_and_deletes_keep_the_index_in_sync(archive):
     assert search_ids(archive.path, "Москві") == [1]
     assert search_ids(archive.path, "Пекіні OR ракета") == []
     assert_index_in_sync(archive)
+
+
+def test_cross_link_counters_are_view_observations_and_dateline_subheads_are_kept(archive):
+    # 2024-2026 cross-links print the linked story's counter ("...26.09.24, 19:28 • 18166 views").
+    links = [
+        cross_link("Parliament passed the bill", ROCKET, 0, published_raw="26.09.24, 19:28", views=18166)
+    ]
+    subheads = [Subhead("Details", 0), Subhead("Recall", 1)]
+    archive.store_article(make_article(cross_links=links, views=412, dateline="Kyiv", subheads=subheads))
+    assert rows(archive, "SELECT url, title, views, source FROM view_observations ORDER BY id") == [
+        ("https://unn.ua/en/news/china-lavrov", "Chinese foreign minister meets with Lavrov", 412, "page"),
+        (ROCKET, "Parliament passed the bill", 18166, "inline"),
+    ]
+    assert rows(archive, "SELECT dateline, subheads FROM articles") == [
+        ("Kyiv", '[["Details",0],["Recall",1]]')
+    ]

@@ -102,18 +102,78 @@ def test_html_from_stdin_needs_url() -> None:
     meta = json.loads((NEXT / "meta.json").read_text(encoding="utf-8"))
     out = _json(["-", "--url", meta["url"], "--now", meta["fetched_at"]], body)
     assert out["views"] == 35469
-    assert [t["labels"] for t in out["related"]] == [
+    assert [t["labels"] for t in out["related"] if t["block"] != "latest"] == [
         ["Photo"],
         ["Exclusive"],
         ["Photo", "Video"],
         [],
     ]
+    # The page-top feed: an Exclusive line above the first card, glued labels on others.
+    assert [t["labels"] for t in out["related"] if t["block"] == "latest"][:3] == [
+        ["Exclusive"],
+        ["Photo"],
+        [],
+    ]
 
 
-def test_format_text_forces_text_reading_of_html() -> None:
-    out = _json(["-", "--format", "text"], b"<p>Title</p>\nSome text.\n")
-    assert out["title"] == "<p>Title</p>"
+def test_format_text_given_html_says_so_and_reads_its_visible_text() -> None:
+    html = b"<html><head><title>x</title></head><body><h1>Title</h1>\n<p>Some text.</p>\n</body></html>"
+    result = _run(["-", "--format", "text"], html)
+    assert result.exit_code == 0, result.output
+    assert "the input is HTML" in result.stderr
+    out = json.loads(result.stdout)
+    assert out["title"] == "Title"
     assert out["paragraphs"] == ["Some text."]
+    assert "HTML" in out["problems"]["input"]
+    assert not any("<" in p for p in out["paragraphs"])
+
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_8530ec2091bce858.txt"
+# `newsbot split` on the seed as main printed it before issue 15 (recorded from /work/main at 89bd8e9).
+SEED_BEFORE = ROOT / "tests" / "data" / "seed-split-main-89bd8e9.json"
+
+
+@pytest.mark.parametrize(
+    "extra", [["--now", "2024-04-10T06:30:00Z"], ["--format", "text", "--now", "2024-04-10T06:30:00Z"]]
+)
+def test_seed_splits_exactly_as_before(extra: list[str]) -> None:
+    if not SEED.exists():
+        pytest.skip(f"seed {SEED} is absent (it lives in the shared folder next to the checkout)")
+    result = _run([str(SEED), *extra])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SEED_BEFORE.read_text(encoding="utf-8")
+
+
+def test_now_without_a_zone_is_read_as_parse_time_reads_it() -> None:
+    text = "Title\n• 3 views\nStory.\nLatest news\nSome news item\n04:13 • 12 views\n"
+    # 2025-11-14 07:10 on the Kyiv clock (UTC+2): "04:13" that day is 02:13 UTC.
+    out = _json(["-", "--now", "2025-11-14T07:10:00"], text.encode())
+    assert out["related"][0]["published_utc"] == "2025-11-14T02:13:00Z"
+    parsed = CliRunner().invoke(main, ["parse-time", "04:13", "--now", "2025-11-14T07:10:00"])
+    assert json.loads(parsed.stdout)["utc"] == "2025-11-14T02:13:00Z"
+
+
+def test_text_cross_link_prints_its_views_and_new_fields_appear_when_found() -> None:
+    text = (
+        "ukenru\nPoliticsPolitics\n"
+        "Kharkiv restores heating after the attack\nKharkiv • UNN\n • 91578 views\n"
+        "The city council said heating was back in 300 buildings.\nDetails\n"
+        "Utility workers repaired two boiler houses overnight, the mayor said.\n"
+        "Kharkiv: a boiler house was hit by a drone23.07.25, 05:21 • 6148 views\n"
+        "More repairs are planned for the weekend, the council said.\n"
+    )
+    out = _json(["-", "--now", "2025-07-24T06:30:00Z"], text.encode())
+    assert out["title"] == "Kharkiv restores heating after the attack"
+    assert out["dateline"] == "Kharkiv"
+    assert out["subheads"] == [{"text": "Details", "position": 0}]
+    assert out["views"] == 91578
+    [link] = out["cross_links"]
+    assert (link["title"], link["published_raw"], link["views"]) == (
+        "Kharkiv: a boiler house was hit by a drone",
+        "23.07.25, 05:21",
+        6148,
+    )
+    assert link["published_utc"] == "2025-07-23T02:21:00Z"
 
 
 @pytest.mark.parametrize(
@@ -160,4 +220,21 @@ def test_fixture_split_fields_end_to_end(folder: Path) -> None:
     teaser_keys = ("title", "url", "published_raw", "published_utc", "views", "labels", "block")
     assert [{k: t[k] for k in teaser_keys} for t in out["related"]] == [
         {k: t.get(k) for k in teaser_keys} for t in expected["related"]
+    ]
+
+
+def test_format_text_on_the_whole_text_of_a_real_print_page() -> None:
+    """What the held-out measurement runs: `newsbot split --format text` on a page's visible text."""
+    from newsbot.text.split_html import html_to_text
+
+    folder = ROOT / "fixtures" / "unn" / "uk-next-kharkiv-drone-attack"
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    text = html_to_text((folder / "body.html").read_text(encoding="utf-8"))
+    out = _json(["-", "--format", "text", "--now", "2025-11-14T06:55:00Z"], text.encode())
+    assert out["title"] == expected["title"]
+    assert out["views"] == expected["views"]
+    assert out["dateline"] == "Харків"
+    assert [c["views"] for c in out["cross_links"]] == [c["views"] for c in expected["cross_links"]]
+    assert [(t["title"], t["published_utc"], t["views"]) for t in out["related"]] == [
+        (t["title"], t["published_utc"], t["views"]) for t in expected["related"]
     ]

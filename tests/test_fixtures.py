@@ -103,7 +103,7 @@ def test_every_site_has_article_fixtures() -> None:
 def test_there_are_unn_fixtures_of_every_layout_and_edition() -> None:
     unn = fixtures_of_kind("article", site="unn")
     seen = {(f.expected()["edition"], f.expected()["layout"]) for f in unn}
-    assert {layout for _, layout in seen} == {"next", "y2024", "legacy"}
+    assert {layout for _, layout in seen} == {"next", "y2024", "legacy", "amp"}
     assert {edition for edition, _ in seen} == {"uk", "en", "ru"}
     assert len(unn) >= 15
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_archive
-from newsbot.pages.unn import is_article_url
+from newsbot.pages.unn import amp_canonical, is_article_url
 from newsbot.replay import load_fixtures
 from newsbot.runs.distributed.ingest import Writer
 from newsbot.runs.distributed.keys import RedisKeys
@@ -142,7 +142,8 @@ def test_redis_is_left_clean_for_the_next_run(two_worker_crawl) -> None:
     assert not server.exists("newsbot:unn:dupefilter")  # no URL is remembered into the next run
     assert server.zcard("newsbot:unn:requests") == 0
     assert server.zcard(KEYS.workers("unn")) == 0
-    fetched_at = {f.url: f.fetched_at for f in load_fixtures(FIXTURES)}
+    # An AMP page's state is kept under its canonical URL, the one it is stored under.
+    fetched_at = {amp_canonical(f.url): f.fetched_at for f in load_fixtures(FIXTURES)}
     known = {k.decode(): json.loads(v) for k, v in server.hgetall(KEYS.known).items()}
     assert set(known) == STORED_ARTICLES  # page state of every stored article, not of quarantined pages
     for url, state in known.items():

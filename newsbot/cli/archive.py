@@ -474,6 +474,8 @@ def migrate(ctx: click.Context) -> None:
         path = archive.path
         damage = archive.damage()
     if damage:
+        # quick_check may report several lines: keep the error on one
+        damage = "; ".join(line.strip() for line in damage.splitlines() if line.strip())
         raise CommandError(f"{path} is damaged (SQLite quick_check: {damage}): restore it from a backup")
     click.echo(f"{path}: schema up to date")
 

@@ -3,7 +3,8 @@
 Layouts (see fixtures/unn/README.md for the markup each one is modelled on):
 - "next":   current unn.ua, Next.js with CSS-module class names ending in a build hash;
 - "y2024":  the 2024 unn.ua layout (server-rendered BEM classes; DD.MM.YY dates; "переглядiв");
-- "legacy": the old unn.com.ua layout (schema.org microdata; until about 2022).
+- "legacy": the old unn.com.ua layout (schema.org microdata; until about 2022);
+- "amp":    AMP copies (/amp/..., /en/amp/..., /ru/amp/...), read by structure (issue 15).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -32,7 +33,8 @@ from newsbot.pages.base import (
 )
 from newsbot.pages.guard import MAX_DEPTH, nesting_depth
 from newsbot.sites import Site, get_site
-from newsbot.text.split import block_slug
+from newsbot.text.furniture import dateline_place
+from newsbot.text.split import BLOCK_SLUGS, block_slug
 from newsbot.text.views import mentions_views
 
 UNN = get_site("unn")  # domains, editions, zone, start points: newsbot/sites/unn.toml
@@ -52,6 +54,32 @@ def edition_from_url(url: str) -> str | None:
 def is_article_url(url: str) -> bool:
     """Tell whether a UNN URL points at an article (not a listing, feed or tag page)."""
     return UNN.is_article_url(url)
+
+
+# --- AMP pages: unn.ua/amp/..., unn.ua/en/amp/..., unn.ua/ru/amp/... (canonical: without /amp) ---
+
+_AMP_PATH = re.compile(r"^(?P<edition>/(?:uk|en|ru))?/amp(?P<rest>/.*)$")
+
+
+def is_amp_url(url: str) -> bool:
+    """Tell whether a UNN URL is the AMP copy of a page."""
+    return _AMP_PATH.match(urlsplit(url).path) is not None
+
+
+def amp_canonical(url: str) -> str:
+    """Return the canonical (non-AMP) URL of an AMP page's URL; other URLs unchanged."""
+    parts = urlsplit(url)
+    match = _AMP_PATH.match(parts.path)
+    if match is None:
+        return url
+    path = (match["edition"] or "") + match["rest"]
+    return parts._replace(path=path).geturl()
+
+
+def page_dateline(sel: Selector) -> str | None:
+    """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN"), or None."""
+    texts = sel.xpath("//h1/following::text()[normalize-space()][position() <= 6]").getall()
+    return next((place for text in texts if (place := dateline_place(clean_text(text)))), None)
 
 
 class NextArticlePage(_ArticlePage):
@@ -262,6 +290,71 @@ class LegacyArticlePage(_ArticlePage):
         )
 
 
+class AmpArticlePage(_ArticlePage):
+    """AMP copies of articles (unn.ua/amp/..., /en/amp/..., /ru/amp/...).
+
+    Their markup is not known here (../shared/unn-real-pages.md describes their text: slug line,
+    title, counter, body, author, rubric, "Популярные" / "Новости по теме"), so this page object
+    reads structure, not class names: the AMP runtime script marks the page, the first <h1> is the
+    title, the element holding the most paragraphs is the body, the first counter after the title
+    is the article's own, and a teaser block is an element whose text is a known block heading
+    followed by links.
+    """
+
+    layout = "amp"
+    marker = "cdn.ampproject.org"
+
+    @classmethod
+    def matches(cls, sel: Selector) -> bool:
+        return bool(sel.xpath("//script[contains(@src, 'cdn.ampproject.org/v0')]"))
+
+    def title(self) -> str:
+        return first_text(self.sel.xpath("//h1")) or super().title()
+
+    def body(self) -> Selector | None:
+        best, best_size = None, 0
+        for node in self.sel.xpath("//*[p]"):
+            size = sum(len(text_of(p)) for p in node.xpath("./p"))
+            if size > best_size:
+                best, best_size = node, size
+        return best
+
+    def views_raw(self) -> str | None:
+        texts = self.sel.xpath("//h1/following::text()[normalize-space()][position() <= 12]").getall()
+        return next((clean_text(t) for t in texts if mentions_views(t)), None)
+
+    def published(self) -> tuple[str | None, str | None]:
+        visible = first_text(self.sel.xpath("//h1/following::time[1]"))
+        return visible, super().published()[1]
+
+    def teasers(self) -> list[Teaser]:
+        body = self.body()
+        inside = set(body.root.iter()) if body is not None else set()
+        out: list[Teaser] = []
+        for heading in self.sel.xpath("//body//*[not(self::a)][normalize-space()][not(*)]"):
+            text = text_of(heading)
+            if heading.root in inside or text.rstrip(":").lower() not in BLOCK_SLUGS:
+                continue
+            slug = block_slug(text)
+            container = heading.xpath("./following-sibling::*[1]")
+            seen: set[tuple[str, str | None]] = set()  # a list may print every title twice
+            for link in container.xpath(".//a[@href][normalize-space()]") if container else []:
+                card = link.xpath("./ancestor::li[1]")
+                url = self._abs(link.attrib.get("href"))
+                if (slug, url) in seen:
+                    continue
+                seen.add((slug, url))
+                # The link's text and the card's text outside links (a stamp, a counter): the
+                # split stage cuts them off the title.
+                tail = (
+                    clean_text(" ".join(card[0].xpath(".//text()[not(ancestor::a)]").getall()))
+                    if card
+                    else ""
+                )
+                out.append(Teaser(title=f"{text_of(link)} {tail}".strip(), block=slug, url=url))
+        return out
+
+
 def card_title(card: Selector) -> tuple[str, list[str]]:
     """Return a Next.js news card's title and its labels ("Photo", "Exclusive", ...).
 
@@ -279,7 +372,12 @@ def card_title(card: Selector) -> tuple[str, list[str]]:
     return text, [t for t in (text_of(n) for n in nodes) if t]
 
 
-LAYOUTS: tuple[type[_ArticlePage], ...] = (NextArticlePage, Y2024ArticlePage, LegacyArticlePage)
+LAYOUTS: tuple[type[_ArticlePage], ...] = (
+    NextArticlePage,
+    Y2024ArticlePage,
+    LegacyArticlePage,
+    AmpArticlePage,
+)
 
 
 def detect_layout(sel: Selector, text: str | None = None) -> type[_ArticlePage] | None:
@@ -310,7 +408,12 @@ def parse_article(
     layout = detect_layout(sel, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
-    return build_article(layout(sel, url), page, text, site=site, extractor_version=EXTRACTOR_VERSION)
+    article = build_article(layout(sel, url), page, text, site=site, extractor_version=EXTRACTOR_VERSION)
+    if isinstance(article, Article):
+        if is_amp_url(article.url):  # an AMP page without <link rel=canonical>: drop /amp from its URL
+            article.url = amp_canonical(article.url)
+        article.dateline = page_dateline(sel)
+    return article
 
 
 # --- discovery pages ---------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from archive.db import ArchiveError
 from archive.revisit import FILL_RATES_STAT, read_fill_rate_history
 from newsbot import settings as defaults
 from newsbot.items import Article
-from newsbot.runs.alarms import AlarmRule, FillCounter, layout_alarms
+from newsbot.runs.alarms import ZONE_ALARM_STAT, AlarmRule, FillCounter, layout_alarms
+from newsbot.text.zone_check import zone_alarm
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +77,8 @@ class FillRatePipeline:
         assert self.crawler.stats is not None
         self.crawler.stats.set_value(FILL_RATES_STAT, rates)
         self.crawler.stats.set_value(ALARMS_STAT, [dataclasses.asdict(alarm) for alarm in alarms])
+        # The zone of visible times, checked on every page that has a machine time (issue 15).
+        zone = zone_alarm(self.counter.zone_checked, self.counter.zone_disagreed)
+        if zone is not None:
+            logger.error(zone)
+            self.crawler.stats.set_value(ZONE_ALARM_STAT, zone)

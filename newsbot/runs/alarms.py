@@ -22,8 +22,14 @@ class FillCounter:
 
     articles: dict[str, int] = field(default_factory=dict)
     filled: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Pages whose visible clock was checked against their machine time, and those that disagreed.
+    zone_checked: int = 0
+    zone_disagreed: int = 0
 
     def add(self, article: Article) -> None:
+        if article.visible_offset_minutes is not None:
+            self.zone_checked += 1
+            self.zone_disagreed += "published_zone" in article.problems
         key = f"{article.site}/{article.layout}"
         self.articles[key] = self.articles.get(key, 0) + 1
         counts = self.filled.setdefault(key, dict.fromkeys(FILL_FIELDS, 0))
@@ -186,4 +192,9 @@ def run_failures(stats: Mapping[str, Any], *, max_error_rate: float) -> list[str
         reasons.append(f"error rate {share} is above {max_error_rate:.0%}")
     reasons.extend(Alarm(**alarm).message() for alarm in stats.get("newsbot/alarms") or [])
     reasons.extend(accounting_failures(stats))
+    if stats.get(ZONE_ALARM_STAT):
+        reasons.append(stats[ZONE_ALARM_STAT])
     return reasons
+
+
+ZONE_ALARM_STAT = "newsbot/zone_alarm"  # crawler stats key: newsbot.text.zone_check.zone_alarm's message

@@ -24,7 +24,16 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from newsbot.items import CrossLink, Teaser
+from newsbot.items import CrossLink, Subhead, Teaser
+from newsbot.text.furniture import (
+    chrome_kind,
+    dateline_place,
+    furniture_shaped,
+    is_labelled_line,
+    is_photo_credit,
+    is_subhead,
+    name_shaped,
+)
 from newsbot.text.views import parse_views
 from newsbot.text.words import INVISIBLE_CHARS as _INVISIBLE_CHARS
 from newsbot.text.words import REMOVE_INVISIBLE as _INVISIBLE
@@ -227,6 +236,8 @@ BLOCK_SLUGS: dict[str, str] = {
     "популярні новини": "popular",
     "популярные новости": "popular",
     "popular": "popular",
+    "популярні": "popular",
+    "популярные": "popular",  # alone, on ru AMP pages
     "популярне": "popular",
     "популярное": "popular",
     "latest news": "latest",
@@ -322,6 +333,7 @@ class Block:
     text: str
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, link text)
     stamps: list[str] = field(default_factory=list)  # text of elements marked as dates
+    heading: bool = False  # an <h2>-<h6> of an HTML body: a subhead unless teasers follow it
 
 
 @dataclass(slots=True)
@@ -335,6 +347,10 @@ class SplitResult:
     paragraphs: list[str] = field(default_factory=list)
     cross_links: list[CrossLink] = field(default_factory=list)
     related: list[Teaser] = field(default_factory=list)
+    subheads: list[Subhead] = field(default_factory=list)
+    dateline: str | None = None  # the dateline's place: "Kyiv" for "Kyiv • UNN"
+    authors: list[str] = field(default_factory=list)  # from the furniture after a page text's body
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (what, text): chrome, furniture
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -347,6 +363,7 @@ class _Line:
     stamp: str | None
     views_raw: str | None
     labels: list[str] | None  # set when the whole line is labels ("Exclusive")
+    chrome: str | None = None  # what page chrome the line is (newsbot.text.furniture.chrome_kind)
 
     @property
     def is_counter(self) -> bool:
@@ -358,15 +375,26 @@ class _Line:
         """Return True for a line that is only a timestamp."""
         return self.stamp is not None and not self.head and self.views_raw is None
 
+    @property
+    def is_stamp_line(self) -> bool:
+        """Return True for a card's stamp line: a counter, a timestamp, or both ("date • views")."""
+        return not self.head and (self.views_raw is not None or self.stamp is not None)
+
+    @property
+    def is_text(self) -> bool:
+        """Return True for a line of plain text: no counter, stamp or labels read off it."""
+        return bool(self.head) and self.views_raw is None and self.stamp is None
+
 
 def _read_line(block: Block) -> _Line:
     """Read the counter, stamp and labels at the end of one block."""
+    chrome = chrome_kind(block.text)
     head, views_raw = split_views_tail(block.text)
     if is_timestamp(head):
-        return _Line(block, "", head.strip(" ,•·"), views_raw, None)
+        return _Line(block, "", head.strip(" ,•·"), views_raw, None, chrome)
     head, stamp = split_timestamp_tail(head)
     labels = label_of(head) if stamp is None and views_raw is None else None
-    return _Line(block, "" if labels else head, stamp, views_raw, labels)
+    return _Line(block, "" if labels else head, stamp, views_raw, labels, chrome)
 
 
 def split_blocks(
@@ -374,91 +402,322 @@ def split_blocks(
     *,
     base_url: str | None = None,
     article_views_known: bool = False,
+    title: str | None = None,
 ) -> SplitResult:
     """Classify blocks into paragraphs, cross-links, teasers and the article's counter.
 
     `article_views_known` says the caller has the article's counter from elsewhere (HTML pages),
-    so every counter inside the body belongs to a teaser.
+    so every counter inside the body belongs to a teaser. With the article's `title`, a caption
+    repeating it is not story text.
     """
     lines = [_read_line(b) for b in blocks if b.text]
-    return _Classifier(lines, base_url, article_views_known).run()
+    return _Classifier(lines, base_url, article_views_known, title=title).run()
+
+
+# Orders of the cards in a teaser block: a title then its stamp line (bottom lists, "Popular
+# news"), or a stamp line then its title (page-top feeds: "December 9, 07:00 AM • 31140 views").
+TITLE_FIRST = "title-first"
+STAMP_FIRST = "stamp-first"
+# A teaser without any stamp or counter must at least read like a headline, not a menu item.
+_STAMPLESS_MIN_WORDS = 3
+# This many glued "title+date • views" lines in a row are a teaser list, not cross-links.
+_GLUED_RUN = 3
 
 
 class _Classifier:
-    """One pass over the lines of a body; state: are we inside a teaser block yet."""
+    """One pass over the lines of a body; state: which teaser block we are in, and its order.
 
-    def __init__(self, lines: list[_Line], base_url: str | None, views_known: bool) -> None:
+    `region` is "body" for an article body (or the part of a page text after the title), "top"
+    for the part of a page text before the title: only teaser feeds and chrome live there.
+    """
+
+    def __init__(
+        self,
+        lines: list[_Line],
+        base_url: str | None,
+        views_known: bool,
+        *,
+        title: str | None = None,
+        region: str = "body",
+        text_mode: bool = False,
+    ) -> None:
         self.lines = lines
         self.base_url = base_url
         self.views_known = views_known
+        self.title = title
+        self.top = region == "top"
+        self.text_mode = text_mode
         self.result = SplitResult()
-        self.block: str | None = None  # slug of the teaser block we are in
+        self.block: str | None = "latest" if self.top else None  # slug of the teaser block we are in
+        # Page-top feeds print their cards stamp first; a heading below decides for its own block.
+        self.order = STAMP_FIRST if self.top else TITLE_FIRST
         self.pending_labels: list[str] = []
+        self.body_closed = self.top  # past the story: a heading, a footer or the top region
+        self.footer = False
+        self.read_also = False  # a "read also" label stood alone on the line before
+        self._teaser_index: dict[tuple[str, str], Teaser] = {}
 
     def run(self) -> SplitResult:
         """Walk the lines once and return the split."""
         i = 0
         while i < len(self.lines):
             i += self._step(i)
+        self._close_body()
         if not self.result.paragraphs:
             self.result.problems["paragraphs"] = "no story text in the body"
         return self.result
 
+    # --- helpers over the line list ---------------------------------------------------------------
+
+    def _line(self, i: int) -> _Line | None:
+        return self.lines[i] if 0 <= i < len(self.lines) else None
+
+    def _order_from(self, i: int) -> str:
+        """Return the card order of a block whose first card starts at line `i`."""
+        while (line := self._line(i)) is not None and (line.labels or line.chrome):
+            i += 1
+        return STAMP_FIRST if line is not None and line.is_stamp_line else TITLE_FIRST
+
+    def _card_title_at(self, i: int) -> bool:
+        """Return True when line `i` can be the title under a stamp line (stamp-first cards)."""
+        line = self._line(i)
+        return (
+            line is not None and line.is_text and _title_shaped(line.head) and not self._known_heading(line)
+        )
+
     def _starts_teaser(self, i: int) -> bool:
-        """Return True when line `i` begins a teaser item (labels, title, counter)."""
-        if i >= len(self.lines):
+        """Return True when line `i` begins a teaser item (labels, title, counter) in either order."""
+        line = self._line(i)
+        if line is None:
             return False
-        line = self.lines[i]
         if line.labels:
             return self._starts_teaser(i + 1)
-        if not line.head:
-            return False
+        if line.is_stamp_line:
+            return line.stamp is not None and line.views_raw is not None and self._card_title_at(i + 1)
         if line.views_raw is not None:
             return True
-        follower = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        follower = self._line(i + 1)
         return follower is not None and follower.is_counter
 
+    def _same_title_follows(self, i: int, head: str) -> int:
+        """Return how many lines after `i` repeat the title `head` (lists printing titles twice)."""
+        n = 0
+        while (line := self._line(i + 1 + n)) is not None and line.is_text and line.head == head:
+            n += 1
+        return n
+
+    @staticmethod
+    def _known_heading(line: _Line) -> bool:
+        return line.head.strip().rstrip(":").lower() in BLOCK_SLUGS and not line.block.links
+
+    # --- one line -------------------------------------------------------------------------------
+
     def _step(self, i: int) -> int:
-        """Classify line `i` (and maybe its follower); return how many lines were used."""
+        """Classify line `i` (and maybe its neighbours); return how many lines were used."""
         line = self.lines[i]
-        follower = self.lines[i + 1] if i + 1 < len(self.lines) else None
-        if line.is_counter:
-            self._counter(line)
+        chrome = line.chrome
+        if chrome is not None:
+            self._drop(chrome, line)
+            if chrome == "footer" and self.text_mode:
+                self._close_body()
+                self.footer = True
             return 1
-        if line.is_stamp:
-            if self.result.published_raw is None and not self.result.paragraphs:
-                self.result.published_raw = line.stamp
-            return 1
+        if line.is_stamp_line:
+            return self._stamp_line(i, line)
         if line.labels:
             if self._starts_teaser(i + 1):
                 self.pending_labels.extend(line.labels)
-            else:
-                self.result.paragraphs.append(line.block.text)
+            else:  # a label alone ("Фото", "Exclusive") is never story text
+                self._drop("label", line)
             return 1
+        if not self.body_closed:
+            used = self._furniture(i, line)
+            if used:
+                return used
         if self._is_heading(line, i):
+            self._close_body()
             self.block = block_slug(line.head)
+            self.order = self._order_from(i + 1)
             return 1
-        if line.views_raw is not None:
+        follower = self._line(i + 1)
+        if line.views_raw is not None:  # title, stamp and counter on one line
+            if not self.block and line.stamp and not self._glued_run(i):
+                return self._add_cross_link(line, line.views_raw)
             self._teaser(line.head, line.stamp, line.views_raw, line.block)
             return 1
-        if follower is not None and follower.is_counter and (self.views_known or self.block):
-            self._teaser(line.head, line.stamp or follower.stamp, follower.views_raw, line.block)
-            return 2
+        if (
+            follower is not None
+            and follower.is_counter
+            and (self.block or (self.views_known and _title_shaped(line.head)))
+        ):
+            if not self.block and line.stamp and follower.stamp is None:
+                return self._add_cross_link(line, follower.views_raw) + 1
+            if not (self.block and self.order == STAMP_FIRST):
+                self._teaser(line.head, line.stamp or follower.stamp, follower.views_raw, line.block)
+                return 2
         if self.block and _title_shaped(line.head):
-            self._teaser(line.head, line.stamp, None, line.block)  # a teaser with no counter
+            if not self.text_mode or self._headline_shaped(line.head):
+                repeats = self._same_title_follows(i, line.head)
+                after = self._line(i + 1 + repeats)
+                if repeats and after is not None and after.is_counter and self.order == TITLE_FIRST:
+                    self._teaser(line.head, line.stamp or after.stamp, after.views_raw, line.block)
+                    return 2 + repeats
+                self._teaser(line.head, line.stamp, None, line.block)  # a teaser with no counter
+                return 1 + repeats
+            self._drop("chrome", line)
+            return 1
+        if self.top or self.footer:
+            self._drop("chrome", line)
             return 1
         link = self._cross_link(line)
         if link is not None:
-            link.position = len(self.result.paragraphs) - 1
-            self.result.cross_links.append(link)
-            return 1
+            return self._place_cross_link(link)
         self.result.paragraphs.append(line.block.text)
         return 1
 
+    def _stamp_line(self, i: int, line: _Line) -> int:
+        """A line that is only a stamp and/or a counter: a card's, or the article's own."""
+        if (
+            self.text_mode
+            and not self.block
+            and self.result.paragraphs
+            and line.stamp is not None
+            and line.views_raw is not None
+            and self._card_title_at(i + 1)
+        ):
+            # `date • views` above a headline after the story began: a stamp-first feed printed
+            # without its heading (a cross-link glues its date to its title instead).
+            self._close_body()
+            self.block, self.order = "latest", STAMP_FIRST
+        if self.block and self.order == STAMP_FIRST and self._card_title_at(i + 1):
+            title = self.lines[i + 1]
+            repeats = self._same_title_follows(i + 1, title.head)
+            self._teaser(title.head, line.stamp, line.views_raw, title.block)
+            return 2 + repeats
+        if line.views_raw is not None:
+            self._counter(line)
+        elif self.result.published_raw is None and not self.result.paragraphs and not self.body_closed:
+            self.result.published_raw = line.stamp
+        return 1
+
+    def _glued_run(self, i: int) -> bool:
+        """Return True when line `i` is one of three or more glued title+stamp+counter lines in a row.
+
+        A "Popular news" list printed without its heading looks like that; cross-links stand
+        between story paragraphs (two "read also" links may follow each other).
+        """
+
+        def glued(j: int) -> bool:
+            line = self._line(j)
+            return (
+                line is not None and bool(line.head) and line.views_raw is not None and line.stamp is not None
+            )
+
+        before = next((n for n in range(1, _GLUED_RUN) if not glued(i - n)), _GLUED_RUN) - 1
+        after = next((n for n in range(1, _GLUED_RUN) if not glued(i + n)), _GLUED_RUN) - 1
+        return before + 1 + after >= _GLUED_RUN
+
+    def _furniture(self, i: int, line: _Line) -> int:
+        """Take dateline, subheads, captions and photo credits out of the story; 1 when taken."""
+        text = line.block.text
+        if line.stamp is None and not line.block.links:
+            place = dateline_place(line.head)
+            if place is not None and not self.result.paragraphs and self.result.dateline is None:
+                self.result.dateline = place
+                self._drop("dateline", line)
+                if line.views_raw is not None:
+                    self._counter(line)
+                return 1
+        if line.views_raw is not None or line.stamp is not None:
+            return 0
+        rest, labelled = split_read_also(text)
+        if labelled and not rest:  # "Читайте також:" alone: the next line is the link
+            self.read_also = True
+            self._drop("read-also", line)
+            return 1
+        if self.text_mode and not self.result.paragraphs and (counter := _COUNTER_ANYWHERE.search(text)):
+            # The page's date, counter and author glued on one line: "09.04.24, 17:12 • 23713 переглядiв
+            # Olga Rozghon". Each goes to its field; none of it is story text.
+            head, tail = text[: counter.start()].strip(" •·,"), text[counter.end() :].strip(" •·,")
+            stamp = head if head and is_timestamp(head) else None
+            self._counter(_Line(line.block, "", stamp, counter.group(0).lstrip("•· "), None))
+            if name_shaped(tail):
+                self.result.authors.append(tail)
+            self._drop("furniture", line)
+            return 1
+        if (
+            self.text_mode
+            and not self.result.paragraphs
+            and furniture_shaped(text)
+            and not is_subhead(text)
+            and not self._is_heading(line, i)
+        ):
+            # Before the lead of a page text: a rubric, breadcrumbs, share buttons, the author.
+            if name_shaped(text):
+                self.result.authors.append(text)
+            self._drop("furniture", line)
+            return 1
+        heading = line.block.heading and not self._known_heading(line) and not self._starts_teaser(i + 1)
+        if is_subhead(text) or heading:
+            self.result.subheads.append(Subhead(text.rstrip(":"), len(self.result.paragraphs) - 1))
+            return 1
+        if self.title and _repeats_title(text, self.title):
+            self._drop("caption", line)
+            return 1
+        if is_photo_credit(text) and not (
+            line.block.links and _is_story_href(line.block.links[0][0], self.base_url)
+        ):
+            self._drop("photo-credit", line)
+            return 1
+        return 0
+
+    def _close_body(self) -> None:
+        """End of the story: in page text, short lines after the last paragraph are furniture.
+
+        Real pages print the author, the rubric and tag lines after the body; the first lines of
+        them that read as a person's name are the authors.
+        """
+        if self.body_closed:
+            return
+        self.body_closed = True
+        if not self.text_mode:
+            return
+        paragraphs = self.result.paragraphs
+        run: list[str] = []
+        while len(paragraphs) > 1 and (furniture_shaped(paragraphs[-1]) or is_labelled_line(paragraphs[-1])):
+            run.insert(0, paragraphs.pop())
+        if not run:
+            return
+        last = len(paragraphs) - 1
+        for link in self.result.cross_links:
+            link.position = min(link.position, last)
+        for subhead in self.result.subheads:
+            subhead.position = min(subhead.position, last)
+        # Authors come first (then rubric and tags): the names at the head of the run.
+        start = next((n for n, text in enumerate(run) if name_shaped(text)), len(run))
+        for text in run[start:]:
+            if not name_shaped(text):
+                break
+            self.result.authors.append(text)
+        self.result.dropped.extend(("furniture", text) for text in run)
+
+    def _drop(self, what: str, line: _Line) -> None:
+        self.result.dropped.append((what, line.block.text))
+
+    def _headline_shaped(self, text: str) -> bool:
+        """A stampless teaser in page text: a headline of several words, not a menu item."""
+        return _title_shaped(text) and len(text.split()) >= _STAMPLESS_MIN_WORDS
+
     def _counter(self, line: _Line) -> None:
-        """Take a lone counter as the article's own when it comes before any teaser."""
-        if self.views_known or self.block or self.result.related:
+        """Take a lone counter as the article's own when it comes before any story text or teaser.
+
+        A counter after the story has begun, or inside a teaser block, is a card's: it never
+        becomes the article's count.
+        """
+        if self.views_known or self.block or self.result.related or self.body_closed:
             return  # a stray counter inside the teaser area: nothing to attach it to
+        if self.text_mode and self.result.paragraphs:
+            return
         self.views_known = True
         self.result.views_raw = line.views_raw
         if line.stamp and self.result.published_raw is None:
@@ -472,33 +731,104 @@ class _Classifier:
         """Return True for a teaser-block heading: a known one, or a short line before teasers."""
         if line.stamp or line.views_raw or line.block.links:
             return False
-        key = line.head.strip().rstrip(":").lower()
-        if key in BLOCK_SLUGS:
+        if self._known_heading(line):
             return True
+        follower = self._line(i + 1)
+        if self.block and self.order == TITLE_FIRST and follower is not None and follower.is_stamp_line:
+            return False  # a short title with its own counter under it
         return _heading_shaped(line.head) and self._starts_teaser(i + 1)
 
     def _teaser(self, head: str, stamp: str | None, views_raw: str | None, block: Block) -> None:
-        """Record one teaser item from its title text, stamp and counter."""
+        """Record one teaser item from its title text, stamp and counter.
+
+        A title the list prints again (some lists print every title twice) fills what the first
+        printing lacked instead of making a second teaser.
+        """
         href = block.links[0][0] if len(block.links) == 1 else None
-        teaser = Teaser(
-            title=head,
-            block=self.block or UNNAMED_BLOCK,
-            url=_absolute(href, self.base_url),
-            published_raw=stamp,
-            views_raw=views_raw,
-            labels=self.pending_labels,
+        teaser = clean_teaser(
+            Teaser(
+                title=head,
+                block=self.block or UNNAMED_BLOCK,
+                url=_absolute(href, self.base_url),
+                published_raw=stamp,
+                views_raw=views_raw,
+                labels=self.pending_labels,
+            )
         )
         self.pending_labels = []
-        self.result.related.append(clean_teaser(teaser))
+        if self.top and teaser.title == self.title and teaser.views is None:
+            return  # the article's own title printed above it (breadcrumbs, a share bar): no teaser
+        key = (teaser.block, teaser.title)
+        seen = self._teaser_index.get(key) if teaser.title else None
+        if seen is not None:
+            _merge_teaser(seen, teaser)
+            return
+        self._teaser_index[key] = teaser
+        self.result.related.append(teaser)
+
+    def _add_cross_link(self, line: _Line, views_raw: str | None) -> int:
+        """Record `line` as a cross-link carrying the linked story's counter; 1 line used."""
+        link = self._cross_link(line)
+        if link is None:  # a link inside running text with a counter after it: story text
+            self.result.paragraphs.append(line.block.text)
+            return 1
+        _read_link_views(link, views_raw)
+        return self._place_cross_link(link)
+
+    def _place_cross_link(self, link: CrossLink) -> int:
+        link.position = len(self.result.paragraphs) - 1
+        self.result.cross_links.append(link)
+        return 1
 
     def _cross_link(self, line: _Line) -> CrossLink | None:
         """Return the cross-link this line is, or None when it is story text."""
         text, labelled = split_read_also(line.head)
+        labelled, self.read_also = labelled or self.read_also, False
         if line.block.links:
             return _html_cross_link(line, text, labelled, self.base_url)
         if not (labelled or line.stamp) or not _title_shaped(text):
             return None
         return _new_cross_link(text, None, line.stamp)
+
+
+_CAPTION_TAIL_MAX = 60
+
+
+def _repeats_title(text: str, title: str) -> bool:
+    """Return True for a photo caption repeating the title, maybe with a credit after it.
+
+    "<title>", "<title> | Photo: UNN", "<title> (фото: ДСНС)"; a lead that starts with the title's
+    words and goes on ("<title> в общественном транспорте с 1 января...") is story text.
+    """
+    if not text.startswith(title):
+        return False
+    rest = text[len(title) :].strip()
+    return not rest or (
+        len(rest) <= _CAPTION_TAIL_MAX
+        and (rest[0] in "|—–-(/:." or rest.lower().startswith(("фото", "photo", "©", "джерело", "источник")))
+    )
+
+
+def _merge_teaser(seen: Teaser, again: Teaser) -> None:
+    """Fill what the first printing of a teaser lacked from its second printing."""
+    if seen.views is None and again.views is not None:
+        seen.views_raw, seen.views = again.views_raw, again.views
+        seen.problems.pop("views", None)
+    if seen.published_raw is None:
+        seen.published_raw = again.published_raw
+    seen.url = seen.url or again.url
+    seen.labels.extend(label for label in again.labels if label not in seen.labels)
+
+
+def _read_link_views(link: CrossLink, views_raw: str | None) -> None:
+    """Fill a cross-link's counter, or record why it is unreadable."""
+    if views_raw is None:
+        return
+    link.views_raw = views_raw
+    parsed = parse_views(views_raw)
+    link.views = parsed.value
+    if not parsed.ok:
+        link.problems["views"] = parsed.error or "unreadable view counter"
 
 
 def _html_cross_link(line: _Line, text: str, labelled: bool, base_url: str | None) -> CrossLink | None:
@@ -508,7 +838,8 @@ def _html_cross_link(line: _Line, text: str, labelled: bool, base_url: str | Non
         return None
     href = next(iter(hrefs))
     link_text = " ".join(t for _, t in line.block.links if t)
-    link_head, _ = split_timestamp_tail(link_text)
+    link_head, _ = split_views_tail(link_text)
+    link_head, _ = split_timestamp_tail(link_head)
     link_head, _ = split_read_also(link_head)
     residue = text.replace(link_head, "", 1) if link_head else text
     # A date the page marks up but that is no form we know ("вчора ввечері"): still the
@@ -566,17 +897,117 @@ def _absolute(href: str | None, base_url: str | None) -> str | None:
 
 # --- plain text ----------------------------------------------------------------------------------
 
+_HTML_TAG = re.compile(
+    r"</?(?:html|head|body|div|p|a|span|script|meta|link|article|section|br)\b[^>]*>", re.I
+)
+_HTML_MIN_TAGS = 3
+
+
+def looks_like_html(text: str) -> bool:
+    """Return True when `text` is markup rather than a page's visible text."""
+    head = text[:20000]
+    return head.lstrip("\ufeff \t\r\n").startswith("<") or len(_HTML_TAG.findall(head)) >= _HTML_MIN_TAGS
+
 
 def split_text(text: str, *, has_title: bool = True) -> SplitResult:
-    """Split a plain-text rendering of an article page (like the seed): one block per line.
+    """Split a plain-text copy of an article page (like the seed): one block per line.
 
-    With `has_title`, the first non-empty line is the article's title.
+    With `has_title`, the text is a whole page as a reader sees it: chrome and page-top feeds
+    may come first, and the title is found by evidence (the line before the dateline
+    "Kyiv • UNN", else the line before the article's own counter, else the first line that is
+    neither chrome nor a feed card). Without it, every line is body.
     """
     lines = [normalize_text(line) for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    title = lines.pop(0) if has_title and lines else None
-    result = split_blocks([Block(line) for line in lines])
-    result.title = title
+    read = [_read_line(Block(line)) for line in lines if line]
+    if not has_title:
+        result = _Classifier(read, None, False, text_mode=True).run()
+    else:
+        at = find_title(read)
+        title = read[at].block.text if at is not None else None
+        top = (
+            _Classifier(read[:at], None, True, title=title, region="top", text_mode=True).run()
+            if at
+            else None
+        )
+        body = read[at + 1 :] if at is not None else read
+        result = _Classifier(body, None, False, title=title, text_mode=True).run()
+        result.title = title
+        if top is not None:
+            result.related[:0] = top.related
+            result.dropped[:0] = top.dropped
     if result.views is None and "views" not in result.problems:
         result.problems["views"] = "no view counter before the story text"
     return result
+
+
+_STORY_SENTENCE_MIN_CHARS = 100
+_COUNTER_ANYWHERE = re.compile(rf"[•·]\s*\d[\d\s]*\s*{_COUNT_WORD}", re.IGNORECASE)
+
+
+def _title_before_story(lines: list[_Line], kept: list[int]) -> int | None:
+    """Return the headline right above the first story sentence, when no feed card comes before it.
+
+    Between them a page may print its date, counter, author, rubric or labels (one line, maybe
+    glued: "09.04.24, 17:12 • 23713 переглядiв Olga Rozghon"); those are stepped over.
+    """
+    story = None
+    for pos, i in enumerate(kept):
+        line = lines[i]
+        if line.is_stamp_line:
+            return None  # a stamp-first card before any story sentence: leave it to the card rule
+        text = line.block.text
+        if len(text) >= _STORY_SENTENCE_MIN_CHARS and text[-1] in '.!?…»"”':
+            story = pos
+            break
+    if story is None:
+        return None
+    for j in reversed(kept[:story]):
+        candidate = lines[j]
+        text = candidate.block.text
+        if (
+            candidate.labels
+            or _COUNTER_ANYWHERE.search(text)
+            or dateline_place(candidate.head)
+            or furniture_shaped(text)
+        ):
+            continue
+        return j if candidate.is_text and _title_shaped(candidate.head) else None
+    return None
+
+
+def find_title(lines: list[_Line]) -> int | None:
+    """Return the index of the article's title in the lines of a page text, or None.
+
+    Evidence first: the line before the dateline, else the line before the article's own
+    counter (a counter with no stamp, before any teaser-block heading), else the headline right
+    above the first story sentence (date, counter and author lines stepped over); else the first
+    line that is not chrome, a label, a heading or part of a page-top stamp-first card.
+    """
+    kept = [i for i, line in enumerate(lines) if line.chrome is None]
+
+    def usable(i: int) -> bool:
+        line = lines[i]
+        return line.is_text and not _Classifier._known_heading(line)
+
+    for pos, i in enumerate(kept):
+        if lines[i].stamp is None and dateline_place(lines[i].head) is not None:
+            return next((j for j in reversed(kept[:pos]) if usable(j)), None)
+    for pos, i in enumerate(kept):
+        line = lines[i]
+        if _Classifier._known_heading(line):
+            break
+        if line.is_counter and line.stamp is None and pos > 0 and usable(kept[pos - 1]):
+            return kept[pos - 1]
+    before_story = _title_before_story(lines, kept)
+    if before_story is not None:
+        return before_story
+    pos = 0
+    while pos < len(kept):
+        line = lines[kept[pos]]
+        if line.labels or _Classifier._known_heading(line):
+            pos += 1
+        elif line.is_stamp_line:
+            pos += 2  # a page-top card: its stamp line, then its title
+        else:
+            return kept[pos]
+    return None

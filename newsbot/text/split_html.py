@@ -23,6 +23,8 @@ _BLOCK_TAGS = frozenset(
 # huge_tree: without it libxml2 stops at 255 levels of nesting and drops the rest of the body
 # silently (300 unclosed <b> emptied an article); parsel parses whole pages with it on too.
 _PARSER = etree.HTMLParser(remove_comments=False, recover=True, default_doctype=False, huge_tree=True)
+# Headings inside a body: subheads ("Details"), unless a teaser block follows them.
+_SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # Elements whose text is never visible story text.
 _SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "svg", "button", "select", "option"}
@@ -49,11 +51,22 @@ def html_blocks(body_html: str) -> list[Block]:
     return walker.blocks
 
 
+def html_to_text(document: str) -> str:
+    """Return the visible text of an HTML document, one block per line (head and scripts dropped)."""
+    body = re.search(r"<body\b[^>]*>(.*)", document, re.IGNORECASE | re.DOTALL)
+    return "\n".join(block.text for block in html_blocks(body.group(1) if body else document))
+
+
 def split_html(
-    body_html: str, *, base_url: str | None = None, article_views_known: bool = True
+    body_html: str, *, base_url: str | None = None, article_views_known: bool = True, title: str | None = None
 ) -> SplitResult:
-    """Split the inner HTML of an article body; links are resolved against `base_url`."""
-    return split_blocks(html_blocks(body_html), base_url=base_url, article_views_known=article_views_known)
+    """Split the inner HTML of an article body; links are resolved against `base_url`.
+
+    With the article's `title`, a photo caption repeating it is not story text.
+    """
+    return split_blocks(
+        html_blocks(body_html), base_url=base_url, article_views_known=article_views_known, title=title
+    )
 
 
 class _Walker:
@@ -65,11 +78,11 @@ class _Walker:
         self.links: list[tuple[str, str]] = []
         self.stamps: list[str] = []
 
-    def flush(self) -> None:
+    def flush(self, heading: bool = False) -> None:
         """Close the block being collected, if it has any visible text."""
         text = normalize_text("".join(self.parts))
         if text:
-            self.blocks.append(Block(text, self.links, self.stamps))
+            self.blocks.append(Block(text, self.links, self.stamps, heading and not self.links))
         self.parts = []
         self.links = []
         self.stamps = []
@@ -91,7 +104,7 @@ class _Walker:
         elif tag in _BLOCK_TAGS:
             self.flush()
             self.visit_children(element)
-            self.flush()
+            self.flush(heading=tag in _SUBHEAD_TAGS)
         elif tag == "a":
             start = len(self.parts)
             self.visit_children(element)
@@ -116,13 +129,14 @@ def split_body(
     views_raw: str | None = None,
     related: Sequence[Teaser] = (),
     base_url: str | None = None,
+    title: str | None = None,
 ) -> SplitResult:
     """Split an article's raw fields: body HTML, the page's counter text and its raw teasers.
 
     Teasers found inside the body come first, then the page's own teaser blocks, each cleaned
     (glued labels, stamps and counters split off the title, the count read).
     """
-    result = split_html(body_html, base_url=base_url, article_views_known=True)
+    result = split_html(body_html, base_url=base_url, article_views_known=True, title=title)
     result.views_raw = views_raw
     parsed = parse_views(views_raw)
     result.views = parsed.value

@@ -11,3 +11,21 @@ REMOVE_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
 # The words that name a view count, in the three editions (a regex, no groups). UNN writes
 # "переглядiв" with a Latin "i" (seed 000_8530ec2091bce858), so the Ukrainian stem accepts either.
 VIEW_WORD = r"(?:views?|перегляд[a-zа-яіїєґ]*|просмотр[а-я]*)"
+
+# --- what real unn.ua pages print around a story (issue 15; predicates in newsbot.text.furniture) ---
+
+# One-line subheads inside bodies, lower-cased, without a final colon or full stop.
+SUBHEADS = frozenset(
+    {
+        *("details", "recall", "addition", "addendum", "reminder", "background"),
+        *("деталі", "подробиці", "нагадаємо", "доповнення", "довідка"),
+        *("детали", "подробности", "напомним", "дополнение", "справка"),
+    }
+)
+# Footer lines, lower-cased: how they start, and phrases inside them (a regex, no groups).
+FOOTER_STARTS = ("information agency", "інформаційне агентство", "информационное агентство")
+FOOTER_PHRASES = r"©|\(c\) 20|rights reserved|права захищені|права защищены"
+# The agency's name in a dateline: "Kyiv • UNN", "Київ • УНН".
+DATELINE_AGENCIES = ("UNN", "УНН")
+# Lines after a body that name what follows: tag and source lines.
+FURNITURE_LABELS = ("tags:", "теги:", "теґи:", "source:", "джерело:", "источник:")
