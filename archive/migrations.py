@@ -301,11 +301,44 @@ def m007_dateline_and_subheads(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN visible_offset_minutes INTEGER")
 
 
+@migrations()
+def m008_warc_records(db: Database) -> None:
+    """Keep where each page imported from a WARC file came from (`newsbot archive import-warc`).
+
+    One row per response record that reached the archive: its file, offset and record ID (so a
+    second import of the file passes over it), what the archive did with it, and the raw page that
+    holds its bytes (none when the article was already archived unchanged).
+    """
+    db.table("warc_records").create(
+        {
+            "id": int,
+            "warc_file": str,  # the file's name, without its folder
+            "warc_offset": int,  # where the record (its gzip member) starts in the file
+            "warc_length": int,  # bytes it spans there
+            "record_id": str,  # WARC-Record-ID, "<urn:uuid:...>"
+            "url": str,  # WARC-Target-URI
+            "warc_date": str,  # WARC-Date: the page's fetch time, ISO 8601 UTC
+            "outcome": str,  # the store outcome: articles_new, articles_unchanged, quarantined, ...
+            "raw_page_id": int,
+            "run_id": int,  # the crawl_runs row of the import
+        },
+        pk="id",
+        not_null={"warc_file", "warc_offset", "url", "warc_date", "outcome"},
+        foreign_keys=[("raw_page_id", "raw_pages", "id"), ("run_id", "crawl_runs", "id")],
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_warc_records_record_id ON warc_records (record_id)"
+        " WHERE record_id IS NOT NULL"
+    )
+    db.table("warc_records").create_index(["warc_file", "warc_offset"])
+    db.table("warc_records").create_index(["raw_page_id"])
+
+
 LIST_LEAD_CHARS = 200  # articles_list cuts the lead here, so each row stays a line or two tall
 
 
 @migrations()
-def m008_articles_list_view(db: Database) -> None:
+def m009_articles_list_view(db: Database) -> None:
     """Add articles_list: one short row per article, for browsing (Datasette opens on it).
 
     articles has 37 columns, the title 13th, and the full text makes each row a screen tall; this

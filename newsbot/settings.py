@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.FetchTimeMiddleware": 60,  # stamps the fetch time on live responses
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsbot.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retry slot, plus backoff
+    "newsbot.warc_capture.WarcWriterMiddleware": 950,  # responses as received -> WARC (NEWSBOT_WARC_ENABLED)
 }
 
 ITEM_PIPELINES = {
@@ -81,6 +82,10 @@ NEWSBOT_LANGUAGE_ENABLED = True  # the language stage (pipelines/language.py)
 NEWSBOT_ARCHIVE_ENABLED = True  # the SQLite archive pipeline (pipelines/archive.py)
 NEWSBOT_ARCHIVE_PATH = "archive.db"
 NEWSBOT_ARCHIVE_BATCH_SIZE = 500  # items per committed transaction; a crash loses at most one batch
+NEWSBOT_WARC_ENABLED = False  # also write every fetched response to rotating WARC files (docs/archive.md)
+NEWSBOT_WARC_DIR = "warc"  # ... in this folder
+NEWSBOT_WARC_PREFIX = "newsbot"  # ... named PREFIX-YYYYMMDDHHMMSS-NNNNN.warc.gz
+NEWSBOT_WARC_MAX_BYTES = 1_000_000_000  # ... a new file past this size
 NEWSBOT_REPLAY_DELAY = 0.0  # seconds each replayed response is held back (to interrupt a replay in tests)
 
 # Revisit policy (newsbot/runs/revisit.py): refetch an archived article this long after its publication,

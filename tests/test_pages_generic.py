@@ -109,6 +109,147 @@ def test_the_real_unn_page_read_by_the_generic_page_object_matches_its_own_layou
     assert out["published_date"] == "2020-12-03"
 
 
+def test_the_open_part_of_a_paywalled_story_named_teaser_is_the_story() -> None:
+    # Nature puts the story's open paragraphs in div.article__teaser: a boilerplate word, but
+    # the block holds nearly all the story text, so it is read as the story.
+    out = _extract(
+        FUNDUS / "pages" / "uk-Nature_2025_11_04.html.gz", "https://www.nature.com/articles/d41586-025-03571-x"
+    )
+    assert out["paragraphs"][0].startswith("When the world’s nations meet for COP30 in Belém, Brazil")
+    assert any(p.startswith("The Trump administration’s disruption of global trade") for p in out["paragraphs"])
+
+
+def test_a_page_that_scrolls_on_into_the_next_story_keeps_its_own() -> None:
+    # Dagbladet appends the next story (a football piece) in a second <article> built with the
+    # same classes as the page's own story.
+    out = _extract(
+        FUNDUS / "pages" / "no-Dagbladet_2026_01_06.html.gz",
+        "https://www.dagbladet.no/nyheter/angsten-vil-oke/84057530",
+    )
+    text = "\n".join(out["paragraphs"])
+    assert "Nord-Korea fordømte USAs angrep på Venezuela" in text
+    assert "Solskjær" not in text
+
+
+def _story(body: str) -> list[str]:
+    html = f"<html><head><title>A story</title></head><body>{body}</body></html>"
+    item = parse_page(html.encode(), "https://news.example.com/2024/05/03/a-story", fetched_at=FETCHED)
+    assert isinstance(item, Article), item
+    return [clean for p in item.body_html.split("</p>") if (clean := p.split(">")[-1].strip())]
+
+
+SENTENCE = "A sentence of the story, long enough to count as text, with a comma or two, told plainly. "
+
+
+def test_a_block_named_as_boilerplate_that_holds_most_of_the_story_is_kept() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(6))
+    body = (
+        f"<h1>A story</h1><div class='story-body'><div class='story__teaser'>{paras}</div>"
+        "<div class='share-tools'><p>Share this story with a friend, on every network you use</p></div></div>"
+    )
+    kept = _story(body)
+    assert len(kept) == 6 and kept[0].startswith("0 A sentence")
+    assert not any("Share this story" in p for p in kept)
+
+
+def test_a_small_block_named_as_boilerplate_inside_the_story_is_still_dropped() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(6))
+    body = f"<h1>A story</h1><div class='story-body'>{paras}<div class='teaser'><p>{SENTENCE}</p></div></div>"
+    kept = _story(body)
+    assert len(kept) == 6 and not any(p.startswith("A sentence") for p in kept)
+
+
+def test_of_stacked_articles_built_alike_the_first_is_the_pages_story() -> None:
+    first = "".join(f"<p>First story {i}. {SENTENCE}</p>" for i in range(3))
+    second = "".join(f"<p>Next story {i}. {SENTENCE * 3}</p>" for i in range(4))
+    body = (
+        f"<main><article><h1>A story</h1><div class='bodytext'>{first}</div><figure></figure>"
+        f"<div class='bodytext'>{first}</div></article>"
+        f"<article><h2>The next story</h2><div class='bodytext'>{second}</div></article></main>"
+    )
+    kept = _story(body)
+    assert kept and all(p.startswith("First story") for p in kept)
+
+
+def test_access_walls_and_player_fallback_messages_are_no_story() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(5))
+    body = (
+        f"<h1>A story</h1><div class='article-body'>{paras}"
+        "<div class='app-access-wall'><h2>Enjoying our latest content?</h2>"
+        "<p>Log in or create an account to continue reading, it only takes a minute, really</p></div>"
+        "<div class='intro-body__anonymous'><p>Register or sign in to unlock more articles from us</p></div>"
+        "<div class='video-fallback'><p>We apologize, but this video has failed to load, try again</p></div>"
+        "</div>"
+    )
+    kept = _story(body)
+    assert len(kept) == 5 and all(p[0].isdigit() for p in kept)
+
+
+def test_a_visible_date_in_another_language_than_the_page_declares_is_read() -> None:
+    # news.yam.md marks its Romanian pages lang=en; the byline prints "20 septembrie 2020 16:20".
+    out = _extract(HTMLDATE / "pages" / "1716324024.html", "https://news.yam.md/ro/story/10939686")
+    assert out["published_date"] == "2020-09-20"
+
+
+def test_story_chunks_sharing_their_first_class_are_one_story() -> None:
+    # Spiegel writes the story in div.RichText chunks whose further classes differ
+    # ("RichText lg:w-8/12", "RichText RichText--last"); teaser cards that share a first class
+    # are link-heavy and stay out.
+    chunk = "".join(f"<p>{SENTENCE * 3}</p>" for _ in range(2))
+    cards = "".join(f"<div class='RichText card'><a href='/s{i}'>{SENTENCE}</a></div>" for i in range(3))
+    body = (
+        f"<main><h1>A story</h1><div><div class='RichText wide'><p>Opening. {SENTENCE * 3}</p></div></div>"
+        f"<div><div class='RichText RichText--last'>{chunk}{chunk}</div></div>{cards}</main>"
+    )
+    kept = _story(body)
+    assert kept[0].startswith("Opening.") and len(kept) == 5
+
+
+def test_spiegel_story_in_chunks_of_differently_classed_blocks() -> None:
+    out = _extract(
+        FUNDUS / "pages" / "de-SpiegelOnline_2023_04_28.html.gz",
+        "https://www.spiegel.de/wirtschaft/unternehmen/silicon-valley-bank-federal-reserve-raeumt-versaeumnisse-bei-aufsicht-ein-a-60a0111a-c2d2-46c8-9e93-b16a374e6ba8",
+    )
+    assert out["paragraphs"][0].startswith("Die Federal Reserve hat in einer Analyse des Zusammenbruchs")
+
+
+def test_a_live_blogs_entries_beside_its_opening_are_the_story() -> None:
+    # The opening text scores highest; each entry sits three blocks deep in a sibling, so the
+    # sibling's own score is small, but it holds as much story text, with few links.
+    opening = "".join(f"<p>Opening {i}. {SENTENCE * 2}</p>" for i in range(3))
+    entries = "".join(
+        f"<div class='entry'><h3>Update {i}</h3><div class='entry-text'><p>Entry {i}. {SENTENCE}</p></div></div>"
+        for i in range(6)
+    )
+    body = (
+        f"<article><h1>Live</h1><div class='wrap'><div class='text-description'>{opening}</div>"
+        f"<div class='live-events'><div class='entries'>{entries}</div></div>"
+        "<div class='more'><a href='/a'>One story</a> <a href='/b'>Another story</a></div></div></article>"
+    )
+    kept = _story(body)
+    assert sum(p.startswith("Opening") for p in kept) == 3
+    assert sum(p.startswith("Entry") for p in kept) == 6
+
+
+def test_express_live_blog_keeps_its_entries() -> None:
+    out = _extract(
+        FUNDUS / "pages" / "uk-Express_2024_07_18.html.gz",
+        "https://www.express.co.uk/news/royal/1924698/prince-harry-meghan-markle-live-grifters",
+    )
+    text = "\n".join(out["paragraphs"])
+    assert "Doria, 67, is said to have taken on the role as Prince Archie and Princess Lilibet's nanny" in text
+
+
+def test_short_items_of_a_list_without_links_are_story_text() -> None:
+    paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(4))
+    facts = "<ul><li>Flour, 200 g</li><li>Two eggs</li><li>Milk, 300 ml</li></ul>"
+    menu = "<ul><li><a href='/a'>World</a></li><li><a href='/b'>Sport</a></li><li><a href='/c'>Money</a></li></ul>"
+    body = f"<h1>A story</h1><div class='story-body'>{paras}{facts}<p>{SENTENCE * 2}</p>{menu}</div>"
+    kept = _story(body)
+    assert ["Flour, 200 g", "Two eggs", "Milk, 300 ml"] == [p for p in kept if len(p) < 20]
+    assert not any(p in ("World", "Sport", "Money") for p in kept)
+
+
 # --- metadata rules --------------------------------------------------------------------------------
 
 

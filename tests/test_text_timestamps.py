@@ -347,3 +347,23 @@ def test_never_raises(text: str, now: datetime, tz: str) -> None:
         assert result.precision in ("second", "minute", "hour", "day", "month", "year")
     else:
         assert result.error
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "local"),
+    [
+        # a Romanian date on a page marked lang=en
+        ("duminică, 20 septembrie 2020", ["en"], "2020-09-20T00:00:00+03:00"),
+        # a Dutch date on a page that declares no language (the default languages)
+        ("9 oktober 2020 11:12", None, "2020-10-09T11:12:00+03:00"),
+    ],
+)
+def test_a_date_in_words_outside_the_declared_languages_is_still_read(text, languages, local) -> None:
+    result = parse_timestamp(text, now=NOW, tz="Europe/Kyiv", languages=languages)
+    assert result.ok, result.error
+    assert result.local.isoformat() == local
+
+
+def test_words_that_are_no_date_in_any_language_stay_unreadable() -> None:
+    result = parse_timestamp("hello world", now=NOW, tz="Europe/Kyiv", languages=["en"])
+    assert not result.ok and "can read" in result.error

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,40 +16,14 @@ from typing import Any
 import click
 
 from archive import queries
-from archive.db import Archive, ArchiveError, open_archive
 from newsbot import install_hint
-from newsbot.cli.options import archive_db_option, archive_path
-from newsbot.cli.output import db_option, fitted_table, truncate
+from newsbot.cli.opening import CommandError, opened
+from newsbot.cli.options import archive_db_option
+from newsbot.cli.output import DATE, db_option, fitted_table, truncate
 from newsbot.items import parse_iso
 from newsbot.text.diff import field_text, fold_context, render_plain, word_diff
 
-DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 CELL_WIDTH = 60  # widest title in a chart heading; longer ones end in "…"
-
-
-class CommandError(click.ClickException):
-    """An expected failure: one line on stderr, no traceback."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-@contextlib.contextmanager
-def opened(ctx: click.Context, *, readonly: bool = True) -> Iterator[Archive]:
-    """Open the archive named by --db, turning the expected failures into one-line errors."""
-    try:
-        archive = open_archive(archive_path(ctx), readonly=readonly)
-    except ArchiveError as error:
-        raise CommandError(str(error)) from None
-    try:
-        yield archive
-    except queries.QueryError as error:
-        raise CommandError(str(error), exit_code=2) from None
-    except queries.NotArchived as error:
-        raise CommandError(str(error)) from None
-    finally:
-        archive.close()
 
 
 def _remember_wide(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -327,16 +300,20 @@ def _styled_diff(before: str, after: str) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "warc"]),
     default="jsonl",
     show_default=True,
-    help="One JSON object per line, or CSV.",
+    help="One JSON object per line, CSV, or the articles' raw pages as WARC (-o FILE.warc.gz).",
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
 @archive_db_option
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filters: Any) -> None:
-    """Stream archived articles as JSON lines or CSV, one at a time (any archive size)."""
+    """Stream archived articles as JSON lines or CSV, or their raw pages as WARC (any archive size)."""
+    if fmt == "warc":
+        from newsbot.cli.warc import export_warc
+
+        return export_warc(ctx, output, query=query, **_filters(**filters))
     with opened(ctx) as archive:
         rows = queries.export_articles(archive.db, query=query, **_filters(**filters))
         if fmt == "csv":
@@ -555,5 +532,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
 
 # The writer of multi-machine mode lives with the rest of the Redis code (newsbot/cli/ingest.py).
 from newsbot.cli.ingest import ingest  # noqa: E402
+from newsbot.cli.warc import import_warc_command  # noqa: E402  (WARC files in)
 
 archive_group.add_command(ingest)
+archive_group.add_command(import_warc_command)

@@ -11,6 +11,9 @@ import click
 
 from newsbot import settings as defaults
 
+# The date forms every --since/--until of the archive commands takes.
+DATE = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+
 
 def db_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Return the --db option (the archive file; default NEWSBOT_ARCHIVE_PATH) with this help text."""

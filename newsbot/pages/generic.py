@@ -141,6 +141,11 @@ _NEGATIVE_WORDS = frozenset(
         "print",
         "skip",
         "sidebar",
+        "wall",
+        "paywall",
+        "regwall",
+        "anonymous",
+        "fallback",
     ]
 )
 _NEGATIVE_TOKENS = frozenset(
@@ -380,6 +385,51 @@ def _score_containers(paras: list[_Para]) -> dict[etree._Element, float]:
     return scores
 
 
+def _story_blocks(inside: list[tuple[_Para, etree._Element]]) -> set[etree._Element]:
+    """Return the blocks named like boilerplate that hold most of the story's text.
+
+    A name is a hint and the text is the evidence: a site may call the open part of a
+    paywalled story its "teaser"; what holds more than half the story is the story.
+    """
+    total = sum(p.length for p, _ in inside if p.link_density <= 0.5)
+    held: dict[etree._Element, int] = {}
+    for para, _ in inside:
+        if para.negative is not None and para.link_density <= 0.5:
+            held[para.negative] = held.get(para.negative, 0) + para.length
+    return {node for node, size in held.items() if size > 0.5 * total}
+
+
+def _base_class(element: etree._Element) -> str | None:
+    """Return the block's first class, the name its chunks share ("RichText RichText--last")."""
+    classes = (element.get("class") or "").split()
+    if not classes:
+        return None
+    return classes[0]
+
+
+def _first_story(chosen: list[etree._Element]) -> list[etree._Element]:
+    """Keep the chosen containers of the page's own story when the page stacks several.
+
+    Pages that scroll on into the next stories put each in its own <article>; the page's own
+    story comes first.
+    """
+    articles = {id(a): a for c in chosen if (a := _article_of(c)) is not None}
+    if len(articles) < 2:
+        return chosen
+    first = next(a for a in chosen[0].getroottree().iter("article") if id(a) in articles)
+    return [c for c in chosen if _article_of(c) in (first, None)]
+
+
+def _article_of(element: etree._Element) -> etree._Element | None:
+    """Return the nearest <article> around an element (a page may stack several stories)."""
+    node = element
+    while node is not None:
+        if node.tag == "article":
+            return node
+        node = node.getparent()
+    return None
+
+
 def _descends(element: etree._Element, ancestor: etree._Element) -> bool:
     node = element
     while node is not None:
@@ -422,10 +472,18 @@ def main_content(root: etree._Element) -> list[etree._Element]:
     top = ranked[0]
     top_score = final(top)
     # A story split over several containers (text chunks between ads and embeds): take the
-    # containers built like the top one (same tag and class) in the same region of the page,
-    # and siblings that score well themselves.
+    # containers built like the top one (same tag and class, or same first class when they
+    # read as story text themselves) in the same region of the page, and siblings that score
+    # well themselves.
     chosen = [top]
-    signature = (top.tag, top.get("class"))
+    signature = (top.tag, _base_class(top))
+
+    def _story_like(node: etree._Element) -> bool:
+        # A chunk named only by its first class (framework names like "cell" or "row" are
+        # shared by teaser cards) must read as story text itself: scored, with few links.
+        total, links = stats.get(node, (0, 0))
+        return final(node) >= 0.15 * top_score and total > 0 and links / total < 0.25
+
     region = top
     for _ in range(REGION_LEVELS):
         if region.getparent() is None or region.getparent().tag in ("body", "html"):
@@ -433,28 +491,46 @@ def main_content(root: etree._Element) -> list[etree._Element]:
         region = region.getparent()
     if signature[1]:
         for node in scores:
-            same = node is not top and (node.tag, node.get("class")) == signature
+            same = node is not top and (
+                (node.tag, node.get("class")) == (top.tag, top.get("class"))
+                or ((node.tag, _base_class(node)) == signature and _story_like(node))
+            )
             if (
                 same
                 and _descends(node, region)
                 and not any(_descends(node, c) or _descends(c, node) for c in chosen)
             ):
                 chosen.append(node)
+    chosen = _first_story(chosen)
+
+    def _big(node: etree._Element) -> bool:
+        # A sibling holding as much story text as the top block, with few links (a live
+        # blog's entries beside its opening), whose own score is spread over deep entries.
+        total, links = stats.get(node, (0, 0))
+        return total >= 0.5 * stats[top][0] and links < 0.2 * total and not _negative(node)
     parent = top.getparent()
     if parent is not None:
         threshold = max(10.0, top_score * 0.2)
         for sibling in parent:
             if sibling is top or not isinstance(sibling.tag, str) or _is_junk(sibling):
                 continue
-            if sibling in scores and final(sibling) >= threshold and sibling not in chosen:
+            if sibling in scores and sibling not in chosen and (final(sibling) >= threshold or _big(sibling)):
                 chosen.append(sibling)
-    kept: list[etree._Element] = []
+    inside = []
     for para in paras:
         container = next((c for c in chosen if _descends(para.element, c)), None)
-        if container is None:
-            continue
+        if container is not None:
+            inside.append((para, container))
+    story = _story_blocks(inside)
+    kept: list[etree._Element] = []
+    for para, container in inside:
         below = para.negative is not None and para.negative is not container
-        if below and _descends(para.negative, container) and not _inline_cross_link(para):
+        if (
+            below
+            and _descends(para.negative, container)
+            and para.negative not in story
+            and not _inline_cross_link(para)
+        ):
             continue
         if _keep(para):
             kept.append(para.element)
@@ -480,12 +556,21 @@ def _keep(para: _Para) -> bool:
     """Tell whether a paragraph inside the story container is story text."""
     tag = para.element.tag
     if tag in ("li", "dd", "td"):
+        if para.links == 0 and tag == "li" and _plain_list(para.element.getparent()):
+            return True  # an item of a list with no links (facts, steps), however short
         return para.link_density < 0.3 and para.length >= 40
     if para.link_density > 0.6 and para.length < 200:
         # A lone link line may be an inline "read also": the split stage takes those apart,
         # but a row of several links is navigation.
         return _link_count(para.element) == 1 and para.length >= 20
     return True
+
+
+def _plain_list(element: etree._Element | None) -> bool:
+    """Tell whether a list holds three or more items and no link at all."""
+    if element is None or element.tag not in ("ul", "ol"):
+        return False
+    return sum(1 for c in element if c.tag == "li") >= 3 and next(element.iter("a"), None) is None
 
 
 def _link_count(element: etree._Element) -> int:

@@ -658,7 +658,7 @@ def _dateparser(languages: tuple[str, ...], date_order: str) -> Any:
             from dateparser.date import DateDataParser
 
             parser = DateDataParser(
-                languages=list(languages),
+                languages=list(languages) or None,  # none given: dateparser detects the language
                 settings={
                     "DATE_ORDER": date_order,
                     "PREFER_DATES_FROM": "past",
@@ -669,6 +669,9 @@ def _dateparser(languages: tuple[str, ...], date_order: str) -> Any:
             )
             _PARSERS[key] = parser
     return parser
+
+
+_UNREADABLE = "not a date or time that newsbot or dateparser can read"
 
 
 @lru_cache(maxsize=1024)
@@ -689,7 +692,7 @@ def _fallback_result(
         finally:
             parser._settings = base_settings
     if data.date_obj is None:
-        return TimeResult(raw=text, error="not a date or time that newsbot or dateparser can read")
+        return TimeResult(raw=text, error=_UNREADABLE)
     if set(data.parts) <= {"day"}:
         return TimeResult(raw=text, error="a bare day number is not a date")
     utc = data.date_obj.replace(tzinfo=UTC, microsecond=0)  # the fast path keeps no fractions
@@ -762,7 +765,15 @@ def _parse(raw: str, now: datetime, tz: str, languages: Sequence[str] | None, da
         return _resolve(raw, form, now, zone)
     langs = tuple(dict.fromkeys(languages)) if languages else DEFAULT_LANGUAGES
     result = _fallback_result(cleaned, now, tz, langs, date_order)
+    if result.error == _UNREADABLE and _has_word(cleaned):
+        # The declared language may be wrong (a Romanian page marked lang=en) or missing: a
+        # date in words is read in whatever language dateparser recognises it.
+        result = _fallback_result(cleaned, now, tz, (), date_order)
     return result if result.raw == raw else _with_raw(result, raw)
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
 
 
 def _with_raw(result: TimeResult, raw: str) -> TimeResult:
