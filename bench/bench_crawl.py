@@ -154,11 +154,10 @@ def _spider_class(kind: str, urls: list[str]):
 
         return FloorSpider, {}
 
-    from newsbot.spiders.unn import UnnSpider
-
     from newsbot.pages import parse_page
     from newsbot.replay import FETCHED_AT
     from newsbot.spiders import response_headers
+    from newsbot.spiders.unn import UnnSpider
 
     class BenchUnnSpider(UnnSpider):
         """The UNN spider as it is, except that the URLs are handed over as a list (some real URLs

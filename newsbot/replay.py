@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url
 
@@ -188,7 +189,9 @@ class ReplayMiddleware:
         fixture = self.index.lookup(request.url, self.at)
         assert self.stats is not None
         if fixture is None:
-            self.stats.inc_value("newsbot/replay/miss")
+            # A site without robots.txt answers 404, which allows everything: not a missing page.
+            robots = urlsplit(request.url).path == "/robots.txt"
+            self.stats.inc_value("newsbot/replay/" + ("robots_absent" if robots else "miss"))
             return responsetypes.from_args(url=request.url)(
                 url=request.url, status=404, body=b"", request=request, flags=["replay"]
             )

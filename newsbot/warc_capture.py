@@ -45,7 +45,7 @@ class WarcWriterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         if not settings.getbool("NEWSBOT_WARC_ENABLED", False):
-            raise NotConfigured("NEWSBOT_WARC_ENABLED is off")
+            raise NotConfigured  # off by default: no message, so Scrapy logs no "Disabled" warning
         writer = RotatingWarcWriter(
             Path(settings.get("NEWSBOT_WARC_DIR", "warc")),
             prefix=settings.get("NEWSBOT_WARC_PREFIX", "newsbot"),

@@ -103,3 +103,14 @@ def test_middleware_is_off_without_replay_dirs() -> None:
 
     with pytest.raises(NotConfigured):
         build_from_crawler(ReplayMiddleware, get_crawler(settings_dict={}))
+
+
+def test_a_missing_robots_txt_is_an_absent_file_not_a_page_without_a_fixture(tmp_path: Path) -> None:
+    _save(tmp_path, "story", b"<html>story</html>", T1)
+    crawler = get_crawler(settings_dict={"NEWSBOT_REPLAY_DIRS": [str(tmp_path)]})
+    middleware = build_from_crawler(ReplayMiddleware, crawler)
+    crawler.stats.open_spider()
+    robots = middleware.process_request(Request("https://unn.ua/robots.txt"))
+    assert robots.status == 404  # what a site without robots.txt answers: everything allowed
+    assert crawler.stats.get_value("newsbot/replay/robots_absent") == 1
+    assert crawler.stats.get_value("newsbot/replay/miss") is None

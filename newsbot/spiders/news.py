@@ -313,8 +313,10 @@ class NewsSpider(scrapy.Spider):
             self._count("newsbot/links_refused")
         return refusal is None
 
-    def _settle(self, request: scrapy.Request, outcome: str, reason: str | None) -> None:
-        settle_request(getattr(self, "crawler", None), request, outcome, reason)
+    def _settle(self, request: scrapy.Request | None, outcome: str, reason: str | None) -> None:
+        # A response always carries its request in a callback; Scrapy types it as optional.
+        if request is not None:
+            settle_request(getattr(self, "crawler", None), request, outcome, reason)
 
     # --- articles --------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:

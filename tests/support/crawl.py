@@ -26,15 +26,3 @@ def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str
         timeout=timeout,
     )
 
-
-def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run `python -m newsbot ARGS...` in a process of its own (any subcommand), this checkout's code."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
