@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._shared import extdata
 from newsbot.enrich import normalise_article_times, split_article
-from newsbot.items import Article
+from newsbot.items import Article, story_text
 from newsbot.pages import parse_page
 from newsbot.pages.generic import published_day
 from newsbot.settings import NEWSBOT_TIMEZONE as DEFAULT_TIMEZONE
@@ -163,7 +163,7 @@ def run_newsbot(case: Case) -> Output:
         return Output(error=item.reason)
     split_article(item)
     normalise_article_times(item, tz=DEFAULT_TIMEZONE)
-    return Output("\n\n".join(item.paragraphs), item.title, local_day(item), item.authors)
+    return Output(story_text(item), item.title, local_day(item), item.authors)
 
 
 def local_day(item: Article) -> str | None:
