@@ -409,3 +409,16 @@ def test_split_body_never_raises(html: str, views_raw: str | None) -> None:
     result = split_body(html, views_raw=views_raw, related=[teaser], base_url=BASE)
     assert result.views is None or result.views >= 0
     assert len(result.related) >= 1
+
+
+def test_a_list_of_bare_shop_links_is_story_text_a_social_link_is_a_credit() -> None:
+    body = (
+        "<p>Here are the deals we picked for this week, one link per item.</p>"
+        "<p>1) A toy robot with a remote</p><p><a href='http://amzn.to/abc'>http://amzn.to/abc</a></p>"
+        "<p>2) A board game for four players</p><p>http://shop.example.org/item/42</p>"
+        "<figure><img src='/x.jpg'><figcaption>facebook.com/cityfirebrigade</figcaption></figure>"
+    )
+    result = split_html(body, base_url="https://news.example.com/2024/01/deals")
+    assert "http://amzn.to/abc" in result.paragraphs
+    assert "http://shop.example.org/item/42" in result.paragraphs
+    assert ("photo-credit", "facebook.com/cityfirebrigade") in result.dropped
