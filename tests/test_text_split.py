@@ -422,3 +422,20 @@ def test_a_list_of_bare_shop_links_is_story_text_a_social_link_is_a_credit() -> 
     assert "http://amzn.to/abc" in result.paragraphs
     assert "http://shop.example.org/item/42" in result.paragraphs
     assert ("photo-credit", "facebook.com/cityfirebrigade") in result.dropped
+
+
+def test_spaces_between_words_survive_in_every_script() -> None:
+    # CJK next to Latin, around inline elements, NBSP and the ideographic space: a space that the
+    # markup has between two words is never lost (it may only fold to one ASCII space).
+    body = (
+        "<p>今回はその <a href='/x'>Kindle for PC</a> に関する話。</p>"
+        "<p>ソフト<b> KeePass </b>の起動&nbsp;と\u3000同じ</p>"
+        "<p>Слово <i>word</i>\n\tслово</p>"
+    )
+    assert [b.text for b in html_blocks(body)] == [
+        "今回はその Kindle for PC に関する話。",
+        "ソフト KeePass の起動 と 同じ",
+        "Слово word слово",
+    ]
+    # and none is invented where the markup has none (a browser shows none either)
+    assert [b.text for b in html_blocks("<p>アプリ<a href='/x'>Kindle</a>に</p>")] == ["アプリKindleに"]
