@@ -439,3 +439,12 @@ def test_spaces_between_words_survive_in_every_script() -> None:
     ]
     # and none is invented where the markup has none (a browser shows none either)
     assert [b.text for b in html_blocks("<p>アプリ<a href='/x'>Kindle</a>に</p>")] == ["アプリKindleに"]
+
+
+def test_a_sentence_starting_like_the_agency_footer_is_story_text() -> None:
+    from newsbot.text.furniture import chrome_kind
+
+    assert chrome_kind("Information agency «Ukrainian National News»") == "footer"
+    assert chrome_kind("Information agency Interfax-Ukraine reported the strike on Monday.") is None
+    body = "<p>Информационное агентство Интерфакс сообщило об этом в понедельник.</p>"
+    assert split_html(body).paragraphs == ["Информационное агентство Интерфакс сообщило об этом в понедельник."]

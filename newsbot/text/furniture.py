@@ -57,7 +57,9 @@ def chrome_kind(text: str) -> str | None:
         return "language-switch"
     if len(text) <= _FOOTER_MAX_CHARS:
         low = text.lower()
-        if low.startswith(FOOTER_STARTS) or _FOOTER_PHRASES.search(low):
+        # The agency's name line ("Information agency «Ukrainian National News»") is a name, no
+        # sentence: "Information agency Interfax reported that ... ." is story text.
+        if (low.startswith(FOOTER_STARTS) and text[-1] not in ".!?…") or _FOOTER_PHRASES.search(low):
             return "footer"
     if doubled_item(text):
         return "menu"
