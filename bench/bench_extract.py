@@ -165,9 +165,8 @@ def run_newsbot(case: Case) -> Output:
         return Output(error=item.reason)
     split_article(item)
     normalise_article_times(item, tz=DEFAULT_TIMEZONE)
-    return Output(
-        story_text(item), item.title, local_day(item), item.authors, paragraphs_text="\n\n".join(item.paragraphs)
-    )
+    paragraphs = "\n\n".join(item.paragraphs)
+    return Output(story_text(item), item.title, local_day(item), item.authors, paragraphs_text=paragraphs)
 
 
 def local_day(item: Article) -> str | None:

@@ -515,4 +515,5 @@ def test_extract_prints_subheads_marked_and_in_the_story_text() -> None:
     out = extract_bytes(body, "https://news.example.org/2024/05/03/tram-plan", now=FETCHED)
     assert "What happens next" not in out["paragraphs"]
     assert out["subheads"] == [{"text": "What happens next", "position": 0}]
-    assert out["text"] == f"{story.strip()}\n\nWhat happens next\n\nBuilding starts in spring, the mayor said."
+    last = "Building starts in spring, the mayor said."
+    assert out["text"] == f"{story.strip()}\n\nWhat happens next\n\n{last}"

@@ -446,5 +446,5 @@ def test_a_sentence_starting_like_the_agency_footer_is_story_text() -> None:
 
     assert chrome_kind("Information agency «Ukrainian National News»") == "footer"
     assert chrome_kind("Information agency Interfax-Ukraine reported the strike on Monday.") is None
-    body = "<p>Информационное агентство Интерфакс сообщило об этом в понедельник.</p>"
-    assert split_html(body).paragraphs == ["Информационное агентство Интерфакс сообщило об этом в понедельник."]
+    sentence = "Информационное агентство Интерфакс сообщило об этом в понедельник."
+    assert split_html(f"<p>{sentence}</p>").paragraphs == [sentence]
