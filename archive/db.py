@@ -235,6 +235,17 @@ class Archive:
         """Return a stored raw page with its body decompressed."""
         return store.load_raw_page(self.conn, raw_page_id)
 
+    def quarantined_pages(
+        self, *, url: str | None = None, reason: str | None = None
+    ) -> list[tuple[int, str, int]]:
+        """Return (quarantine id, URL, raw page id) of every quarantined page kept with its bytes."""
+        return store.quarantined_pages(self.conn, url=url, reason=reason)
+
+    def release_quarantined(self, quarantine_id: int) -> None:
+        """Drop a quarantine entry whose page is now archived as an article."""
+        with self.db.atomic():
+            store.release_quarantined(self.conn, quarantine_id)
+
     def store_item(self, item: Article | QuarantinedPage | NotModified, run_id: int | None = None) -> str:
         """Store any item a crawl yields; return its outcome for the crawl stats.
 

@@ -332,3 +332,25 @@ def m008_warc_records(db: Database) -> None:
     )
     db.table("warc_records").create_index(["warc_file", "warc_offset"])
     db.table("warc_records").create_index(["raw_page_id"])
+
+
+LIST_LEAD_CHARS = 200  # articles_list cuts the lead here, so each row stays a line or two tall
+
+
+@migrations()
+def m009_articles_list_view(db: Database) -> None:
+    """Add articles_list: one short row per article, for browsing (Datasette opens on it).
+
+    articles has 37 columns, the title 13th, and the full text makes each row a screen tall; this
+    view has the columns an analyst scans first, and the lead cut to LIST_LEAD_CHARS characters.
+    """
+    db.execute(
+        f"""
+        CREATE VIEW articles_list AS
+        SELECT id, published_utc, edition, lang, title, views, url,
+          CASE WHEN length(lead) > {LIST_LEAD_CHARS} THEN substr(lead, 1, {LIST_LEAD_CHARS - 1}) || '…'
+               ELSE lead END AS lead,
+          version, last_seen
+        FROM articles
+        """
+    )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
+from archive.lookup import lookup_keys
 from archive.store import OWN_PAGE as OWN_PAGE
+from archive.store import load_raw_page
 from newsbot.items import FILL_FIELDS, iso_utc
 
 
@@ -82,7 +84,7 @@ _FILTERS = (
 )
 
 
-def _rows(db: Database, sql: str, params: dict[str, Any] | tuple = ()) -> list[dict[str, Any]]:
+def _rows(db: Database, sql: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[dict[str, Any]]:
     cursor = db.conn.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
@@ -122,6 +124,9 @@ def search(
         raise
 
 
+UNDATED = "undated"  # the day of an article without a publication time
+
+
 def stats(db: Database) -> dict[str, Any]:
     """Return counts for a health check: per edition and day, languages, fill rates, failures.
 
@@ -138,8 +143,9 @@ def stats(db: Database) -> dict[str, Any]:
         "articles": total,
         "per_edition_day": _rows(
             db,
-            "SELECT edition, coalesce(substr(published_utc, 1, 10), 'undated') AS day,"
+            "SELECT edition, coalesce(substr(published_utc, 1, 10), :undated) AS day,"
             " count(*) AS articles FROM articles GROUP BY edition, day ORDER BY day, edition",
+            {"undated": UNDATED},
         ),
         "languages": _rows(
             db,
@@ -164,6 +170,53 @@ def stats(db: Database) -> dict[str, Any]:
     }
 
 
+PERIODS = ("day", "week", "month")
+
+
+def choose_period(days: list[str], *, max_rows: int = 31) -> str:
+    """Return the longest-needed grouping so a span of dated days prints at most ~`max_rows` rows.
+
+    Up to a month of days by day, up to about half a year by week, longer by month.
+    """
+    dated = sorted(day for day in days if day != UNDATED)
+    if not dated:
+        return "day"
+    span = (date.fromisoformat(dated[-1]) - date.fromisoformat(dated[0])).days + 1
+    if span <= max_rows:
+        return "day"
+    if span <= max_rows * 7 - 24:  # about 26 weeks
+        return "week"
+    return "month"
+
+
+def period_of(day: str, by: str) -> str:
+    """Return the label of the day, week (its Monday) or month a YYYY-MM-DD day falls in."""
+    if day == UNDATED or by == "day":
+        return day
+    if by == "month":
+        return day[:7]
+    moment = date.fromisoformat(day)
+    return "week of " + (moment - timedelta(days=moment.weekday())).isoformat()
+
+
+def per_period(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Pivot (edition, day, articles) rows into one row per period: a column per edition, a total.
+
+    The last row holds the totals; undated articles come just before it.
+    """
+    editions = sorted({row["edition"] for row in rows})
+    table: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        label = period_of(row["day"], by)
+        line = table.setdefault(label, {by: label, **dict.fromkeys(editions, 0), "total": 0})
+        line[row["edition"]] += row["articles"]
+        line["total"] += row["articles"]
+    ordered = sorted(table.values(), key=lambda line: (line[by] == UNDATED, line[by]))
+    totals = {by: "total", **{e: sum(line[e] for line in ordered) for e in editions}}
+    totals["total"] = sum(line["total"] for line in ordered)
+    return [*ordered, totals] if ordered else []
+
+
 def top_by_views(
     db: Database,
     *,
@@ -183,11 +236,18 @@ def top_by_views(
     )
 
 
+def _in_keys(column: str, keys: list[str]) -> str:
+    return f"{column} IN ({', '.join('?' * len(keys))})"
+
+
 def _article(db: Database, url: str) -> dict[str, Any]:
-    found = _rows(db, "SELECT id, url, title FROM articles WHERE url = ?", (url,))
+    """Return the archived article an analyst's URL means (trailing /, http, utm_*, AMP forgiven)."""
+    keys = lookup_keys(url)
+    found = _rows(db, f"SELECT id, url, title FROM articles WHERE {_in_keys('url', keys)}", keys)
     if not found:
         raise NotArchived(f"no archived article at {url}")
-    return found[0]
+    # the most literal match first: the order of lookup_keys
+    return min(found, key=lambda row: keys.index(row["url"]))
 
 
 def article_title(db: Database, url: str) -> str:
@@ -195,9 +255,33 @@ def article_title(db: Database, url: str) -> str:
     return _article(db, url)["title"]
 
 
+def _teaser_only(db: Database, url: str) -> dict[str, Any] | None:
+    """Return {url, title} of a URL seen only in teasers on archived pages, or None."""
+    keys = lookup_keys(url)
+    found = _rows(
+        db,
+        "SELECT url, title FROM view_observations"
+        f" WHERE article_id IS NULL AND {_in_keys('url', keys)}"
+        " UNION SELECT target_url, title FROM links"
+        f" WHERE target_article_id IS NULL AND {_in_keys('target_url', keys)}",
+        keys + keys,
+    )
+    return min(found, key=lambda row: keys.index(row["url"])) if found else None
+
+
 def views_series(db: Database, url: str) -> list[dict[str, Any]]:
-    """Return the view counts of one article over time: its own page and teasers elsewhere."""
-    article = _article(db, url)
+    """Return the view counts of one article over time: its own page and teasers elsewhere.
+
+    A URL that is not archived but was listed in teasers on archived pages has the counts those
+    teasers showed.
+    """
+    try:
+        article: dict[str, Any] = _article(db, url)
+    except NotArchived:
+        teaser = _teaser_only(db, url)
+        if teaser is None:
+            raise NotArchived(f"no archived article at {url}, and no teaser links to it") from None
+        article = {"id": None, **teaser}
     return _rows(
         db,
         "SELECT o.observed_at, o.views, o.source, seen.url AS seen_on"
@@ -208,6 +292,17 @@ def views_series(db: Database, url: str) -> list[dict[str, Any]]:
         " ORDER BY o.observed_at, o.source = 'page' DESC, o.id",
         article,
     )
+
+
+def series_title(db: Database, url: str) -> str:
+    """Return the title of the article at `url`, or of the teasers that list it."""
+    try:
+        return article_title(db, url)
+    except NotArchived:
+        teaser = _teaser_only(db, url)
+        if teaser is None:
+            raise
+        return teaser["title"] or url
 
 
 def links(db: Database, url: str) -> dict[str, list[dict[str, Any]]]:
@@ -254,6 +349,45 @@ def history(db: Database, url: str) -> list[dict[str, Any]]:
         for key in ("changed", "before", "after"):
             version[key] = json.loads(version[key]) if version[key] else None
     return versions
+
+
+def quarantine(db: Database, *, reason: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """Return the quarantined pages: counts by reason, and the latest pages (with `reason` only those)."""
+    return {
+        "reasons": _rows(
+            db,
+            "SELECT reason, count(*) AS pages, max(fetched_at) AS latest FROM quarantine"
+            " GROUP BY reason ORDER BY pages DESC, reason",
+        ),
+        "pages": _rows(
+            db,
+            "SELECT q.fetched_at, q.reason, q.url, r.status, r.size AS bytes FROM quarantine q"
+            " LEFT JOIN raw_pages r ON r.id = q.raw_page_id"
+            " WHERE (:reason IS NULL OR q.reason = :reason)"
+            " ORDER BY q.fetched_at DESC, q.id DESC LIMIT :limit",
+            {"reason": reason, "limit": limit},
+        ),
+    }
+
+
+def raw_page(db: Database, url: str) -> tuple[str, Any]:
+    """Return where the stored page of `url` comes from ("article" or "quarantine") and the page.
+
+    An archived article gives the page its current version was extracted from; otherwise the
+    latest quarantined fetch of the URL.
+    """
+    keys = lookup_keys(url)
+    for source, sql in (
+        ("article", f"SELECT raw_page_id FROM articles WHERE {_in_keys('url', keys)}"),
+        (
+            "quarantine",
+            f"SELECT raw_page_id FROM quarantine WHERE {_in_keys('url', keys)} ORDER BY fetched_at DESC",
+        ),
+    ):
+        for (raw_page_id,) in db.conn.execute(sql, keys):
+            if raw_page_id is not None:
+                return source, load_raw_page(db.conn, raw_page_id)
+    raise NotArchived(f"no stored page for {url} (neither an archived article nor a quarantined page)")
 
 
 # Columns `export` writes, in order; JSON-list columns are decoded in JSON output.

@@ -550,6 +550,22 @@ def store_quarantine(conn: sqlite3.Connection, page: QuarantinedPage, run_id: in
     )
 
 
+def quarantined_pages(
+    conn: sqlite3.Connection, *, url: str | None = None, reason: str | None = None
+) -> list[tuple[int, str, int]]:
+    """Return (quarantine id, URL, raw page id) of every quarantined page kept with its bytes."""
+    return conn.execute(
+        "SELECT id, url, raw_page_id FROM quarantine WHERE raw_page_id IS NOT NULL"
+        " AND (:url IS NULL OR url = :url) AND (:reason IS NULL OR reason = :reason) ORDER BY id",
+        {"url": url, "reason": reason},
+    ).fetchall()
+
+
+def release_quarantined(conn: sqlite3.Connection, quarantine_id: int) -> None:
+    """Drop a quarantine entry whose page has now been archived as an article (its bytes stay)."""
+    conn.execute("DELETE FROM quarantine WHERE id = ?", (quarantine_id,))
+
+
 def start_run(conn: sqlite3.Connection, spider: str, args: Mapping[str, Any], started_at: datetime) -> int:
     """Record the start of a crawl run and return its id."""
     cursor = conn.execute(

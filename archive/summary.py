@@ -39,3 +39,39 @@ def archive_summary(db: Database, *, examples: int = 3) -> dict[str, Any]:
         "quarantine": quarantine,
         "examples": sample,
     }
+
+
+def highlights(db: Database) -> dict[str, dict[str, Any] | None]:
+    """Return one article worth each analyst command, for a demo's closing suggestions.
+
+    `edited`: the article with the most versions (over one); `counted`: the one with the most view
+    counts (own page and teasers); `linked`: the one with the most links to other archived
+    articles; `uk_title`: the title of the most viewed Ukrainian article. None where nothing fits.
+    """
+    conn = db.conn
+
+    def first(sql: str, names: tuple[str, ...]) -> dict[str, Any] | None:
+        row = conn.execute(sql).fetchone()
+        return dict(zip(names, row, strict=True)) if row else None
+
+    return {
+        "edited": first(
+            "SELECT url, title, version FROM articles WHERE version > 1 ORDER BY version DESC, id LIMIT 1",
+            ("url", "title", "versions"),
+        ),
+        "counted": first(
+            "SELECT a.url, a.title, count(*) AS n FROM view_observations o"
+            " JOIN articles a ON a.id = o.article_id"
+            " GROUP BY a.id HAVING n > 1 ORDER BY n DESC, a.id LIMIT 1",
+            ("url", "title", "observations"),
+        ),
+        "linked": first(
+            "SELECT a.url, a.title, count(*) AS n FROM links l JOIN articles a ON a.id = l.from_article_id"
+            " WHERE l.target_article_id IS NOT NULL GROUP BY a.id ORDER BY n DESC, a.id LIMIT 1",
+            ("url", "title", "links"),
+        ),
+        "uk_title": first(
+            "SELECT title FROM articles WHERE lang = 'uk' ORDER BY views DESC, id LIMIT 1",
+            ("title",),
+        ),
+    }

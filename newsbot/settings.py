@@ -1,12 +1,17 @@
 """Scrapy settings for newsbot: only what differs from Scrapy's defaults, plus NEWSBOT_* settings."""
 
-from newsbot import __version__
+import os
+
+from newsbot.contact import user_agent
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 
-USER_AGENT = f"newsbot/{__version__} (+https://github.com/newsbot-archive/newsbot; news archiver)"
+# Who runs the crawl, for site operators: an e-mail address or a URL of yours. It goes into the
+# User-Agent (ContactAddon); a live crawl without it logs a warning. Also read from the environment.
+NEWSBOT_CONTACT = os.environ.get("NEWSBOT_CONTACT") or None
+USER_AGENT = user_agent(NEWSBOT_CONTACT)
 ROBOTSTXT_OBEY = True
 
 # Be polite: AutoThrottle adapts the delay to the server's latency; at most 4 requests at a time per site.
@@ -99,7 +104,11 @@ NEWSBOT_ALARM_MIN_RUNS = 3  # fewer qualifying past runs than this: no alarm (no
 # --- multi-machine mode (docs/distributed.md) -----------------------------------------------------
 # RedisAddon turns the crawl into a scrapy-redis worker when NEWSBOT_REDIS_URL is set (and does nothing
 # otherwise): shared scheduler and dupefilter, items pushed to Redis for `newsbot archive ingest`.
-ADDONS = {"newsbot.runs.distributed.scheduler.RedisAddon": 0}
+ADDONS = {
+    "newsbot.runs.distributed.scheduler.RedisAddon": 0,
+    "newsbot.contact.ContactAddon": 10,  # NEWSBOT_CONTACT into the User-Agent; warns on live crawls without
+    "newsbot.runs.checks.SettingsCheckAddon": 20,  # logs undeclared NEWSBOT_* settings (scrapy crawl, ...)
+}
 NEWSBOT_REDIS_URL = None  # e.g. redis://queue-host:6379/0; unset = single machine, straight to SQLite
 NEWSBOT_REDIS_PREFIX = "newsbot"  # prefix of every Redis key, so two deployments can share one server
 NEWSBOT_REDIS_IDLE_CLOSE = 30.0  # a worker stops after the shared queue stayed empty this many seconds

@@ -29,8 +29,8 @@ def db(tmp_path_factory):
     return path
 
 
-def run(db, *args: str, code: int = 0):
-    result = CliRunner().invoke(main, ["archive", "--db", str(db), *args])
+def run(db, *args: str, code: int = 0, columns: int = 200):
+    result = CliRunner().invoke(main, ["archive", "--db", str(db), *args], env={"COLUMNS": str(columns)})
     assert result.exit_code == code, result.output
     return result
 
@@ -152,7 +152,9 @@ def test_views_is_the_time_series_from_own_page_and_teasers(db):
 
 def test_views_of_an_unknown_url_is_a_one_line_error(db):
     result = run(db, "views", "https://unn.ua/news/nowhere", code=1)
-    assert result.output.strip() == "Error: no archived article at https://unn.ua/news/nowhere"
+    assert result.output.strip() == (
+        "Error: no archived article at https://unn.ua/news/nowhere, and no teaser links to it"
+    )
 
 
 def test_links_shows_links_out_in_and_the_other_editions(db):
@@ -180,7 +182,7 @@ def test_history_lists_versions_and_the_changed_title(db):
     assert versions[1]["after"] == {"title": "Лавров і Ван Ї у Пекіні"}
     output = run(db, "history", UK).output
     assert "version 2" in output
-    assert "→ Лавров і Ван Ї у Пекіні" in output
+    assert "title: Лавров [-зустрівся з-] {+і+} Ван Ї у Пекіні" in output
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -207,7 +209,7 @@ def test_export_csv_with_filters_and_query(db, tmp_path):
 
 
 def test_chart_views_writes_a_png(db, tmp_path):
-    pytest.importorskip("matplotlib", reason="charts are an optional extra (newsbot[chart])")
+    pytest.importorskip("matplotlib", reason="charts are an optional extra (pip install -e '.[chart]')")
     out = tmp_path / "views.png"
     run(db, "chart", "views", UK, "-o", str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

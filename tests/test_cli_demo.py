@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from archive.db import open_archive
 from archive.summary import archive_summary
+from newsbot.cli import main
 from tests.support.paths import REPO, fixtures_of_kind
 
 
@@ -36,10 +39,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.
     return db, _demo(db)
 
 
-def test_demo_stores_every_fixture_article(demo_db) -> None:
+def _timeline_urls() -> set[str]:
+    from newsbot.cli.demo import TIMELINE
+    from newsbot.replay import load_fixtures
+
+    return {f.url for f in load_fixtures(TIMELINE) if (f.expected() or {}).get("kind") == "article"}
+
+
+def test_demo_stores_every_fixture_article_and_the_timeline_stories(demo_db) -> None:
     db, run = demo_db
     assert run.returncode == 0, run.stderr
-    expected_urls = {f.expected()["url"] for f in fixtures_of_kind("article")}
+    expected_urls = {f.expected()["url"] for f in fixtures_of_kind("article")} | _timeline_urls()
     with open_archive(db, readonly=True) as archive:
         stored = {row[0] for row in archive.conn.execute("SELECT url FROM articles")}
     assert stored == expected_urls
@@ -67,7 +77,7 @@ def test_demo_quarantines_every_bad_page(demo_db) -> None:
 
 def test_demo_prints_a_summary(demo_db) -> None:
     db, run = demo_db
-    articles = len(fixtures_of_kind("article"))
+    articles = len(fixtures_of_kind("article")) + len(_timeline_urls())
     assert f"The archive holds {articles} articles" in run.stdout
     assert "edition  layout" in run.stdout
     assert f"Archive: {db.resolve()}" in run.stdout
@@ -86,11 +96,12 @@ def test_demo_twice_adds_no_duplicates(demo_db, tmp_path: Path) -> None:
     assert after["by_edition_layout"] == before["by_edition_layout"]
     assert " 0 new," in run.stdout
     # Every article is accounted for: refetched unchanged, answered 304, or not due yet.
+    (first_crawl,) = [line for line in run.stdout.splitlines() if line.startswith("Crawl ")]
     numbers = dict(
         (label, int(count))
-        for count, label in re.findall(r"(\d+) (unchanged articles|not modified|not due)", run.stdout)
+        for count, label in re.findall(r"(\d+) (unchanged articles|not modified|not due)", first_crawl)
     )
-    assert sum(numbers.values()) == before["articles"]
+    assert sum(numbers.values()) == before["articles"] - len(_timeline_urls())
 
 
 def test_demo_needs_no_network(tmp_path: Path) -> None:
@@ -99,7 +110,7 @@ def test_demo_needs_no_network(tmp_path: Path) -> None:
     db = tmp_path / "offline.db"
     run = _demo(db, "unshare", "--net")
     assert run.returncode == 0, run.stderr
-    assert _summary(db)["articles"] == len(fixtures_of_kind("article"))
+    assert _summary(db)["articles"] == len(fixtures_of_kind("article")) + len(_timeline_urls())
 
 
 def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
@@ -129,7 +140,17 @@ def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
     )
     db = tmp_path / "junk.db"
     run = subprocess.run(
-        [sys.executable, "-m", "newsbot", "demo", "--db", str(db), "--fixtures", str(replay)],
+        [
+            sys.executable,
+            "-m",
+            "newsbot",
+            "demo",
+            "--db",
+            str(db),
+            "--fixtures",
+            str(replay),
+            "--no-timeline",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -147,13 +168,60 @@ def test_a_crawl_survives_ten_megabytes_of_junk(tmp_path: Path) -> None:
     assert size == len(junk)  # the raw bytes are kept, not just the reason
 
 
-def test_the_command_demo_suggests_works(demo_db) -> None:
+def _suggested(run: subprocess.CompletedProcess[str]) -> list[list[str]]:
+    lines = run.stdout.split("\nTry next:\n")[1].splitlines()
+    return [shlex.split(line) for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def test_demo_replays_the_timeline_as_three_scheduled_runs(demo_db) -> None:
     db, run = demo_db
-    (hint,) = [line for line in run.stdout.splitlines() if line.startswith("Next: ")]
-    command = hint.removeprefix("Next: ").split("   or   ")[0].split()
-    assert command[:4] == ["newsbot", "archive", "--db", str(db)]
-    follow = subprocess.run(
-        [sys.executable, "-m", "newsbot", *command[1:]], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-    assert follow.returncode == 0, follow.stderr
-    assert "articles: " in follow.stdout
+    assert "Then 3 scheduled runs over" in run.stdout
+    with open_archive(db, readonly=True) as archive:
+        runs = archive.conn.execute(
+            "SELECT count(*) FROM crawl_runs WHERE finish_reason = 'finished'"
+        ).fetchone()
+        edited = archive.conn.execute("SELECT count(*) FROM articles WHERE version > 1").fetchone()
+        linked = archive.conn.execute(
+            "SELECT count(*) FROM links WHERE target_article_id IS NOT NULL"
+        ).fetchone()
+    assert runs == (4,)  # the fixtures, then the timeline's three moments
+    assert edited[0] >= 1 and linked[0] >= 1
+
+
+def test_every_command_the_demo_suggests_works_on_its_archive(demo_db, tmp_path: Path) -> None:
+    db, run = demo_db
+    commands = _suggested(run)
+    archive_commands = [c for c in commands if c[:2] == ["newsbot", "archive"]]
+    names = {c[4] for c in archive_commands}
+    assert {"search", "stats", "top", "views", "chart", "history", "links", "quarantine"} <= names
+    for command in archive_commands:
+        assert command[2:4] == ["--db", str(db)]
+        args = [str(tmp_path / "views.png") if arg == "views.png" else arg for arg in command[1:]]
+        follow = CliRunner().invoke(main, args)
+        assert follow.exit_code == 0, (command, follow.output)
+        assert follow.output.strip(), command
+        assert "(none)" not in follow.output.split("\n\n")[0], command  # the first table has rows
+    assert (tmp_path / "views.png").read_bytes().startswith(b"\x89PNG")
+    (datasette,) = [c for c in commands if c[0] == "datasette"]
+    assert datasette[1] == str(db)
+    assert (REPO / datasette[datasette.index("--metadata") + 1]).is_file()
+    assert (REPO / datasette[datasette.index("--plugins-dir") + 1]).is_dir()
+
+
+def test_every_canned_datasette_query_shows_rows_on_the_demo_archive(demo_db) -> None:
+    import asyncio
+
+    datasette_app = pytest.importorskip("datasette.app", reason="Datasette is an optional extra")
+    yaml = pytest.importorskip("yaml", reason="Datasette reads YAML metadata with PyYAML")
+    db, _ = demo_db
+    metadata = yaml.safe_load((REPO / "archive" / "datasette.yml").read_text(encoding="utf-8"))
+    ds = datasette_app.Datasette([str(db)], metadata=metadata)
+
+    async def rows(name: str) -> list:
+        await ds.invoke_startup()
+        response = await ds.client.get(f"/archive/{name}.json?_shape=array&url=&kind=&lang=")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    for name in metadata["databases"]["archive"]["queries"]:
+        assert asyncio.run(rows(name)), f"canned query {name} shows nothing on the demo archive"

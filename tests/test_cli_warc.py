@@ -377,7 +377,7 @@ def crawled(tmp_path_factory) -> Path:
     """An archive written by a real replay crawl of the fixtures (`newsbot demo`, as a process)."""
     db = tmp_path_factory.mktemp("crawl") / "archive.db"
     done = subprocess.run(
-        [sys.executable, "-m", "newsbot", "demo", "--db", str(db)],
+        [sys.executable, "-m", "newsbot", "demo", "--db", str(db), "--no-timeline"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -224,6 +224,24 @@ def test_cli_ingests_and_reports(redis_server, tmp_path) -> None:
     assert read(db, "SELECT count(*) FROM articles") == [(2,)]
 
 
+@pytest.mark.parametrize("where", ["group", "subcommand"])
+def test_archive_db_names_the_file_ingest_writes_wherever_it_is_given(
+    redis_server, tmp_path, monkeypatch, where
+) -> None:
+    from newsbot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # where the default archive.db would appear
+    queue(redis_server.client(), articles(2))
+    db = tmp_path / "chosen.db"
+    ingest_args = ["ingest", "--redis", redis_server.url, "--idle", "0"]
+    args = ["--db", str(db), *ingest_args] if where == "group" else [*ingest_args, "--db", str(db)]
+    result = CliRunner().invoke(main, ["archive", *args], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert read(db, "SELECT count(*) FROM articles") == [(2,)]
+    assert f"Archive: {db.resolve()}" in result.output
+    assert not (tmp_path / "archive.db").exists()
+
+
 def test_cli_json(redis_server, tmp_path) -> None:
     queue(redis_server.client(), articles(1))
     db = tmp_path / "archive.db"

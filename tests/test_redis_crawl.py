@@ -40,7 +40,7 @@ def worker(redis_url: str, log: Path, *, latency: float = 0.2, concurrency: int 
             sys.executable, "-m", "newsbot", "worker", "unn", "--redis", redis_url,
             "-a", f"urls={','.join(ARTICLE_URLS)}", "-a", "max_pages=10",
             "--replay", str(FIXTURES), "--idle", "1", "--log-file", str(log),
-            "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"NEWSBOT_TEST_LATENCY={latency}",
+            "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"TEST_LATENCY={latency}",
             "-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}",
         ],
         cwd=REPO,
@@ -73,7 +73,7 @@ def two_worker_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]
     tmp = tmp_path_factory.mktemp("redis-crawl")
     with running_redis(tmp) as redis:
         single = subprocess.Popen(
-            [sys.executable, "-m", "newsbot", "demo", "--db", str(tmp / "single.db")],
+            [sys.executable, "-m", "newsbot", "demo", "--db", str(tmp / "single.db"), "--no-timeline"],
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
             stdout=subprocess.PIPE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sys
 import time
 from collections import Counter
@@ -15,17 +16,33 @@ from typing import Any
 import click
 
 from archive import queries
+from newsbot import install_hint
 from newsbot.cli.opening import CommandError, opened
-from newsbot.cli.output import DATE, db_option
+from newsbot.cli.options import archive_db_option
+from newsbot.cli.output import DATE, db_option, fitted_table, truncate
 from newsbot.items import parse_iso
+from newsbot.text.diff import field_text, fold_context, render_plain, word_diff
 
-CELL_WIDTH = 60  # widest cell in table output; longer values end in "…"
+CELL_WIDTH = 60  # widest title in a chart heading; longer ones end in "…"
+
+
+def _remember_wide(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)["wide"] = True
 
 
 def output_options(command: Callable) -> Callable:
-    """Add --json and --csv; without either the output is a readable table."""
+    """Add --json, --csv and --wide; without the first two the output is a table fitted to the terminal."""
+    command = click.option(
+        "--wide",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_wide,
+        help="Print every table cell whole instead of fitting the terminal's width.",
+    )(command)
     command = click.option("--csv", "fmt", flag_value="csv", help="Write CSV for scripts.")(command)
-    return click.option("--json", "fmt", flag_value="json", help="Write JSON for scripts.")(command)
+    command = click.option("--json", "fmt", flag_value="json", help="Write JSON for scripts.")(command)
+    return archive_db_option(command)
 
 
 def filter_options(command: Callable) -> Callable:
@@ -57,13 +74,20 @@ def _filters(lang: str | None, edition: str | None, since: datetime | None, unti
     }
 
 
-def _cell(value: Any, width: int = CELL_WIDTH) -> str:
-    text = "" if value is None else str(value).replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _table_width() -> int | None:
+    """Return the width tables are fitted to: the terminal's ($COLUMNS), or None with --wide."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and (ctx.find_object(dict) or {}).get("wide"):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+# Cells printed whole whatever the width: URLs are what the next command (views, links, history) takes.
+_WHOLE = ("url", "seen_on", "target_url", "from_url", "latest_url")
 
 
 def emit(rows: Sequence[Mapping[str, Any]], fmt: str | None, title: str | None = None) -> None:
-    """Print rows as a table (default), JSON or CSV."""
+    """Print rows as a table (default, fitted to the terminal), JSON or CSV."""
     if fmt == "json":
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2))
         return
@@ -75,17 +99,16 @@ def emit(rows: Sequence[Mapping[str, Any]], fmt: str | None, title: str | None =
     if not rows:
         click.echo("(none)")
         return
-    names = list(rows[0])
-    # URLs are printed whole: they are what the next command (views, links, history) takes.
-    widths_allowed = [10_000 if name.endswith("url") or name == "seen_on" else CELL_WIDTH for name in names]
-    cells = [
-        [_cell(row[name], width) for name, width in zip(names, widths_allowed, strict=True)] for row in rows
-    ]
-    widths = [max(len(name), *(len(row[i]) for row in cells)) for i, name in enumerate(names)]
-    click.echo("  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True)))
-    click.echo("  ".join("-" * width for width in widths))
-    for row in cells:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    for line in fitted_table(rows, list(rows[0]), width=_table_width(), keep_whole=_WHOLE):
+        click.echo(line)
+
+
+def emit_count(count: int, limit: int | None, noun: str = "result") -> None:
+    """Say how many rows a table had, and when --limit may have cut the list."""
+    text = f"{count} {noun}{'' if count == 1 else 's'}"
+    if limit is not None and count >= limit:
+        text += f" (the first {limit}: raise --limit for more)"
+    click.echo(text)
 
 
 def _write_csv(rows: Iterable[Mapping[str, Any]], stream: Any) -> None:
@@ -122,15 +145,19 @@ def emit_sections(sections: Mapping[str, Any], fmt: str | None) -> None:
 
 
 @click.group("archive")
-@db_option("The archive file. Opened read-only unless the command writes.")
+@db_option(
+    "The archive file (also accepted after the subcommand); opened read-only unless the command writes."
+)
 @click.pass_context
 def archive_group(ctx: click.Context, db: Path) -> None:
     """Query the SQLite archive: search, stats, views, links, history, export.
 
     Every command reads a consistent snapshot, so it is safe to run while a crawl writes.
-    Tables by default; --json or --csv for scripts.
+    Tables by default, fitted to the terminal (--wide for whole cells); --json or --csv for scripts.
+    URLs may be given as shared: http or https, with or without a trailing slash, tracking
+    parameters (utm_*, fbclid, gclid) or an /amp/ segment.
     """
-    ctx.obj = {"db": db}
+    ctx.ensure_object(dict)["db"] = db
 
 
 @archive_group.command()
@@ -148,16 +175,38 @@ def search(ctx: click.Context, query: str, limit: int, fmt: str | None, **filter
     with opened(ctx) as archive:
         rows = queries.search(archive.db, query, limit=limit, **_filters(**filters))
     emit(rows, fmt)
+    if not fmt:
+        emit_count(len(rows), limit)
 
 
 @archive_group.command()
+@click.option(
+    "--by",
+    type=click.Choice(["auto", *queries.PERIODS]),
+    default="auto",
+    show_default=True,
+    help="Count articles per day, week or month (auto: by day up to a month, by week up to half a year).",
+)
 @output_options
 @click.pass_context
-def stats(ctx: click.Context, fmt: str | None) -> None:
-    """Articles per edition and day, languages, fill rates per field, quarantine by reason."""
+def stats(ctx: click.Context, by: str, fmt: str | None) -> None:
+    """Articles per edition and period, languages, fill rates per field, quarantine by reason.
+
+    The per-period table has one column per edition and a total column, and ends with a totals
+    row. JSON and CSV also keep the raw per_edition_day counts.
+    """
     with opened(ctx) as archive:
         sections = queries.stats(archive.db)
-    emit_sections(sections, fmt)
+    days = sections["per_edition_day"]
+    period = queries.choose_period([row["day"] for row in days]) if by == "auto" else by
+    shown: dict[str, Any] = {}
+    for key, value in sections.items():
+        if key == "per_edition_day":
+            shown[f"articles_per_{period}"] = queries.per_period(days, period)
+            if not fmt:  # the table shows the grouped counts instead of one line per edition and day
+                continue
+        shown[key] = value
+    emit_sections(shown, fmt)
 
 
 @archive_group.command()
@@ -171,6 +220,8 @@ def top(ctx: click.Context, by: str, limit: int, fmt: str | None, **filters: Any
     with opened(ctx) as archive:
         rows = queries.top_by_views(archive.db, limit=limit, **_filters(**filters))
     emit(rows, fmt)
+    if not fmt:
+        emit_count(len(rows), limit, noun="article")
 
 
 @archive_group.command()
@@ -178,7 +229,10 @@ def top(ctx: click.Context, by: str, limit: int, fmt: str | None, **filters: Any
 @output_options
 @click.pass_context
 def views(ctx: click.Context, url: str, fmt: str | None) -> None:
-    """The view counts of one article over time (its own page and teasers elsewhere)."""
+    """The view counts of one article over time (its own page and teasers elsewhere).
+
+    A URL never archived itself but listed in teasers on archived pages shows the teasers' counts.
+    """
     with opened(ctx) as archive:
         rows = queries.views_series(archive.db, url)
     emit(rows, fmt)
@@ -200,7 +254,12 @@ def links(ctx: click.Context, url: str, fmt: str | None) -> None:
 @output_options
 @click.pass_context
 def history(ctx: click.Context, url: str, fmt: str | None) -> None:
-    """The versions of one article and what changed in each."""
+    """The versions of one article and what changed in each, word by word.
+
+    Removed words print as [-old words-], added ones as {+new words+} (red and green on a
+    terminal); long unchanged stretches fold to "…(N words)…"; ¶ marks a paragraph break.
+    --json and --csv give every version's full before and after values.
+    """
     with opened(ctx) as archive:
         versions = queries.history(archive.db, url)
     if fmt:
@@ -215,8 +274,24 @@ def history(ctx: click.Context, url: str, fmt: str | None) -> None:
         if not version["changed"]:
             click.echo("  first seen")
         for field in version["changed"] or []:
-            click.echo(f"  {field}: {_cell(version['before'][field])!s}")
-            click.echo(f"  {' ' * len(field)}→ {_cell(version['after'][field])!s}")
+            before = field_text(version["before"][field])
+            after = field_text(version["after"][field])
+            click.echo(f"  {field}: " + _styled_diff(before, after))
+
+
+def _styled_diff(before: str, after: str) -> str:
+    """Render a word diff with plain markers, coloured where the output is a terminal."""
+    if not before:
+        return "{+" + truncate(after, 400) + "+} (was empty)"
+    if not after:
+        return "[-" + truncate(before, 400) + "-] (now empty)"
+    parts = []
+    for item in fold_context(word_diff(before, after)):
+        text = render_plain([item])
+        if not isinstance(item, int) and item.op != "=":
+            text = click.style(text, fg="red" if item.op == "-" else "green")
+        parts.append(text)
+    return " ".join(parts)
 
 
 @archive_group.command()
@@ -231,6 +306,7 @@ def history(ctx: click.Context, url: str, fmt: str | None) -> None:
     help="One JSON object per line, CSV, or the articles' raw pages as WARC (-o FILE.warc.gz).",
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
+@archive_db_option
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filters: Any) -> None:
     """Stream archived articles as JSON lines or CSV, or their raw pages as WARC (any archive size)."""
@@ -256,6 +332,11 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: Any, **filte
 @click.option(
     "--batch-size", type=click.IntRange(1), default=500, show_default=True, help="Articles per commit."
 )
+@click.option(
+    "--quarantined",
+    is_flag=True,
+    help="Retry the quarantined pages instead: those that now parse become articles, leaving the quarantine.",
+)
 @output_options
 @click.pass_context
 def reparse(
@@ -264,6 +345,7 @@ def reparse(
     edition: str | None,
     limit: int | None,
     batch_size: int,
+    quarantined: bool,
     fmt: str | None,
 ) -> None:
     """Re-extract the stored raw pages with the current extractor; record what changed.
@@ -272,14 +354,26 @@ def reparse(
     language stages again (with the project's settings). A new content hash adds a version
     (cause "reparse") saying which fields changed; derived fields such as the language and UTC
     instants are refreshed either way. Writes to the archive.
+
+    With --quarantined the pages kept in quarantine are tried instead (after an extractor fix):
+    each one that now parses is archived as an article (outcome "new", or "changed" when its URL
+    was archived meanwhile) and leaves the quarantine; one that still fails stays, with the reason.
     """
     from newsbot.runs.crawl import project_settings
     from newsbot.runs.reparse import reparse_archive
 
     with opened(ctx, readonly=False) as archive:
+        if quarantined and edition:
+            raise click.UsageError("--edition does not apply to --quarantined (pages without an article)")
         try:
             results = reparse_archive(
-                archive, project_settings(), url=url, edition=edition, limit=limit, batch_size=batch_size
+                archive,
+                project_settings(),
+                url=url,
+                edition=edition,
+                limit=limit,
+                batch_size=batch_size,
+                quarantined=quarantined,
             )
         except LookupError as error:
             raise CommandError(str(error)) from None
@@ -293,7 +387,60 @@ def reparse(
     )
 
 
+@archive_group.command("quarantine")
+@click.option("--reason", help="List only the pages quarantined for this reason.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Pages listed.")
+@output_options
+@click.pass_context
+def quarantine_command(ctx: click.Context, reason: str | None, limit: int, fmt: str | None) -> None:
+    """The pages that could not become articles: counts by reason, then the latest pages.
+
+    Each is kept with its bytes: `archive raw URL -o FILE` writes one out, and
+    `archive reparse --quarantined` retries them all after an extractor fix.
+    """
+    with opened(ctx) as archive:
+        sections = queries.quarantine(archive.db, reason=reason, limit=limit)
+    emit_sections(sections, fmt)
+    if not fmt:
+        emit_count(len(sections["pages"]), limit, noun="page")
+
+
 @archive_group.command()
+@click.argument("url")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
+    required=True,
+    help="File to write the page's bytes to (- for standard output).",
+)
+@archive_db_option
+@click.pass_context
+def raw(ctx: click.Context, url: str, output: Path) -> None:
+    """Write the stored bytes of a page to a file, as they were fetched.
+
+    An archived article gives the page its current version was extracted from; a URL that was
+    only quarantined gives its latest quarantined fetch. The status, fetch time and headers go
+    to standard error.
+    """
+    with opened(ctx) as archive:
+        source, page = queries.raw_page(archive.db, url)
+    if str(output) == "-":
+        click.get_binary_stream("stdout").write(page.body)
+    else:
+        try:
+            output.write_bytes(page.body)
+        except OSError as error:
+            raise CommandError(f"cannot write {output}: {error.strerror}") from None
+    click.echo(
+        f"{len(page.body)} bytes of {page.url} ({source}, HTTP {page.status},"
+        f" fetched {page.fetched_at.isoformat()}) -> {output}",
+        err=True,
+    )
+
+
+@archive_group.command()
+@archive_db_option
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Create the archive, or bring an older one up to the current schema; check it is sound.
@@ -311,6 +458,7 @@ def migrate(ctx: click.Context) -> None:
 
 
 @archive_group.command()
+@archive_db_option
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
     """Rebuild the full-text index from the articles table.
@@ -327,7 +475,7 @@ def reindex(ctx: click.Context) -> None:
 
 @archive_group.group()
 def chart() -> None:
-    """Draw a chart to a PNG file (needs matplotlib: pip install 'newsbot[chart]')."""
+    """Draw a chart to a PNG file (needs matplotlib: pip install -e '.[chart]' in the checkout)."""
 
 
 @chart.command("views")
@@ -339,6 +487,7 @@ def chart() -> None:
     required=True,
     help="PNG file to write.",
 )
+@archive_db_option
 @click.pass_context
 def chart_views(ctx: click.Context, url: str, output: Path) -> None:
     """Plot the view counts of one article over time, one line per place they were seen."""
@@ -348,10 +497,10 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
         matplotlib.use("Agg")
         from matplotlib import dates, pyplot
     except ImportError:
-        raise CommandError("charts need matplotlib: pip install 'newsbot[chart]'") from None
+        raise CommandError(f"charts need matplotlib: {install_hint('chart')}") from None
     with opened(ctx) as archive:
         rows = queries.views_series(archive.db, url)
-        title = queries.article_title(archive.db, url)
+        title = queries.series_title(archive.db, url)
     if not rows:
         raise CommandError(f"no view counts recorded for {url}")
     figure, axes = pyplot.subplots(figsize=(9, 4.5))
@@ -365,7 +514,7 @@ def chart_views(ctx: click.Context, url: str, output: Path) -> None:
             marker="o",
             label="own page" if source == queries.OWN_PAGE else f"teaser: {source}",
         )
-    axes.set_title(_cell(title))
+    axes.set_title(truncate(title, CELL_WIDTH))
     axes.set_xlabel("observed at (UTC)")
     axes.set_ylabel("views")
     axes.legend()

@@ -14,6 +14,7 @@ import click
 from archive.db import ArchiveError
 from newsbot.cli.output import db_option
 from newsbot.items import iso_utc, parse_instant
+from newsbot.runs.checks import unknown_setting
 from newsbot.runs.crawl import SpiderError, check_spider, project_settings, replay_overrides
 from newsbot.runs.lock import LockHeld
 from newsbot.runs.scheduled import scheduled_run
@@ -117,7 +118,7 @@ def crawl(
       0   the run finished and nothing is wrong
       1   the run failed: no page answered, error rate above NEWSBOT_MAX_ERROR_RATE,
           a layout alarm, a crawl stopped early, or an unusable archive
-      2   usage error (unknown spider, bad argument or option)
+      2   usage error (unknown spider, misspelled or bad argument, NEWSBOT_* setting or option)
       75  another run holds the archive's lock (EX_TEMPFAIL: try again later)
     A failed run also covers: an archive commit that failed (disk full, locked), items not
     stored, requests left unaccounted, and SIGTERM (the crawl stops gracefully and says so).
@@ -132,6 +133,8 @@ def crawl(
     signal.signal(signal.SIGTERM, _stop_before_crawl)
     spider_args = _pairs(args, "--arg") | ({"site": site} if site else {})
     overrides: dict[str, Any] = dict(_pairs(sets, "--set"))
+    if misspelled := unknown_setting(overrides):
+        raise click.UsageError(misspelled)
     if replay_at and not replay_dirs:
         raise click.UsageError("--replay-at needs --replay DIR")
     if replay_at and parse_instant(replay_at) is None:

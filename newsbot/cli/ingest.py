@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from archive.db import ArchiveError
-from newsbot.cli.output import db_option
+from newsbot.cli.options import archive_db_option, archive_path
 from newsbot.runs.distributed.ingest import IngestError, IngestReport, Writer
 from newsbot.runs.distributed.keys import DEFAULT_PREFIX, RedisKeys, RedisUnavailable, connect
 
@@ -31,7 +30,7 @@ def _summary(report: IngestReport) -> str:
     required=True,
     help="Redis the workers push to, e.g. redis://queue-host:6379/0 (or NEWSBOT_REDIS_URL).",
 )
-@db_option("SQLite archive to create or update.")
+@archive_db_option  # `archive --db X ingest` and `archive ingest --db X` name the same file
 @click.option(
     "--idle",
     type=click.FloatRange(min=0),
@@ -54,8 +53,15 @@ def _summary(report: IngestReport) -> str:
     help="Redis key prefix (the workers' NEWSBOT_REDIS_PREFIX).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@click.pass_context
 def ingest(
-    redis_url: str, db: Path, idle: float, follow: bool, batch_size: int, prefix: str, as_json: bool
+    ctx: click.Context,
+    redis_url: str,
+    idle: float,
+    follow: bool,
+    batch_size: int,
+    prefix: str,
+    as_json: bool,
 ) -> None:
     """Store the items crawling workers queued in Redis into the SQLite archive.
 
@@ -68,6 +74,7 @@ def ingest(
     Exit status: 0 when the queue was drained, 1 on an error (Redis unreachable or gone, a file
     that is not an archive, another writer already draining the queue).
     """
+    db = archive_path(ctx)
     try:
         server = connect(redis_url)
         writer = Writer(server, db, keys=RedisKeys(prefix), batch_size=batch_size, url=redis_url)

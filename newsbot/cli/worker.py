@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from newsbot.accounting import page_responses
-from newsbot.runs.crawl import SpiderError, check_spider, replay_overrides, run_spider
+from newsbot.runs.checks import unknown_setting
+from newsbot.runs.crawl import MisspelledArgument, SpiderError, check_spider, replay_overrides, run_spider
 from newsbot.runs.distributed.keys import (
     DEFAULT_IDLE_CLOSE,
     REDIS_UNAVAILABLE,
@@ -87,13 +88,18 @@ def worker(
     been empty for --idle seconds.
 
     Exit status: 0 when the crawl finished, 1 when it stopped for another reason (Redis gone,
-    bad argument, ...). A one-line error says why.
+    bad argument value, ...), 2 for a usage error (a misspelled argument or NEWSBOT_* setting,
+    named with the nearest valid one). A one-line error says why.
     """
     spider_args = _pairs(args, "--arg")
     try:
         check_spider(spider, spider_args)
+    except MisspelledArgument as error:
+        raise click.UsageError(str(error)) from None
     except SpiderError as error:
         raise click.ClickException(str(error)) from None
+    if misspelled := unknown_setting(_pairs(settings, "--set")):
+        raise click.UsageError(misspelled)
     try:
         connect(redis_url).close()
     except RedisUnavailable as error:

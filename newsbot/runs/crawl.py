@@ -10,6 +10,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from newsbot.runs.checks import unknown_spider_argument
+
 REPO_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
@@ -69,6 +71,10 @@ class SpiderError(ValueError):
         self.known = known  # the spider names there are, when the name was unknown
 
 
+class MisspelledArgument(SpiderError):
+    """An argument the spider does not declare (it would be ignored silently); a usage error."""
+
+
 def check_spider(name: str, args: Mapping[str, Any], settings: Settings | None = None) -> str:
     """Build the spider once outside the crawl, so a bad name or argument fails before crawling.
 
@@ -82,6 +88,8 @@ def check_spider(name: str, args: Mapping[str, Any], settings: Settings | None =
         spider_cls = loader.load(name)
     except KeyError:
         raise SpiderError(f"no spider named {name!r}", known=tuple(sorted(loader.list()))) from None
+    if misspelled := unknown_spider_argument(spider_cls, args):  # else ignored silently by the spider
+        raise MisspelledArgument(misspelled)
     try:
         spider = spider_cls(**args)
     except (TypeError, ValueError) as error:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from newsbot import install_hint
 from newsbot import settings as defaults
 from newsbot.items import KnownPage, parse_instant
 
@@ -113,7 +114,7 @@ def build_state_store(settings: BaseSettings) -> Any:
         except ImportError as error:
             raise StateStoreUnavailable(
                 f"NEWSBOT_REDIS_URL is set but Redis support is not installed ({error}): "
-                "pip install 'newsbot[redis]'"
+                f"{install_hint('redis')}"
             ) from None
     from archive.revisit import ArchiveStateStore
 

@@ -11,14 +11,17 @@ from typing import Any
 
 
 class LatencyMiddleware:
-    """Wait NEWSBOT_TEST_LATENCY seconds (default 0.2) before each request goes on."""
+    """Wait TEST_LATENCY seconds (default 0.2) before each request goes on.
+
+    (Not NEWSBOT_*: that prefix is for the settings newsbot/settings.py declares; the CLI refuses others.)
+    """
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LatencyMiddleware:
-        return cls(crawler.settings.getfloat("NEWSBOT_TEST_LATENCY", 0.2))
+        return cls(crawler.settings.getfloat("TEST_LATENCY", 0.2))
 
     async def process_request(self, request: Any) -> None:
         await asyncio.sleep(self.delay)

@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Any
 
+from newsbot import install_hint
 from newsbot.runs.distributed.keys import (
     DEFAULT_DUPEFILTER_TTL,
     DEFAULT_IDLE_CLOSE,
@@ -73,7 +74,7 @@ class RedisAddon:
         if not url:
             return
         if Scheduler is object:
-            raise ImportError("NEWSBOT_REDIS_URL needs scrapy-redis: pip install 'newsbot[redis]'")
+            raise ImportError(f"NEWSBOT_REDIS_URL needs scrapy-redis: {install_hint('redis')}")
         from newsbot.pipelines.archive import ArchivePipeline
         from newsbot.runs.distributed.queue import RedisQueuePipeline
 
