@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc, parse_iso
+from newsbot.items import Article, QuarantinedPage, RawPage, iso_utc, parse_iso, story_text
 from newsbot.stats import failed_pages
 
 NEW = "new"
@@ -71,7 +71,7 @@ def extracted_content(article: Article) -> dict[str, Any]:
     return {
         "title": article.title,
         "lead": article.lead,
-        "text": "\n\n".join(article.paragraphs) or None,
+        "text": story_text(article) or None,
         "authors": list(article.authors),
         "tags": list(article.tags),
         "rubric": article.rubric,

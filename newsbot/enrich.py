@@ -173,12 +173,26 @@ def _iso(moment: datetime | None) -> str:
 
 
 # --- language --------------------------------------------------------------------------------------
+def with_declared(candidates: tuple[str, ...], declared: str) -> tuple[str, ...]:
+    """Return `candidates` with the page's declared language added when it is not among them.
+
+    A German page of a site crawled with the default uk/ru/en set would otherwise be "detected" as
+    English and reported as a mismatch; with its declared language among the candidates, the
+    detector can confirm or contradict the declaration.
+    """
+    if declared == UNDETERMINED or declared in candidates:
+        return candidates
+    widened = normalize_candidates((*candidates, declared))
+    return candidates if isinstance(widened, str) else widened
+
+
 def label_article(article: Article, candidates: tuple[str, ...]) -> None:
     """Fill the language fields of `article` in place; record what could not be told."""
     declared = declared_language(edition=article.edition, hints=article.lang_hints)
     article.lang_declared = declared.lang
     if declared.lang == UNDETERMINED:
         article.problems["lang_declared"] = declared.reason or "undetermined"
+    candidates = with_declared(candidates, declared.lang)
 
     title = detect_language(article.title or "", candidates=candidates)
     body_text = "\n".join(article.paragraphs)

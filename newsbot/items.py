@@ -9,7 +9,7 @@ the archive's raw-page table so pages can be re-parsed later without recrawling.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -165,6 +165,29 @@ FILL_FIELDS = (
     "views",
     "lang_detected",
 )
+
+
+def story_blocks(paragraphs: Sequence[str], subheads: Sequence[Subhead]) -> list[str]:
+    """Return the story as a reader reads it: paragraphs with each subhead in its place.
+
+    A subhead is part of what a reader reads, so the story text holds it; it is marked (the
+    `subheads` field) only so paragraph statistics (count, lead, lengths) can leave it out.
+    """
+    if not subheads:
+        return list(paragraphs)
+    after: dict[int, list[str]] = {}
+    for subhead in subheads:
+        after.setdefault(min(subhead.position, len(paragraphs) - 1), []).append(subhead.text)
+    blocks = list(after.get(-1, ()))
+    for n, paragraph in enumerate(paragraphs):
+        blocks.append(paragraph)
+        blocks.extend(after.get(n, ()))
+    return blocks
+
+
+def story_text(article: Article) -> str:
+    """Return the article's story text: paragraphs and subheads in reading order, blank-line separated."""
+    return "\n\n".join(story_blocks(article.paragraphs, article.subheads))
 
 
 def filled_fields(article: Article) -> dict[str, bool]:

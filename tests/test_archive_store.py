@@ -388,3 +388,13 @@ def test_cross_link_counters_are_view_observations_and_dateline_subheads_are_kep
     assert rows(archive, "SELECT dateline, subheads FROM articles") == [
         ("Kyiv", '[["Details",0],["Recall",1]]')
     ]
+
+
+def test_the_text_column_holds_subheads_in_reading_order(archive):
+    # A subhead is part of what a reader reads: in the story text, in place; only the paragraph
+    # list (and its statistics) leaves it out.
+    subheads = [Subhead("Details", 0), Subhead("Recall", 1)]
+    archive.store_article(make_article(subheads=subheads))
+    assert rows(archive, "SELECT text FROM articles") == [
+        ("The foreign ministers met in Beijing.\n\nDetails\n\nThey discussed cooperation.\n\nRecall",)
+    ]

@@ -56,3 +56,31 @@ def test_validators_match_header_names_case_insensitively() -> None:
         "Thu, 20 Nov 2025 10:00:00 GMT",
     )
     assert validators({"Content-Type": "text/html", "ETag": ""}) == (None, None)
+
+
+def test_story_text_keeps_subheads_in_reading_order_outside_the_paragraphs() -> None:
+    from newsbot.items import Article, Subhead, story_blocks, story_text
+
+    paragraphs = ["Lead sentence of the story.", "Second paragraph.", "Third paragraph."]
+    subheads = [Subhead("Background", -1), Subhead("What comes next", 1)]
+    assert story_blocks(paragraphs, subheads) == [
+        "Background",
+        "Lead sentence of the story.",
+        "Second paragraph.",
+        "What comes next",
+        "Third paragraph.",
+    ]
+    article = Article(
+        url="https://example.com/a",
+        site="generic",
+        edition="en",
+        layout="generic",
+        extractor_version="test",
+        fetched_at=datetime(2024, 1, 1, tzinfo=UTC),
+        title="T",
+        paragraphs=paragraphs,
+        subheads=subheads,
+    )
+    assert story_text(article).split("\n\n")[3] == "What comes next"
+    assert article.paragraphs == paragraphs  # paragraph statistics still see paragraphs only
+    assert story_blocks([], [Subhead("Only a heading", 0)]) == ["Only a heading"]

@@ -502,3 +502,18 @@ def test_extract_one_gzip_file_as_json_and_as_text(tmp_path: Path) -> None:
     failed = _run_extract(str(bad), "--url", url)
     assert failed.returncode == 1
     assert "not a readable gzip file" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_extract_prints_subheads_marked_and_in_the_story_text() -> None:
+    story = "The council voted on the plan after a long debate about the costs of the new line. " * 3
+    body = (
+        "<html lang='en'><head><title>Council approves tram plan</title></head><body><article>"
+        "<h1>Council approves tram plan</h1>"
+        f"<p>{story}</p><h2>What happens next</h2><p>Building starts in spring, the mayor said.</p>"
+        "</article></body></html>"
+    ).encode()
+    out = extract_bytes(body, "https://news.example.org/2024/05/03/tram-plan", now=FETCHED)
+    assert "What happens next" not in out["paragraphs"]
+    assert out["subheads"] == [{"text": "What happens next", "position": 0}]
+    last = "Building starts in spring, the mayor said."
+    assert out["text"] == f"{story.strip()}\n\nWhat happens next\n\n{last}"

@@ -143,3 +143,30 @@ def test_passes_other_items_through_untouched() -> None:
     page = RawPage(url="https://unn.ua/x", status=500, headers={}, body=b"", fetched_at=FETCHED)
     quarantined = QuarantinedPage(url=page.url, reason="server error", page=page)
     assert build().process_item(quarantined) is quarantined
+
+
+def test_a_declared_language_outside_the_candidates_joins_them_for_that_page() -> None:
+    # A German page of another site, crawled with the default uk/ru/en candidates.
+    item = english_article(
+        url="https://www.example.de/politik/haushalt",
+        site="example.de",
+        edition="de",
+        layout="generic",
+        title="Der Bundestag beschließt den Haushalt für das kommende Jahr",
+        lead=None,
+        lang_hints={"html": "de"},
+        paragraphs=[
+            "Nach langen Verhandlungen hat der Bundestag am Freitag den Haushalt beschlossen.",
+            "Die Opposition kritisierte die geplanten Ausgaben für die Verteidigung und die Schulden.",
+        ],
+        cross_links=[],
+        related=[],
+    )
+    item = build().process_item(item)
+    assert (item.lang_declared, item.lang_detected, item.lang_mismatch) == ("de", "de", False)
+
+
+def test_a_page_declared_german_but_written_in_english_is_a_mismatch() -> None:
+    item = english_article(edition="de", lang_hints={"html": "de"}, cross_links=[], related=[])
+    item = build().process_item(item)
+    assert (item.lang_declared, item.lang_detected, item.lang_mismatch) == ("de", "en", True)

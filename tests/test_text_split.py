@@ -409,3 +409,42 @@ def test_split_body_never_raises(html: str, views_raw: str | None) -> None:
     result = split_body(html, views_raw=views_raw, related=[teaser], base_url=BASE)
     assert result.views is None or result.views >= 0
     assert len(result.related) >= 1
+
+
+def test_a_list_of_bare_shop_links_is_story_text_a_social_link_is_a_credit() -> None:
+    body = (
+        "<p>Here are the deals we picked for this week, one link per item.</p>"
+        "<p>1) A toy robot with a remote</p><p><a href='http://amzn.to/abc'>http://amzn.to/abc</a></p>"
+        "<p>2) A board game for four players</p><p>http://shop.example.org/item/42</p>"
+        "<figure><img src='/x.jpg'><figcaption>facebook.com/cityfirebrigade</figcaption></figure>"
+    )
+    result = split_html(body, base_url="https://news.example.com/2024/01/deals")
+    assert "http://amzn.to/abc" in result.paragraphs
+    assert "http://shop.example.org/item/42" in result.paragraphs
+    assert ("photo-credit", "facebook.com/cityfirebrigade") in result.dropped
+
+
+def test_spaces_between_words_survive_in_every_script() -> None:
+    # CJK next to Latin, around inline elements, NBSP and the ideographic space: a space that the
+    # markup has between two words is never lost (it may only fold to one ASCII space).
+    body = (
+        "<p>今回はその <a href='/x'>Kindle for PC</a> に関する話。</p>"
+        "<p>ソフト<b> KeePass </b>の起動&nbsp;と\u3000同じ</p>"
+        "<p>Слово <i>word</i>\n\tслово</p>"
+    )
+    assert [b.text for b in html_blocks(body)] == [
+        "今回はその Kindle for PC に関する話。",
+        "ソフト KeePass の起動 と 同じ",
+        "Слово word слово",
+    ]
+    # and none is invented where the markup has none (a browser shows none either)
+    assert [b.text for b in html_blocks("<p>アプリ<a href='/x'>Kindle</a>に</p>")] == ["アプリKindleに"]
+
+
+def test_a_sentence_starting_like_the_agency_footer_is_story_text() -> None:
+    from newsbot.text.furniture import chrome_kind
+
+    assert chrome_kind("Information agency «Ukrainian National News»") == "footer"
+    assert chrome_kind("Information agency Interfax-Ukraine reported the strike on Monday.") is None
+    sentence = "Информационное агентство Интерфакс сообщило об этом в понедельник."
+    assert split_html(f"<p>{sentence}</p>").paragraphs == [sentence]

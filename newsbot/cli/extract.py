@@ -20,7 +20,7 @@ import click
 
 from newsbot import settings as defaults
 from newsbot.enrich import enrich_article
-from newsbot.items import Article, QuarantinedPage, iso_utc, to_jsonable
+from newsbot.items import Article, QuarantinedPage, iso_utc, story_text, to_jsonable
 from newsbot.pages import generic, parse_page
 from newsbot.sites import Site, SiteError, get_site, site_zones
 from newsbot.text.language import UNDETERMINED
@@ -67,9 +67,10 @@ def extract(
     """Extract an article from a saved page (FILE may be gzip) and print it as JSON.
 
     The object holds url, site, layout, title, authors, published_utc, published_date (the day
-    in the page's own offset), published_precision, modified_utc, lang, lead, paragraphs,
-    cross_links, views, text and problems. A page that holds no article (no title, no story
-    text, not HTML) is reported with the reason and exit status 1.
+    in the page's own offset), published_precision, modified_utc, lang, lead, paragraphs, subheads,
+    cross_links, views, text (paragraphs and subheads in reading order) and problems. A page
+    that holds no article (no title, no story text, not HTML) is reported with the reason and
+    exit status 1.
     """
     try:
         now = _parse_now(now_text)
@@ -189,12 +190,13 @@ def article_output(article: Article) -> dict[str, Any]:
         "lang_detected": article.lang_detected,
         "lead": article.lead,
         "paragraphs": article.paragraphs,
+        "subheads": [{"text": s.text, "position": s.position} for s in article.subheads],
         "cross_links": to_jsonable(article.cross_links),
         "views": article.views,
         "related": to_jsonable(article.related),
         "tags": article.tags,
         "alternates": article.alternates,
-        "text": "\n\n".join(article.paragraphs),
+        "text": story_text(article),
         "problems": article.problems,
     }
 

@@ -57,7 +57,9 @@ def chrome_kind(text: str) -> str | None:
         return "language-switch"
     if len(text) <= _FOOTER_MAX_CHARS:
         low = text.lower()
-        if low.startswith(FOOTER_STARTS) or _FOOTER_PHRASES.search(low):
+        # The agency's name line ("Information agency «Ukrainian National News»") is a name, no
+        # sentence: "Information agency Interfax reported that ... ." is story text.
+        if (low.startswith(FOOTER_STARTS) and text[-1] not in ".!?…") or _FOOTER_PHRASES.search(low):
             return "footer"
     if doubled_item(text):
         return "menu"
@@ -102,12 +104,24 @@ _PHOTO_CREDIT = re.compile(
 _CREDIT_LINE = re.compile(r"(?:photo|фото|photos|джерело фото|источник фото)\s*:\s*\S.{0,80}", re.IGNORECASE)
 
 
+# Where a bare-link credit points: the social and photo services a picture is credited to
+# ("facebook.com/kyivpolice", "t.me/unn"). A bare link to anything else (a shop, a short link in a
+# list of offers) is story text unless a "Photo:"/"Source:" label says it is a credit.
+_CREDIT_HOSTS = re.compile(
+    r"(?:https?://)?(?:www\.|m\.)?(?:facebook\.com|fb\.com|t\.me|telegram\.me|instagram\.com"
+    r"|twitter\.com|x\.com|youtube\.com|youtu\.be|tiktok\.com|flickr\.com|vk\.com|unsplash\.com"
+    r"|gettyimages\.\w+)(?:/|$)",
+    re.IGNORECASE,
+)
+_CREDIT_LABEL = re.compile(r"(?:photo|фото|source|джерело|источник)\s*[:\-–—]", re.IGNORECASE)
+
+
 def is_photo_credit(text: str) -> bool:
-    """Return True for a photo credit: a bare link ("facebook.com/...") or a "Photo: ..." line."""
+    """Return True for a photo credit: a bare link to a social/photo service, or a "Photo: ..." line."""
     if len(text) > 120:
         return False
     if " " not in text.split(":")[-1].strip() and _PHOTO_CREDIT.fullmatch(text):
-        return True
+        return _CREDIT_LABEL.match(text) is not None or _CREDIT_HOSTS.match(text) is not None
     return _CREDIT_LINE.fullmatch(text) is not None and text[-1] not in ".!?"
 
 
