@@ -103,13 +103,27 @@ def build_replay_dir(target: Path, pages: int, foreign: int) -> tuple[list[str],
     for i in range(pages):
         url = f"{canonical}-copy{i:05d}"
         body = html.replace(canonical.encode(), url.encode())
-        save_fixture(target, url=url, status=200, headers=headers, body=body,
-                     fetched_at=UNN_FETCHED_AT, name=f"unn{i:05d}")
+        save_fixture(
+            target,
+            url=url,
+            status=200,
+            headers=headers,
+            body=body,
+            fetched_at=UNN_FETCHED_AT,
+            name=f"unn{i:05d}",
+        )
         urls.append(url)
     others = foreign_pages(foreign)
     for i, (url, body, fetched) in enumerate(others):
-        save_fixture(target, url=url, status=200, headers={"Content-Type": "text/html"}, body=body,
-                     fetched_at=fetched, name=f"other{i:04d}")
+        save_fixture(
+            target,
+            url=url,
+            status=200,
+            headers={"Content-Type": "text/html"},
+            body=body,
+            fetched_at=fetched,
+            name=f"other{i:04d}",
+        )
         urls.append(url)
     sizes = sorted(len(body) for _, body, _ in others)
     about = {
@@ -173,8 +187,13 @@ def _spider_class(kind: str, urls: list[str]):
         def parse_article(self, response):
             if self.site.owns(response.url):
                 return super().parse_article(response)
-            page = parse_page(response.body, response.url, fetched_at=response.meta[FETCHED_AT],
-                              headers=response_headers(response), status=response.status)
+            page = parse_page(
+                response.body,
+                response.url,
+                fetched_at=response.meta[FETCHED_AT],
+                headers=response_headers(response),
+                status=response.status,
+            )
             return [page]
 
     return BenchUnnSpider, {"discover": "none"}
@@ -254,12 +273,20 @@ def run(kind: str, tmpdir: Path, urls_file: Path, db: Path, profile: str | None)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=2000, help="copies of the real UNN page (default 2000)")
-    parser.add_argument("--foreign", type=int, default=1000,
-                        help="real pages of other sites, once each, at most this many (default: all 308)")
+    parser.add_argument(
+        "--foreign",
+        type=int,
+        default=1000,
+        help="real pages of other sites, once each, at most this many (default: all 308)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds of alternated runs (default 3)")
-    parser.add_argument("--kinds", default=",".join(KINDS), help="runs per round, in order (default all three)")
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help="runs per round, in order (default all three)"
+    )
     parser.add_argument("--profile", help="write a cProfile of the first newsbot crawl to this file")
     args = parser.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
@@ -286,7 +313,8 @@ def main() -> None:
                 rss = ", ".join(f"{n}: {m:.0f}" for n, m in r["rss"])
                 print(
                     f"  {kind:8} {r['pages']} pages, {r['cpu_s'] * 1000 / r['pages']:.2f} ms CPU/page, "
-                    f"{r['pages'] / r['wall_s']:.0f} pages/s wall, {r['pages'] / r['cpu_s']:.0f} pages/CPU s, "
+                    f"{r['pages'] / r['wall_s']:.0f} pages/s wall, "
+                    f"{r['pages'] / r['cpu_s']:.0f} pages/CPU s, "
                     f"{r['stored']} stored, {r['quarantined']} quarantined, peak RSS {r['peak_mib']:.0f} MiB"
                     + (f"; RSS MiB by pages {rss}" if rss else "")
                 )
@@ -296,17 +324,23 @@ def main() -> None:
             return statistics.median(values) if values else float("nan")
 
         def ms(kind: str) -> float:
-            return statistics.median([r["cpu_s"] * 1000 / r["pages"] for r in rows if r["kind"] == kind] or [float("nan")])
+            return statistics.median(
+                [r["cpu_s"] * 1000 / r["pages"] for r in rows if r["kind"] == kind] or [float("nan")]
+            )
 
         print("medians:")
         for kind in kinds:
-            print(f"  {kind:8} {ms(kind):.2f} ms CPU/page, {1000 / ms(kind):.0f} pages/CPU s, "
-                  f"{median(kind, 'pages') / median(kind, 'wall_s'):.0f} pages/s wall, "
-                  f"peak RSS {median(kind, 'peak_mib'):.0f} MiB")
+            print(
+                f"  {kind:8} {ms(kind):.2f} ms CPU/page, {1000 / ms(kind):.0f} pages/CPU s, "
+                f"{median(kind, 'pages') / median(kind, 'wall_s'):.0f} pages/s wall, "
+                f"peak RSS {median(kind, 'peak_mib'):.0f} MiB"
+            )
         with_pipes, floor = ms("newsbot"), ms("floor")
         if "nopipes" in kinds:
-            print(f"  breakdown: Scrapy floor {floor:.2f}, spider + page objects {ms('nopipes') - floor:.2f}, "
-                  f"pipelines {with_pipes - ms('nopipes'):.2f} ms CPU/page")
+            print(
+                f"  breakdown: Scrapy floor {floor:.2f}, spider + page objects {ms('nopipes') - floor:.2f}, "
+                f"pipelines {with_pipes - ms('nopipes'):.2f} ms CPU/page"
+            )
         ratio = with_pipes / floor
         peak = max((r["peak_mib"] for r in rows if r["kind"] == "newsbot"), default=float("nan"))
         print(f"  ratio {ratio:.2f} (target <= {TARGET_RATIO}), peak RSS {peak:.0f} MiB (target <= 200)")

@@ -39,7 +39,10 @@ def one_round(html: bytes, canonical: str, n: int, tag: str) -> dict[str, float]
     bodies = [html.replace(canonical.encode(), url.encode()) for url in urls]
     ms: dict[str, float] = {}
     started = time.process_time()
-    articles = [parse_page(b, u, fetched_at=UNN_FETCHED_AT, headers=HEADERS) for b, u in zip(bodies, urls, strict=True)]
+    articles = [
+        parse_page(b, u, fetched_at=UNN_FETCHED_AT, headers=HEADERS)
+        for b, u in zip(bodies, urls, strict=True)
+    ]
     ms["page object"] = time.process_time() - started
     for name, stage in (
         ("split", split_article),
@@ -80,7 +83,9 @@ def fixture_round(reps: int) -> dict[str, tuple[float, int]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=50, help="page object calls per fixture per round")
@@ -92,7 +97,10 @@ def main() -> None:
     canonical = unn_canonical(html)
     one_round(html, canonical, 20, "warm")  # imports, first-call caches: not measured
     rounds = [one_round(html, canonical, args.pages, f"r{i}-") for i in range(args.rounds)]
-    print(f"real UNN page ({len(html) / 1024:.0f} KiB) x {args.pages}, {args.rounds} rounds; CPU ms per page, medians:")
+    print(
+        f"real UNN page ({len(html) / 1024:.0f} KiB) x {args.pages}, {args.rounds} rounds; "
+        "CPU ms per page, medians:"
+    )
     total = 0.0
     for name in rounds[0]:
         value = statistics.median(r[name] for r in rounds)

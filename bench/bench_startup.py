@@ -27,23 +27,34 @@ COMMANDS = (  # (arguments, target seconds of wall time)
 
 def run_once(args: list[str]) -> tuple[float, float]:
     """Return (wall seconds, CPU seconds) of one whole `python -m newsbot ARGS` process."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "newsbot", *args], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "newsbot", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
-        sys.exit(f"bench_startup: newsbot {' '.join(args)} exited {child.returncode}: {child.stderr.read().decode()}")
+        sys.exit(
+            f"bench_startup: newsbot {' '.join(args)} exited {child.returncode}: "
+            f"{child.stderr.read().decode()}"
+        )
     child.stderr.close()
     return wall, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=5, help="processes per command (default 5)")
     args = parser.parse_args()
     runs: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(COMMANDS))}
@@ -51,12 +62,18 @@ def main() -> None:
     for _ in range(args.repeat):
         for i, (argv, _) in enumerate(COMMANDS):
             runs[i].append(run_once(argv))
-    print(f"start-up, medians of {args.repeat} whole processes each (alternated); Python {sys.version.split()[0]}")
+    print(
+        f"start-up, medians of {args.repeat} whole processes each (alternated); "
+        f"Python {sys.version.split()[0]}"
+    )
     for i, (argv, target) in enumerate(COMMANDS):
         wall = statistics.median(w for w, _ in runs[i])
         cpu = statistics.median(c for _, c in runs[i])
         verdict = "ok" if wall < target else "MISSED"
-        print(f"  newsbot {' '.join(argv):32} {wall:.2f} s wall (target < {target} s: {verdict}), {cpu:.2f} s CPU")
+        print(
+            f"  newsbot {' '.join(argv):32} {wall:.2f} s wall "
+            f"(target < {target} s: {verdict}), {cpu:.2f} s CPU"
+        )
 
 
 if __name__ == "__main__":

@@ -295,14 +295,19 @@ def test_cli_refuses_a_file_that_is_not_an_archive(redis_server, tmp_path) -> No
     ("poison", "reason"),
     [
         (b"[" * 100_000 + b"]" * 100_000, "RecursionError: nested too deep to decode"),
-        (b'{"v": 1, "kind": "article", "item": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001, "RecursionError"),
-        (b"{\"v\": 1, \"kind\": \"\xc3\x28\"}", "UnicodeDecodeError"),
+        (
+            b'{"v": 1, "kind": "article", "item": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001,
+            "RecursionError",
+        ),
+        (b'{"v": 1, "kind": "\xc3\x28"}', "UnicodeDecodeError"),
         (b'{"v": 1, "kind": "article", "item": {"url": 1e999999}}', "item"),
         (b'{"v": 1, "kind": "article", "item": "' + b"9" * 5000 + b'"}', "item"),
     ],
     ids=["deep-list", "deep-item", "not-utf8", "huge-float", "long-string"],
 )
-def test_a_poison_message_is_set_aside_and_never_wedges_the_queue(redis_server, tmp_path, poison, reason) -> None:
+def test_a_poison_message_is_set_aside_and_never_wedges_the_queue(
+    redis_server, tmp_path, poison, reason
+) -> None:
     server, db = redis_server.client(), tmp_path / "archive.db"
     server.lpush(KEYS.items, poison, encode_item(articles(1)[0]))
     report = Writer(server, db).run(idle=0)

@@ -113,10 +113,13 @@ def test_the_open_part_of_a_paywalled_story_named_teaser_is_the_story() -> None:
     # Nature puts the story's open paragraphs in div.article__teaser: a boilerplate word, but
     # the block holds nearly all the story text, so it is read as the story.
     out = _extract(
-        FUNDUS / "pages" / "uk-Nature_2025_11_04.html.gz", "https://www.nature.com/articles/d41586-025-03571-x"
+        FUNDUS / "pages" / "uk-Nature_2025_11_04.html.gz",
+        "https://www.nature.com/articles/d41586-025-03571-x",
     )
     assert out["paragraphs"][0].startswith("When the world’s nations meet for COP30 in Belém, Brazil")
-    assert any(p.startswith("The Trump administration’s disruption of global trade") for p in out["paragraphs"])
+    assert any(
+        p.startswith("The Trump administration’s disruption of global trade") for p in out["paragraphs"]
+    )
 
 
 def test_a_page_that_scrolls_on_into_the_next_story_keeps_its_own() -> None:
@@ -218,7 +221,8 @@ def test_a_live_blogs_entries_beside_its_opening_are_the_story() -> None:
     # sibling's own score is small, but it holds as much story text, with few links.
     opening = "".join(f"<p>Opening {i}. {SENTENCE * 2}</p>" for i in range(3))
     entries = "".join(
-        f"<div class='entry'><h3>Update {i}</h3><div class='entry-text'><p>Entry {i}. {SENTENCE}</p></div></div>"
+        f"<div class='entry'><h3>Update {i}</h3>"
+        f"<div class='entry-text'><p>Entry {i}. {SENTENCE}</p></div></div>"
         for i in range(6)
     )
     body = (
@@ -237,13 +241,18 @@ def test_express_live_blog_keeps_its_entries() -> None:
         "https://www.express.co.uk/news/royal/1924698/prince-harry-meghan-markle-live-grifters",
     )
     text = "\n".join(out["paragraphs"])
-    assert "Doria, 67, is said to have taken on the role as Prince Archie and Princess Lilibet's nanny" in text
+    assert (
+        "Doria, 67, is said to have taken on the role as Prince Archie and Princess Lilibet's nanny" in text
+    )
 
 
 def test_short_items_of_a_list_without_links_are_story_text() -> None:
     paras = "".join(f"<p>{i} {SENTENCE * 2}</p>" for i in range(4))
     facts = "<ul><li>Flour, 200 g</li><li>Two eggs</li><li>Milk, 300 ml</li></ul>"
-    menu = "<ul><li><a href='/a'>World</a></li><li><a href='/b'>Sport</a></li><li><a href='/c'>Money</a></li></ul>"
+    menu = (
+        "<ul><li><a href='/a'>World</a></li><li><a href='/b'>Sport</a></li>"
+        "<li><a href='/c'>Money</a></li></ul>"
+    )
     body = f"<h1>A story</h1><div class='story-body'>{paras}{facts}<p>{SENTENCE * 2}</p>{menu}</div>"
     kept = _story(body)
     assert [p for p in kept if len(p) < 20] == ["Flour, 200 g", "Two eggs", "Milk, 300 ml"]

@@ -211,7 +211,7 @@ def test_unn_page_in_no_known_layout_is_archived_as_generic() -> None:
         b'<html lang="uk"><head><meta property="og:title" content="\xd0\x9c\xd1\x96\xd1\x81\xd1\x82 | UNN">'
         b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Mist",'
         b' "datePublished": "2025-11-13T21:46:00+02:00"}</script></head><body><main class="redesign">'
-        b"<h1>Mist</h1><div class=\"story\"><p>The bridge over the Dnipro reopened on Monday after a year"
+        b'<h1>Mist</h1><div class="story"><p>The bridge over the Dnipro reopened on Monday after a year'
         b" of repairs, the city administration said.</p></div></main></body></html>"
     )
     page = parse_page(body, "https://unn.ua/news/mist", fetched_at=FETCHED)

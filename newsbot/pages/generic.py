@@ -508,6 +508,7 @@ def main_content(root: etree._Element) -> list[etree._Element]:
         # blog's entries beside its opening), whose own score is spread over deep entries.
         total, links = stats.get(node, (0, 0))
         return total >= 0.5 * stats[top][0] and links < 0.2 * total and not _negative(node)
+
     parent = top.getparent()
     if parent is not None:
         threshold = max(10.0, top_score * 0.2)

@@ -25,4 +25,3 @@ def newsbot(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str
         text=True,
         timeout=timeout,
     )
-
