@@ -14,7 +14,7 @@ from types import ModuleType
 from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import generic
 from newsbot.pages.base import raw_page
-from newsbot.pages.guard import contained
+from newsbot.pages.guard import Parser, contained
 from newsbot.sites import Site, site_for_url
 from newsbot.text.budget import DEFAULT_PAGE_BUDGET
 
@@ -54,30 +54,18 @@ def parse_page(
         assert site is not None
         page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
         return QuarantinedPage(url, f"unsupported site: no module {site.page_module}", page)
-    found = contained(
-        module.parse_article,
-        body,
-        url,
-        fetched_at=fetched_at,
-        headers=headers,
-        status=status,
-        budget=budget,
-        site=site,
-    )
+
+    def read_with(parse: Parser) -> Article | QuarantinedPage:
+        return contained(
+            parse, body, url, fetched_at=fetched_at, headers=headers, status=status, budget=budget, site=site
+        )
+
+    found = read_with(module.parse_article)
     if (
         module is not generic
         and isinstance(found, QuarantinedPage)
         and found.reason.startswith(NO_KNOWN_LAYOUT)
     ):
         # The site changed its markup: read the page generically rather than lose it.
-        return contained(
-            generic.parse_article,
-            body,
-            url,
-            fetched_at=fetched_at,
-            headers=headers,
-            status=status,
-            budget=budget,
-            site=site,
-        )
+        return read_with(generic.parse_article)
     return found

@@ -558,6 +558,33 @@ def parse_with(
     status: int = 200,
 ) -> Article | QuarantinedPage:
     """Extract an article page with one page-object class: guards, parse, assemble."""
+    parsed = parse_guarded(body, url, fetched_at=fetched_at, headers=headers, status=status)
+    if isinstance(parsed, QuarantinedPage):
+        return parsed
+    sel = Selector(root=parsed.root, type="html")
+    return build_article(
+        page_cls(sel, url), parsed.page, parsed.text, site=site, extractor_version=extractor_version
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """A fetched page that passed the guards: its raw record, decoded text and lxml tree."""
+
+    page: RawPage
+    text: str
+    root: Any
+
+
+def parse_guarded(
+    body: bytes,
+    url: str,
+    *,
+    fetched_at: datetime,
+    headers: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> ParsedPage | QuarantinedPage:
+    """Decode and parse a page once, or quarantine it (binary, too large, nested too deep)."""
     page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
     text, data, refused = page_source(body, headers)
     if refused:
@@ -565,8 +592,7 @@ def parse_with(
     root = parse_html(text, data)
     if nested_deeper_than(root):
         return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
-    sel = Selector(root=root, type="html")
-    return build_article(page_cls(sel, url), page, text, site=site, extractor_version=extractor_version)
+    return ParsedPage(page, text, root)
 
 
 # --- discovery ------------------------------------------------------------------------------------

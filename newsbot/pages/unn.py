@@ -29,14 +29,10 @@ from newsbot.pages.base import (
     decode_html,
     first,
     first_text,
-    nested_deeper_than,
-    page_source,
-    parse_html,
-    raw_page,
+    parse_guarded,
     text_of,
     xpath,
 )
-from newsbot.pages.guard import MAX_DEPTH
 from newsbot.sites import Site, get_site
 from newsbot.text.furniture import dateline_place
 from newsbot.text.split import BLOCK_SLUGS, block_slug
@@ -449,13 +445,10 @@ def parse_article(
     site: Site = UNN,
 ) -> Article | QuarantinedPage:
     """Extract one UNN article page, or explain why it cannot be one."""
-    page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
-    text, data, refused = page_source(body, headers)
-    if refused:
-        return QuarantinedPage(url, refused, page)
-    root = parse_html(text, data)
-    if nested_deeper_than(root):
-        return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
+    parsed = parse_guarded(body, url, fetched_at=fetched_at, headers=headers, status=status)
+    if isinstance(parsed, QuarantinedPage):
+        return parsed
+    page, text, root = parsed.page, parsed.text, parsed.root
     sel = Selector(root=root, type="html")  # for a site's own selectors (unn.toml has none today)
     layout = detect_layout(sel, text)
     if layout is None:
