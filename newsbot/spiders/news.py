@@ -296,12 +296,7 @@ class NewsSpider(scrapy.Spider):
         if skipped:
             self._settle(request, SKIPPED, skipped)
             return
-        response = failure.value.response if failure.check(HttpError) else None
-        reason = (
-            f"http {response.status}"
-            if response is not None
-            else f"fetch failed: {failure.getErrorMessage()}"
-        )
+        _, reason = failed_fetch(failure)
         self.logger.warning("%s not read: %s", request.url, reason)
         self._count("newsbot/discovery_failed")
         self._settle(request, FAILED, reason)
@@ -341,12 +336,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.info("article %s skipped: %s", request.url, skipped)
             self._settle(request, SKIPPED, skipped)
             return
-        response = failure.value.response if failure.check(HttpError) else None
-        reason = (
-            f"http {response.status}"
-            if response is not None
-            else f"fetch failed: {failure.getErrorMessage()}"
-        )
+        response, reason = failed_fetch(failure)
         self.logger.warning("article %s not stored: %s", request.url, reason)
         self.crawler.stats.inc_value("newsbot/article_fetch_failed")
         yield QuarantinedPage(
@@ -420,6 +410,14 @@ class NewsSpider(scrapy.Spider):
         if when is None:
             return True
         return (self.since is None or when >= self.since) and (self.until is None or when < self.until)
+
+
+def failed_fetch(failure: Failure) -> tuple[Response | None, str]:
+    """Return the error response of a failed fetch (None when nothing answered) and why it failed."""
+    response = failure.value.response if failure.check(HttpError) else None
+    if response is not None:
+        return response, f"http {response.status}"
+    return None, f"fetch failed: {failure.getErrorMessage()}"
 
 
 def _now() -> datetime:
