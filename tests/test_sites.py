@@ -180,3 +180,18 @@ def test_the_package_declares_site_files_as_package_data() -> None:
 
     data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "sites/*.toml" in data["tool"]["setuptools"]["package-data"]["newsbot"]
+
+
+def test_a_page_module_file_beside_a_site_file_loads_from_any_working_directory(tmp_path: Path) -> None:
+    # A site kept outside the package (not importable by name) names the module file beside its TOML.
+    (tmp_path / "demo_pages.py").write_text('EXTRACTOR_VERSION = "demo-pages-1"\n', encoding="utf-8")
+    site = read_site_file(write(tmp_path, 'page = "demo_pages.py"\n' + GOOD))
+    assert site.page_module == str((tmp_path / "demo_pages.py").resolve())
+    module = page_module(site)
+    assert module is not None and module.EXTRACTOR_VERSION == "demo-pages-1"
+
+
+def test_a_missing_page_module_file_is_an_error_naming_the_site_file(tmp_path: Path) -> None:
+    path = write(tmp_path, 'page = "absent_pages.py"\n' + GOOD)
+    with pytest.raises(SiteError, match=r"demo\.toml: page: no such file .*absent_pages\.py"):
+        read_site_file(path)

@@ -7,8 +7,12 @@ sites/, is read by the generic page object (layout "generic") instead of being l
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 from newsbot.items import Article, QuarantinedPage
@@ -23,13 +27,32 @@ NO_KNOWN_LAYOUT = "unknown layout"
 
 
 def page_module(site: Site) -> ModuleType | None:
-    """Import the page-object module a site names (newsbot.pages.generic by default), or None if absent."""
+    """Import the page-object module a site names (newsbot.pages.generic by default), or None if absent.
+
+    The name is a dotted module path, or the path of a .py file (a site file kept outside the
+    package names the module beside it: `page = "mynews_pages.py"`).
+    """
+    if site.page_module.endswith(".py"):
+        return _module_from_file(site.page_module)
     try:
         return importlib.import_module(site.page_module)
     except ModuleNotFoundError as error:
         if error.name and site.page_module.startswith(error.name):
             return None  # the module itself is missing, not something it imports
         raise
+
+
+@cache
+def _module_from_file(path: str) -> ModuleType | None:
+    """Load a page-object module from its file once per process, or None if the file is gone."""
+    file = Path(path)
+    spec = importlib.util.spec_from_file_location(f"newsbot_site_pages.{file.stem}", file)
+    if spec is None or spec.loader is None or not file.is_file():
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # registered before it runs, as an import would (dataclasses need it)
+    spec.loader.exec_module(module)
+    return module
 
 
 def parse_page(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -257,6 +257,13 @@ def read_site_file(path: Path | str, text: str | None = None) -> Site:
     site = parse_site(data, str(path))
     if site.name != path.stem:
         raise SiteError(f"{path}: name: {site.name!r} must match the file name {path.stem!r}")
+    if site.page_module.endswith(".py"):
+        # A page module given as a file beside the TOML (a site kept outside the package):
+        # resolved here, so the crawl finds it whatever the working directory or sys.path.
+        module_file = (path.parent / site.page_module).resolve()
+        if not module_file.is_file():
+            raise SiteError(f"{path}: page: no such file {module_file}")
+        site = replace(site, page_module=str(module_file))
     return site
 
 
