@@ -526,3 +526,22 @@ def test_extract_prints_subheads_marked_and_in_the_story_text() -> None:
     assert out["subheads"] == [{"text": "What happens next", "position": 0}]
     last = "Building starts in spring, the mayor said."
     assert out["text"] == f"{story.strip()}\n\nWhat happens next\n\n{last}"
+
+
+@pytest.mark.parametrize("depth", [300, 500])
+def test_a_story_nested_past_libxml2s_default_limit_is_still_read(depth: int) -> None:
+    # Without huge_tree libxml2 drops everything past 256 levels, and this story read as "no story text".
+    story = "The council met on Monday and agreed the budget for the next year, the mayor said. " * 5
+    body = f"<html><head><title>Budget agreed</title></head><body>{'<div>' * depth}<p>{story}</p>"
+    page = parse_page(
+        f"{body}{'</div>' * depth}</body></html>".encode(), "https://example.com/a", fetched_at=FETCHED
+    )
+    assert isinstance(page, Article), page
+    assert "agreed the budget" in page.body_html
+
+
+def test_a_page_nested_deeper_than_the_guard_is_quarantined_with_that_reason() -> None:
+    body = "<html><body>" + "<div>" * 2000 + "<p>Story.</p>" + "</div>" * 2000 + "</body></html>"
+    page = parse_page(body.encode(), "https://example.com/deep", fetched_at=FETCHED)
+    assert isinstance(page, QuarantinedPage)
+    assert page.reason == "markup nested deeper than 512 levels"

@@ -29,13 +29,26 @@ from lxml import etree
 from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage
-from newsbot.pages.base import clean_text, inner_html, page_fields, page_text, raw_page, walk_json_ld
+from newsbot.pages.base import (
+    clean_text,
+    inner_html,
+    nested_deeper_than,
+    page_fields,
+    page_text,
+    raw_page,
+    walk_json_ld,
+)
+from newsbot.pages.guard import MAX_DEPTH
 from newsbot.sites import Site
 
 LAYOUT = "generic"
 EXTRACTOR_VERSION = "generic-1"
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
+# huge_tree: without it libxml2 silently drops everything nested past 256 levels, and a story in such a page
+# would be quarantined as "no story text"; pages nested past MAX_DEPTH are refused before any query instead.
+_PARSER = etree.HTMLParser(
+    remove_comments=True, remove_pis=True, recover=True, encoding="utf-8", huge_tree=True
+)
 
 # --- the tree ------------------------------------------------------------------------------------
 
@@ -1464,6 +1477,8 @@ def parse_article(
     root = parse_tree(text)
     if root is None:
         return QuarantinedPage(url, "not HTML: no element could be parsed", page)
+    if nested_deeper_than(root):
+        return QuarantinedPage(url, f"markup nested deeper than {MAX_DEPTH} levels", page)
     obj = GenericArticlePage(root, url)
     fields = page_fields(_FieldView(obj), site.selectors) if site and site.selectors else None  # type: ignore[arg-type]
     title = fields.title if fields else obj.title()
