@@ -77,9 +77,29 @@ def vary(article: Any, seed: str) -> None:
             setattr(article, name, stamp(getattr(article, name), later))
 
 
+def _split(article: Any) -> None:
+    from newsbot.enrich import split_article
+
+    split_article(article)
+
+
+def _timestamps(article: Any) -> None:
+    from newsbot.enrich import normalise_article_times
+
+    normalise_article_times(article, tz="Europe/Kyiv")
+
+
+def _language(article: Any) -> None:
+    from newsbot.enrich import label_article
+
+    label_article(article, ("en", "ru", "uk"))
+
+
+STAGES = (("split", _split), ("timestamps", _timestamps), ("language", _language))
+
+
 def one_round(html: bytes, canonical: str, n: int, tag: str) -> dict[str, float]:
     from archive.db import open_archive
-    from newsbot.enrich import label_article, normalise_article_times, split_article
     from newsbot.pages import parse_page
 
     urls = [f"{canonical}-{tag}{i:05d}" for i in range(n)]
@@ -93,11 +113,7 @@ def one_round(html: bytes, canonical: str, n: int, tag: str) -> dict[str, float]
     ms["page object"] = time.process_time() - started
     for i, article in enumerate(articles):
         vary(article, f"{tag}{i}")
-    for name, stage in (
-        ("split", split_article),
-        ("timestamps", lambda a: normalise_article_times(a, tz="Europe/Kyiv")),
-        ("language", lambda a: label_article(a, ("en", "ru", "uk"))),
-    ):
+    for name, stage in STAGES:
         started = time.process_time()
         for article in articles:
             stage(article)
@@ -112,6 +128,30 @@ def one_round(html: bytes, canonical: str, n: int, tag: str) -> dict[str, float]
         ms["archive"] = time.process_time() - started
         archive.close()
     return {name: seconds * 1000 / n for name, seconds in ms.items()}
+
+
+def fixture_stage_round(reps: int, tag: str) -> dict[str, float]:
+    """Return {stage: CPU ms per article} over every UNN article fixture (uk, en, ru), unseen text."""
+    from newsbot.pages import parse_page
+    from newsbot.replay import load_fixtures
+
+    articles = []
+    for fixture in load_fixtures(REPO / "fixtures" / "unn"):
+        if (fixture.expected() or {}).get("kind") != "article":
+            continue
+        for i in range(reps):
+            article = parse_page(
+                fixture.body(), fixture.url, fetched_at=fixture.fetched_at, headers=fixture.headers
+            )
+            vary(article, f"{tag}{fixture.name}{i}")
+            articles.append(article)
+    ms = {}
+    for name, stage in STAGES:
+        started = time.process_time()
+        for article in articles:
+            stage(article)
+        ms[name] = (time.process_time() - started) * 1000 / len(articles)
+    return ms
 
 
 def fixture_round(reps: int) -> dict[str, tuple[float, int]]:
@@ -156,6 +196,15 @@ def main() -> None:
         total += value
         print(f"  {name:12} {value:.2f} ms")
     print(f"  {'all':12} {total:.2f} ms (target for the page object alone: 2 ms)")
+
+    fixture_stage_round(1, "warm")
+    stage_rounds = [fixture_stage_round(args.reps, f"r{i}-") for i in range(args.rounds)]
+    print(
+        f"UNN article fixtures (uk, en, ru), stages on unseen text, {args.rounds} rounds; "
+        "CPU ms per article, medians:"
+    )
+    for name, _ in STAGES:
+        print(f"  {name:12} {statistics.median(r[name] for r in stage_rounds):.3f} ms")
 
     fixture_round(2)  # warm
     fixture_rounds = [fixture_round(args.reps) for _ in range(args.rounds)]
