@@ -323,9 +323,34 @@ def _analyzer(code: str) -> Any:
     except ImportError:
         return None
     try:
-        return pymorphy3.MorphAnalyzer(lang=code)
+        return _Lexicon(pymorphy3.MorphAnalyzer(lang=code))
     except (ValueError, OSError, LookupError):
         return None
+
+
+class _Lexicon:
+    """pymorphy3's `word_is_known` (lenient: "елка" for "ёлка"), with the exact lookup first.
+
+    The lenient lookup walks the word graph once per letter it may substitute (ru е -> ё, uk
+    г -> ґ) in pure Python; a word found as written, or holding no such letter, needs only the
+    plain lookup. The answer is the same: a word known as written is known leniently too.
+    """
+
+    def __init__(self, analyzer: Any) -> None:
+        self.analyzer = analyzer
+        dictionary = getattr(analyzer, "dictionary", None)
+        self._words = getattr(dictionary, "words", None)
+        substitutes = getattr(analyzer, "char_substitutes", None) or {}
+        self._substituted = frozenset(key.decode("utf-8") for key in substitutes)
+
+    def word_is_known(self, word: str) -> bool:
+        """Return True when the dictionary knows `word`, letters it substitutes allowed."""
+        if self._words is None:
+            return bool(self.analyzer.word_is_known(word))
+        word = word.lower()
+        if word in self._words:
+            return True
+        return any(ch in word for ch in self._substituted) and bool(self.analyzer.word_is_known(word))
 
 
 @functools.lru_cache(maxsize=256)
