@@ -12,8 +12,10 @@ left as the page prints them: those really repeat from page to page of one site,
 (LRU) caches for them count. The archive stage writes into a temporary archive in batches of 200
 items, as the crawl's pipeline does (FTS indexing and commits included).
 
-Then the page object on every UNN article fixture (fixtures/unn/, real-size pages): CPU ms per page
-and per 40 KB of page (target: at most 1 ms per 40 KB), medians of --rounds rounds of --reps calls.
+Then the split, timestamp and language stages over every UNN article fixture (uk, en and ru pages,
+--reps varied copies of each, varied the same way), CPU ms per article; and the page object on
+every UNN article fixture (fixtures/unn/, real-size pages): CPU ms per page and per 40 KB of page
+(target: at most 1 ms per 40 KB), medians of --rounds rounds of --reps calls.
 
     python bench/bench_stages.py [--pages 400] [--rounds 3] [--reps 50]
 """
