@@ -294,10 +294,8 @@ class LegacyArticlePage(_ArticlePage):
     @classmethod
     def matches(cls, sel: Selector) -> bool:
         # //div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]
-        return any(
-            ("b-news-text" if node.tag == "div" else "datelink") in (node.get("class") or "")
-            for node in sel.root.iter("div", "span")
-        )
+        filed = cls._FILED.file(sel.root)  # kept for the page object: one pass for both
+        return bool(filed["body"] or filed["date"])
 
     def title(self) -> str:
         # //h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1
