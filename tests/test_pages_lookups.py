@@ -51,9 +51,11 @@ TRICKY = """<html lang="uk"><head>
 <div class="teaser teaser  teaser-block"><a class="teaser__link\nx" href="/a">A</a>
   <div class="teaser\u00a0odd"><span class="teaser__date">1.1.24</span></div></div>
 <section class="teaser-block"><h2 class="teaser-block__title">Popular</h2>
-  <div class="teaser"><a class="teaser__link" href="https://unn.ua/b">B</a><span class="teaser__views">5</span></div>
+  <div class="teaser"><a class="teaser__link" href="https://unn.ua/b">B</a>
+  <span class="teaser__views">5</span></div>
 </section>
-<div class="b-news-tags">Tags: <a href="/t/1">one</a><div class="b-news-tags"><a href="/t/2">two</a></div></div>
+<div class="b-news-tags">Tags: <a href="/t/1">one</a>
+<div class="b-news-tags"><a href="/t/2">two</a></div></div>
 <div class="b-news-tags"><a href="/t/3">three</a></div>
 <h1 itemprop="name">Title<b>bold</b></h1>tail<span class="view"> 12 </span><span class="view x">13</span>
 <span itemprop="author"><span itemprop="name">Ann</span><span><span itemprop="name">Bob</span></span></span>
