@@ -24,8 +24,7 @@ from newsbot.urls import accept_canonical
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # news article pages weigh 80-300 KB; anything past this is junk
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
-_INVISIBLE_MARKS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width, BOM
-_INVISIBLE = re.compile(f"[{_INVISIBLE_MARKS}]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
@@ -96,7 +95,7 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     # Invisible characters sit inside words ("опера\u00adційними"): delete them, never space them.
-    if not text.isascii() and any(mark in text for mark in _INVISIBLE_MARKS):
+    if not text.isascii() and _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
     # str.split() splits on exactly the characters re's \s matches (NBSP and thin spaces among them).
     return " ".join(text.split())
@@ -114,20 +113,36 @@ def class_prefix(prefix: str) -> str:
 class ClassIndex:
     """Elements by CSS-module class prefix, built in one pass over the tree.
 
-    "single-news-card_body__Qw9e1" is filed under "single-news-card_body__". One pass costs about
-    as much as one whole-document `contains(concat(...))` XPath scan, and a Next.js page object
-    would otherwise make a dozen of those.
+    "single-news-card_body__Qw9e1" is filed under "single-news-card_body__": what `class_prefix`
+    matches for a prefix ending in its only "__". One pass (root.iter, a substring test per class
+    attribute) costs about half of one whole-document `contains(concat(...))` XPath scan, and a
+    Next.js page object would otherwise make a dozen of those. `ClassIndex.of(root)` keeps the
+    last tree's index, so a layout test and its page object share one pass.
     """
 
-    _WITH_CLASS = xpath("//*[contains(@class, '__')]")
+    _last: ClassVar[tuple[Any, ClassIndex | None]] = (None, None)
 
     def __init__(self, sel: Selector | Any) -> None:
         self._by_prefix: dict[str, list] = {}
-        for found in self._WITH_CLASS(element(sel)):
-            for token in found.get("class").split():
-                head, sep, _ = token.partition("__")
-                if sep:
-                    self._by_prefix.setdefault(head + "__", []).append(found)
+        by_prefix = self._by_prefix
+        for found in element(sel).iter(etree.Element):
+            value = found.get("class")
+            if not value or "__" not in value:
+                continue
+            if " " in value or "\t" in value or "\n" in value or "\r" in value:
+                for head in class_heads(value):
+                    by_prefix.setdefault(head, []).append(found)
+            else:  # one class name, the common case
+                by_prefix.setdefault(value.partition("__")[0] + "__", []).append(found)
+
+    @classmethod
+    def of(cls, root: Any) -> ClassIndex:
+        """Return the index of `root`'s tree, built once for the last tree asked about."""
+        last_root, index = cls._last
+        if last_root is not root or index is None:
+            index = cls(root)
+            ClassIndex._last = (root, index)
+        return index
 
     def all(self, prefix: str, tag: str | None = None) -> list[Any]:
         """Return the lxml elements carrying a class that starts with `prefix`, in document order."""
@@ -156,7 +171,26 @@ def class_tokens(value: str | None) -> set[str]:
 def has_class(node: Any, name: str) -> bool:
     """Tell whether an lxml element carries the class `name` (CSS `.name`)."""
     value = node.get("class")
-    return bool(value) and name in value and name in class_tokens(value)
+    return bool(value) and name in value and (value == name or name in class_tokens(value))
+
+
+def class_heads(value: str | None) -> set[str]:
+    """Return the CSS-module prefixes of a class attribute: "x__" for each class "x__<hash>".
+
+    A prefix ending in its only "__" (as every one a page object names does) starts a class
+    name exactly when it is that name's head: what ClassIndex files and class_prefix matches.
+    """
+    if not value or "__" not in value:
+        return set()
+    if " " not in value and "\t" not in value and "\n" not in value and "\r" not in value:
+        return {value.partition("__")[0] + "__"}  # one class name, the common case
+    return {t.partition("__")[0] + "__" for t in class_tokens(value) if "__" in t}
+
+
+def has_class_prefix(node: Any, prefix: str) -> bool:
+    """Tell whether an lxml element carries a class starting with `prefix` (see class_prefix)."""
+    value = node.get("class")
+    return bool(value) and prefix in value and any(t.startswith(prefix) for t in class_tokens(value))
 
 
 class TokenIndex:

@@ -10,12 +10,14 @@ Layouts (see fixtures/unn/README.md for the markup each one is modelled on):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage, Teaser
@@ -27,6 +29,7 @@ from newsbot.pages.base import (
     Link,
     TokenIndex,
     build_article,
+    class_heads,
     class_prefix,
     clean_text,
     decode_html,
@@ -35,6 +38,7 @@ from newsbot.pages.base import (
     first_text,
     first_within,
     following_texts,
+    has_class_prefix,
     parse_guarded,
     text_nodes,
     text_of,
@@ -115,20 +119,16 @@ class NextArticlePage(_ArticlePage):
     layout = "next"
     marker = "single-news-card_"
 
-    _MATCH = _prefixed("single-news-card_body__", "//*")
     _P = xpath(".//p")
-    _BLOCK_TITLE = _prefixed("news-block_title__")
-    _CARD = _prefixed("news-card_root__", ".//a")
-    _CARD_DATE = _prefixed("news-card_date__")
-    _CARD_VIEWS = _prefixed("news-card_views__")
 
     def __init__(self, sel: Selector, url: str) -> None:
         super().__init__(sel, url)
-        self.classes = ClassIndex(self.root)
+        self.classes = ClassIndex.of(self.root)
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(cls._MATCH(sel.root))
+        # //*[class_prefix('single-news-card_body__')], from the index the page object reads too
+        return bool(ClassIndex.of(sel.root).all("single-news-card_body__"))
 
     def title(self) -> str:
         return first_text(self.classes.all("single-news-card_newsTitle__")) or super().title()
@@ -167,22 +167,27 @@ class NextArticlePage(_ArticlePage):
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.classes.all("news-block_root__", tag="section"):
-            slug = block_slug(first_text(self._BLOCK_TITLE(block)) or "")
-            for card in self._CARD(block):
+            # One walk over the block: .//*[news-block_title__] (its heading), .//a[news-card_root__]
+            heading, cards = None, []
+            for node in _under(block):
+                if heading is None and has_class_prefix(node, "news-block_title__"):
+                    heading = node
+                if node.tag == "a" and has_class_prefix(node, "news-card_root__"):
+                    cards.append(node)
+            slug = block_slug(text_of(heading))
+            for card in cards:
                 out.append(self._card_teaser(card, slug))
         return out
 
     def _card_teaser(self, card: Any, slug: str) -> Teaser:
-        date = self._CARD_DATE(card)
-        views = self._CARD_VIEWS(card)
-        title, labels = card_title(card)
+        parts = _card_parts(card)
         return Teaser(
-            title=title,
+            title=parts.title,
             block=slug,
             url=self._abs(card.get("href")),
-            published_raw=first_text(date),
-            views_raw=first_text(views),
-            labels=labels,
+            published_raw=text_of(parts.date) or None,
+            views_raw=text_of(parts.views) or None,
+            labels=parts.labels,
         )
 
 
@@ -458,11 +463,67 @@ class AmpArticlePage(_ArticlePage):
         return out
 
 
-_CARD_TITLE = _prefixed("news-card_title__")
-_CARD_TITLE_TEXT = xpath(f".//text()[not(ancestor::*[{class_prefix('news-card_label__')}])]")
-_CARD_LABELS = xpath(
-    f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{class_prefix('news-card_label__')}]"
-)
+def _under(node: Any) -> Iterator[Any]:
+    """Yield the elements under `node` (XPath `.//*`), in document order."""
+    return islice(node.iter(etree.Element), 1, None)  # iter() starts with the node itself
+
+
+@dataclass(slots=True)
+class _CardParts:
+    title: str
+    labels: list[str]
+    date: Any | None
+    views: Any | None
+
+
+_LABEL = "news-card_label__"
+
+
+def _is_label(node: Any) -> bool:
+    value = node.get("class")
+    return bool(value) and _LABEL in value and _LABEL in class_heads(value)
+
+
+def _unlabelled_texts(node: Any, labelled: bool) -> Iterator[str]:
+    """Yield the text nodes under `node` not inside a label (`.//text()[not(ancestor::*[label])]`)."""
+    labelled = labelled or _is_label(node)
+    if not labelled and node.text:
+        yield node.text
+    for child in node:
+        if isinstance(child.tag, str):  # a comment's body is no text node; its tail is
+            yield from _unlabelled_texts(child, labelled)
+        if not labelled and child.tail:
+            yield child.tail
+
+
+def _card_parts(card: Any) -> _CardParts:
+    """Read a Next.js news card in one walk: its title, labels, date and views elements.
+
+    The walk stands for .//*[news-card_title__] (the first), .//*[news-card_exclusive__] |
+    .//*[news-card_label__] (the labels), .//*[news-card_date__] and .//*[news-card_views__].
+    """
+    title = date = views = None
+    labels: list[Any] = []
+    for node in _under(card):
+        value = node.get("class")
+        if not value or "news-card_" not in value:
+            continue
+        heads = class_heads(value)
+        if title is None and "news-card_title__" in heads:
+            title = node
+        if "news-card_exclusive__" in heads or _LABEL in heads:
+            labels.append(node)
+        if date is None and "news-card_date__" in heads:
+            date = node
+        if views is None and "news-card_views__" in heads:
+            views = node
+    if title is not None:
+        # ancestor:: reaches past the title element, up to the document
+        outer = any(_is_label(a) for a in title.iterancestors())
+        text = clean_text(" ".join(_unlabelled_texts(title, outer)))
+    else:
+        text = text_of(card)
+    return _CardParts(text, [t for t in map(text_of, labels) if t], date, views)
 
 
 def card_title(card: Selector | Any) -> tuple[str, list[str]]:
@@ -471,10 +532,8 @@ def card_title(card: Selector | Any) -> tuple[str, list[str]]:
     Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text read
     glues them to the title; they are taken out as elements (fixtures/unn/en-next-*).
     """
-    card = card.root if isinstance(card, Selector) else card
-    title = _CARD_TITLE(card)
-    text = clean_text(" ".join(_CARD_TITLE_TEXT(title[0]))) if title else text_of(card)
-    return text, [t for t in (text_of(n) for n in _CARD_LABELS(card)) if t]
+    parts = _card_parts(card.root if isinstance(card, Selector) else card)
+    return parts.title, parts.labels
 
 
 LAYOUTS: tuple[type[_ArticlePage], ...] = (
