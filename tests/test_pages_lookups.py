@@ -19,15 +19,19 @@ from parsel.csstranslator import css2xpath
 from newsbot.pages.base import (
     CONTAINS,
     EQUALS,
+    ClassIndex,
     ElementRules,
     TokenIndex,
     absolute_url,
     canonical_url,
+    class_heads,
+    class_prefix,
     class_tokens,
     clean_text,
     descendants,
     first_within,
     following_texts,
+    has_class_prefix,
     has_text,
     hreflang_alternates,
     meta_content,
@@ -38,6 +42,7 @@ from newsbot.pages.base import (
     text_of,
     within,
 )
+from newsbot.pages.unn import card_title
 from tests.support.paths import UNN_RU_2020, fixtures_of_kind
 
 TRICKY = """<html lang="uk"><head>
@@ -60,6 +65,10 @@ TRICKY = """<html lang="uk"><head>
 <h1 itemprop="name">Title<b>bold</b></h1>tail<span class="view"> 12 </span><span class="view x">13</span>
 <span itemprop="author"><span itemprop="name">Ann</span><span><span itemprop="name">Bob</span></span></span>
 <span itemprop="name">Not an author</span><h1>Second <!--x-->title</h1>after
+<a class="news-card_root__A1" href="/c1"><div class="x news-card_title__B2">Rescued<span
+ class="news-card_label__C3">Photo</span> <!-- -->dogs</div><span class="news-card_date__D	news-card_date__E">1 May
+</span></a><div class="news-card_label__Z"><a class="news-card_root__A1"><p class="news-card_title__Q">In a
+ label</p><i class="news-card_exclusive__X">Exclusive</i></a></div><b class="a__b__c q news-card_root__X">b</b>
 </body></html>"""
 
 
@@ -121,6 +130,31 @@ def test_class_lookups_match_css(name: str, root: etree._Element) -> None:
             expected = node.xpath(css2xpath(f".{token}"))
             assert _same(within(node, token), expected), (name, token)
             assert first_within(node, token) is (expected[0] if expected else None)
+
+
+@pytest.mark.parametrize(("name", "root"), PAGES, ids=IDS)
+def test_class_prefixes_match_class_prefix_xpath(name: str, root: etree._Element) -> None:
+    index = ClassIndex(root)
+    assert ClassIndex.of(root) is ClassIndex.of(root)
+    heads = sorted({h for node in root.iter(etree.Element) for h in class_heads(node.get("class"))})
+    for prefix in [*heads, "a__b__", "news-card_root__"]:
+        expected = root.xpath(f"//*[{class_prefix(prefix)}]")
+        if prefix.count("__") == 1:  # a prefix ending in its only "__", as page objects name them
+            assert _same(index.all(prefix), expected), (name, prefix)
+        assert [n for n in root.iter(etree.Element) if has_class_prefix(n, prefix)] == expected
+
+
+@pytest.mark.parametrize(("name", "root"), PAGES, ids=IDS)
+def test_a_news_card_reads_as_its_xpath_queries_read_it(name: str, root: etree._Element) -> None:
+    def prefixed(prefix: str) -> str:
+        return f".//*[{class_prefix(prefix)}]"
+
+    for card in root.xpath(f"//a[{class_prefix('news-card_root__')}]"):
+        title = card.xpath(prefixed("news-card_title__"))
+        unlabelled = f".//text()[not(ancestor::*[{class_prefix('news-card_label__')}])]"
+        text = clean_text(" ".join(title[0].xpath(unlabelled))) if title else text_of(card)
+        labels = card.xpath(f"{prefixed('news-card_exclusive__')} | {prefixed('news-card_label__')}")
+        assert card_title(card) == (text, [t for t in map(text_of, labels) if t]), name
 
 
 def test_class_names_split_on_xml_whitespace_only() -> None:

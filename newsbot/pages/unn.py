@@ -94,11 +94,6 @@ def amp_canonical(url: str) -> str:
 _DATELINE_TEXTS = 6  # the dateline is among the first six text nodes after the title
 
 
-def _prefixed(prefix: str, path: str = ".//*") -> Any:
-    """Compile `path` narrowed to elements with a CSS-module class starting with `prefix`."""
-    return xpath(f"{path}[{class_prefix(prefix)}]")
-
-
 def page_dateline(sel: Selector | Any) -> str | None:
     """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN"), or None."""
     root = sel.root if isinstance(sel, Selector) else sel
