@@ -67,7 +67,8 @@ TRICKY = """<html lang="uk"><head>
 <span itemprop="name">Not an author</span><h1>Second <!--x-->title</h1>after
 <a class="news-card_root__A1" href="/c1"><div class="x news-card_title__B2">Rescued<span
  class="news-card_label__C3">Photo</span> <!-- -->dogs</div>
-<span class="news-card_date__D\tnews-card_date__E">1 May</span></a><div class="news-card_label__Z"><a class="news-card_root__A1"><p class="news-card_title__Q">In a
+<span class="news-card_date__D\tnews-card_date__E">1 May</span></a>
+<div class="news-card_label__Z"><a class="news-card_root__A1"><p class="news-card_title__Q">In a
  label</p><i class="news-card_exclusive__X">Exclusive</i></a></div>
 <b class="a__b__c q\u00a0news-card_root__X">b</b>
 </body></html>"""
