@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsbot.text import timestamps
 from newsbot.text.timestamps import TimeResult, configure_cache, parse_timestamp
 
 # 1 March 2026, 12:00 in Kyiv (winter time, UTC+2); a Sunday.
@@ -362,6 +363,37 @@ def test_a_date_in_words_outside_the_declared_languages_is_still_read(text, lang
     result = parse_timestamp(text, now=NOW, tz="Europe/Kyiv", languages=languages)
     assert result.ok, result.error
     assert result.local.isoformat() == local
+
+
+def test_a_relative_date_in_another_language_than_declared_is_read_in_it() -> None:
+    # "vor 2 Stunden" (German) on a page that says lang=en: only German knows "vor" and "stunden".
+    result = parse_timestamp("vor 2 Stunden", now=NOW, tz="UTC", languages=["en"])
+    assert result.ok, result.error
+    assert result.utc == NOW - timedelta(hours=2)
+
+
+def test_dateparser_is_never_asked_to_search_every_language() -> None:
+    # A byline no language reads in full, a Romanian date on an "en" page, a Dutch date with no
+    # declared language: dateparser gets the declared (or default) languages, then at most
+    # MAX_OTHER_LANGUAGES that know words of the text, never its search of all 205 languages.
+    texts = [
+        ("by carrie arnold november 15, 2019", ["en"]),
+        ("duminică, 20 septembrie 2020", ["en"]),
+        ("9 oktober 2020 11:12", None),
+    ]
+    for text, languages in texts:
+        parse_timestamp(text, now=NOW, tz="Europe/Kyiv", languages=languages)
+    tried = [languages for languages, _ in timestamps._PARSERS]
+    assert tried and all(0 < len(languages) <= timestamps.MAX_OTHER_LANGUAGES for languages in tried)
+    assert ("ro",) in tried  # only Romanian knows "duminică" and "septembrie"
+    assert any({"nl", "de"} <= set(languages) for languages in tried)  # "oktober": Dutch, German, ...
+
+
+def test_words_no_language_knows_are_not_handed_to_dateparser_again() -> None:
+    before = set(timestamps._PARSERS)
+    result = parse_timestamp("zzyzx qwerty 2019", now=NOW, tz="Europe/Kyiv", languages=["en"])
+    assert not result.ok and "can read" in result.error
+    assert set(timestamps._PARSERS) <= before | {(("en",), "DMY")}
 
 
 def test_words_that_are_no_date_in_any_language_stay_unreadable() -> None:
