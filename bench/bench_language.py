@@ -1,6 +1,6 @@
 """Measure language detection accuracy and speed on lingua-go test lines, beside langdetect.
 
-    python -m bench.bench_language [--no-langdetect] [--lingua]
+    python -m bench.bench_language [--no-langdetect] [--lingua] [--widened de,fr,it]
 
 Speed is texts per CPU second over distinct lines, with the detector's cache of short texts
 bypassed and its models and dictionaries built before timing (their build time printed apart).
@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bench._shared import extdata
 
@@ -115,12 +116,92 @@ def body_of(data: Path, lang: str, budget: int = 3072) -> str:
     return body.encode()[:budget].decode(errors="ignore")
 
 
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _uncached(detector: Any) -> Callable[[str], str]:
+    return lambda text: detector.detect_uncached(text).lang
+
+
+def churn(key: tuple[str, ...], rounds: int = 3) -> None:
+    """Print RSS while a crawl meets every other lingua language as a page language, `rounds` times."""
+    from lingua import Language
+
+    from newsbot.text.language import MAX_DETECTORS, get_detector, normalize_candidates
+
+    text = "Die Regierung hat am Montag neue Regeln für den Verkehr in der Stadt beschlossen. " * 4
+    codes = [lang.iso_code_639_1.name.lower() for lang in Language.all()]
+    codes = [code for code in codes if code not in key]
+    seen: list[float] = [_rss_mib()]
+    started = time.process_time()
+    for _ in range(rounds):
+        for code in codes:
+            widened = normalize_candidates((*key, code))
+            assert isinstance(widened, tuple), widened
+            get_detector(widened, precise_among=key).detect_uncached(text)
+        seen.append(_rss_mib())
+    print(
+        f"{rounds} rounds over {len(codes)} page languages (at most {MAX_DETECTORS} widened detectors "
+        f"kept): RSS before and after each round {', '.join(f'{m:.0f}' for m in seen)} MiB, "
+        f"{(time.process_time() - started) / (rounds * len(codes)) * 1000:.1f} ms CPU per language met"
+    )
+
+
+def widened_comparison(
+    sets: dict[str, list[tuple[str, str]]], base: tuple[str, ...], extra: list[str]
+) -> None:
+    """Print, for candidate sets widened by one page language each, the accuracy on the base
+    languages' lines of the widened detector as the crawl builds it (high-accuracy models for the
+    base languages only, stop words and low-accuracy models for the others) and of one with
+    high-accuracy models for every candidate, with each one's build time and memory."""
+    from newsbot.text.language import LanguageDetector, normalize_candidates
+
+    key = normalize_candidates(base)
+    assert isinstance(key, tuple), key
+    churn(key)  # first: the high-accuracy models built below would hide its figures
+    rows: dict[str, dict[str, tuple[float, float]]] = {}
+    for mode in ("widened", "all high"):
+        rss, started = _rss_mib(), time.process_time()
+        detectors = {}
+        for code in extra:
+            widened = normalize_candidates((*key, code))
+            assert isinstance(widened, tuple), widened
+            detector = LanguageDetector(widened, precise_among=key if mode == "widened" else None)
+            detector.model(precise=True)
+            detector.model(precise=False)
+            detectors[code] = detector
+        print(
+            f"{mode}: models for {len(extra)} extra languages built in "
+            f"{time.process_time() - started:.2f} s CPU, RSS +{_rss_mib() - rss:.0f} MiB"
+        )
+        for code, detector in detectors.items():
+            for name in SETS:
+                accuracy, rate = measure(_uncached(detector), sets[name])
+                rows.setdefault(code, {})[f"{mode} {name}"] = (accuracy, rate)
+    print(f"accuracy on the {','.join(key)} lines with one more candidate (widened / all high):")
+    for code, row in rows.items():
+        cells = "; ".join(
+            f"{name} {row['widened ' + name][0]:.2%} / {row['all high ' + name][0]:.2%}" for name in SETS
+        )
+        print(f"  +{code}: {cells}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--candidates", default="uk,ru,en")
     parser.add_argument("--no-langdetect", action="store_true", help="skip the slow baseline")
     parser.add_argument("--lingua", action="store_true", help="also measure bare lingua")
+    parser.add_argument(
+        "--widened",
+        metavar="LANGS",
+        help="also compare candidate sets widened by each of these page languages (e.g. de,fr,it)",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"lingua-go test data not found at {args.data}", file=sys.stderr)
@@ -145,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang in candidates:
         ms = body_timing(body_of(args.data, lang), candidates, repeat=200)
         print(f"newsbot detect_language, 3 KB {lang} body: median {ms:.3f} ms")
+    if args.widened:
+        widened_comparison(sets, candidates, [code for code in args.widened.split(",") if code])
     if {"uk", "ru"} <= set(candidates):
         # The slow path: a Ukrainian body quoting Russian has letters of both, so the model decides.
         quoted = body_of(args.data, "uk", budget=2800) + " " + body_of(args.data, "ru", budget=272)

@@ -300,3 +300,81 @@ def test_pymorphy3_reads_its_word_graphs_with_the_cpp_reader() -> None:
 
     # pymorphy3[fast] (pyproject.toml): DAWG2's C++ reader, not dawg_python's pure-Python one.
     assert pymorphy3.dawg.DAWG.__module__ == "dawg"
+
+
+# --- candidate sets widened by a page's declared language (newsbot.enrich.with_declared) ----------
+BASE = ("en", "ru", "uk")
+
+
+def test_a_widened_set_never_builds_the_high_accuracy_models() -> None:
+    from newsbot.text.language import LanguageDetector
+
+    detector = LanguageDetector(("de", "en", "ru", "uk"), precise_among=BASE)
+    # Short Latin text with no clear function words: lingua decides, in low-accuracy mode.
+    result = detector.detect_uncached("Bundesliga Spieltag Ergebnisse")
+    assert (result.lang, result.method) == ("de", "model")
+    assert detector.loaded_models() == ["low-accuracy"]
+    long_text = "Die Regierung hat am Montag neue Regeln für den Verkehr in der Stadt beschlossen. " * 3
+    assert detector.detect_uncached(long_text).lang == "de"
+    assert detector.loaded_models() == ["low-accuracy"]
+
+
+def test_a_short_text_is_read_by_its_stop_words_before_the_low_accuracy_model() -> None:
+    # Italian function words (per, le, da, non, il) against one English (per) in its list.
+    title = "Le elezioni di domenica: il voto per la Camera non cambia"
+    result = detect_language(title, candidates=("en", "it", "ru", "uk"), precise_among=BASE)
+    assert (result.lang, result.method) == ("it", "stopwords")
+    english = "The best of the week: what to watch on TV"
+    result = detect_language(english, candidates=("en", "it", "ru", "uk"), precise_among=BASE)
+    assert (result.lang, result.method) == ("en", "stopwords")
+
+
+def test_stop_words_decide_only_by_a_clear_margin() -> None:
+    from newsbot.text.language import _stopword_vote
+
+    assert _stopword_vote("bundesliga spieltag ergebnisse", ("de", "en")) is None  # no stop word
+    assert _stopword_vote("die the", ("de", "en")) is None  # one each
+    assert _stopword_vote("und die der the", ("de", "en")).lang == "de"
+    assert _stopword_vote("und die der the", ("de", "xx")) is None  # a candidate without a list
+
+
+def test_a_short_cyrillic_text_in_a_widened_set_is_answered_as_the_base_set_answers_it() -> None:
+    # Latin "de" is ruled out by the script: uk/ru stay open, and the base detector's
+    # high-accuracy model decides exactly as it would for a page of the crawl's own sites.
+    for text in ("наказом короля", "набили морду", "рядку доходи"):
+        widened = detect_language(text, candidates=("de", "en", "ru", "uk"), precise_among=BASE)
+        assert widened == detect_language(text, candidates=BASE)
+        assert widened.method == "model"
+
+
+def test_widened_detectors_pushed_out_of_the_cache_unload_their_models() -> None:
+    from newsbot.text import language
+
+    first = language.get_detector(("de", "en", "ru", "uk"), precise_among=BASE)
+    first.detect_uncached("Bundesliga Spieltag Ergebnisse")
+    assert first.loaded_models() == ["low-accuracy"]
+    others = [
+        "fr",
+        "es",
+        "it",
+        "pt",
+        "pl",
+        "cs",
+        "nl",
+        "sv",
+        "da",
+        "fi",
+        "hu",
+        "ro",
+        "tr",
+        "sk",
+        "sl",
+        "hr",
+        "lt",
+    ]
+    for code in others[: language.MAX_DETECTORS]:
+        language.get_detector(tuple(sorted((*BASE, code))), precise_among=BASE)
+    assert first.loaded_models() == []
+    assert language.get_detector(("de", "en", "ru", "uk"), precise_among=BASE) is not first
+    # The crawl's own detector is never unloaded: it is simply built again when asked for.
+    assert language.get_detector(BASE).precise_among is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,11 +88,20 @@ def undetermined(reason: str, method: str = "none") -> LangResult:
     return LangResult(UNDETERMINED, 0.0, method, reason)
 
 
-def detect_language(text: str, *, candidates: Sequence[str] = DEFAULT_CANDIDATES) -> LangResult:
+def detect_language(
+    text: str,
+    *,
+    candidates: Sequence[str] = DEFAULT_CANDIDATES,
+    precise_among: tuple[str, ...] | None = None,
+) -> LangResult:
     """Return the language of `text` among `candidates` (ISO 639-1 codes).
 
     Evidence in order: which script the letters are in, letters only some candidates use,
     a morphological dictionary (uk, ru), then lingua's statistical model over a bounded sample.
+    `precise_among` (a normalized tuple) limits lingua's high-accuracy models (about 0.4-0.9 s and
+    50 MiB per language) to those languages: a short text still open between other candidates is
+    read by stop words, then by the low-accuracy models (10 ms and 1-2 MiB per language). For
+    candidate sets a crawl meets once per page language (`newsbot.enrich.with_declared`).
     Never raises: bad input gives "und" with a reason.
     """
     if not isinstance(text, str):
@@ -98,7 +109,7 @@ def detect_language(text: str, *, candidates: Sequence[str] = DEFAULT_CANDIDATES
     key = _normalized(candidates) if isinstance(candidates, tuple) else normalize_candidates(candidates)
     if isinstance(key, str):
         return undetermined(key)
-    return get_detector(key).detect(text)
+    return get_detector(key, precise_among=precise_among).detect(text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -125,17 +136,44 @@ def normalize_candidates(candidates: Sequence[str] | str) -> tuple[str, ...] | s
     return tuple(sorted(codes))
 
 
-@functools.lru_cache(maxsize=16)
-def get_detector(candidates: tuple[str, ...]) -> LanguageDetector:
-    """Return the detector for a normalized candidate tuple, built once per process."""
-    return LanguageDetector(candidates)
+MAX_DETECTORS = 16  # detectors kept (each with its cache of short texts), least recently used out
+_DETECTORS: OrderedDict[tuple[tuple[str, ...], tuple[str, ...] | None], LanguageDetector] = OrderedDict()
+_detectors_lock = threading.Lock()
+
+
+def get_detector(
+    candidates: tuple[str, ...], *, precise_among: tuple[str, ...] | None = None
+) -> LanguageDetector:
+    """Return the detector for a normalized candidate tuple, built once per process.
+
+    At most MAX_DETECTORS are kept; one pushed out unloads its low-accuracy lingua models when it
+    was a widened one (`precise_among`), so a crawl meeting ever more page languages keeps at most
+    that many languages' models (1-2 MiB each) beside its own.
+    """
+    key = (candidates, precise_among)
+    with _detectors_lock:
+        detector = _DETECTORS.get(key)
+        if detector is not None:
+            _DETECTORS.move_to_end(key)
+            return detector
+        detector = _DETECTORS[key] = LanguageDetector(candidates, precise_among=precise_among)
+        if len(_DETECTORS) > MAX_DETECTORS:
+            _, evicted = _DETECTORS.popitem(last=False)
+            if evicted.precise_among is not None:
+                evicted.unload_models()
+    return detector
 
 
 class LanguageDetector:
     """A language detector restricted to a fixed candidate set; build it once, call it often."""
 
-    def __init__(self, candidates: Sequence[str]) -> None:
+    def __init__(self, candidates: Sequence[str], *, precise_among: tuple[str, ...] | None = None) -> None:
         self.candidates = tuple(candidates)
+        # None: every candidate may use lingua's high-accuracy models; else only these languages,
+        # through their own detector (whose models a crawl of its own sites builds anyway).
+        self.precise_among = (
+            None if precise_among is None or set(self.candidates) <= set(precise_among) else precise_among
+        )
         languages = {code: _lingua_language(code) for code in self.candidates}
         self._languages: dict[Language, str] = {
             lang: code for code, lang in languages.items() if lang is not None
@@ -194,6 +232,13 @@ class LanguageDetector:
             decided = _dictionary_vote(sample, open_codes)
             if decided is not None:
                 return decided
+        if short and self.precise_among is not None:
+            if set(open_codes) <= set(self.precise_among):
+                return get_detector(self.precise_among)._model(sample, open_codes, precise=True)
+            # Without high-accuracy models, a short text is read by its function words first.
+            decided = _stopword_vote(sample, open_codes)
+            if decided is not None:
+                return decided
         return self._model(sample, open_codes, precise=short)
 
     def _letter_cues(self, sample: str, codes: tuple[str, ...]) -> tuple[LangResult | None, tuple[str, ...]]:
@@ -220,6 +265,7 @@ class LanguageDetector:
 
         None when fewer than two candidates have a model: there is nothing to choose between.
         """
+        precise = precise and self.precise_among is None
         if precise not in self._models:
             detector = None
             if len(self._languages) >= 2:
@@ -228,6 +274,13 @@ class LanguageDetector:
                 detector = (builder if precise else builder.with_low_accuracy_mode()).build()
             self._models[precise] = detector
         return self._models[precise]
+
+    def unload_models(self) -> None:
+        """Let lingua free the models this detector built (they are built again when needed)."""
+        for detector in self._models.values():
+            if detector is not None:
+                detector.unload_language_models()
+        self._models.clear()
 
     def loaded_models(self) -> list[str]:
         """Name the lingua models built so far ("high-accuracy", "low-accuracy"), for tests."""
@@ -313,6 +366,57 @@ def _dictionary_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
     best = max(known, key=known.__getitem__)
     confidence = (known[best] + 1) / (sum(known.values()) + len(codes))
     return LangResult(best, round(confidence, 3), "dictionary")
+
+
+STOPWORD_MARGIN = 2  # stop words the winner must have more than every other candidate
+# jusText's names for the languages whose lingua name differs from its own.
+_STOPLIST_NAMES = {
+    "nb": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk",
+    "sl": "Slovenian",
+    "pa": "Western_Panjabi",
+}
+_STOPWORD_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _stopword_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
+    """Return the language whose stop-word list holds clearly the most words of `sample`.
+
+    "Black Friday per nostalgici: le occasioni da non perdere": Italian's list holds per, le,
+    da, non; English's only per. None unless the winner leads every other candidate by
+    STOPWORD_MARGIN words, or when a candidate has no list (the vote would be biased against it).
+    """
+    lists: list[frozenset[str]] = []
+    for code in codes:
+        words = _stoplist(code)
+        if words is None:
+            return None
+        lists.append(words)
+    tokens = _STOPWORD_TOKEN.findall(sample)
+    hits = sorted(
+        ((len([t for t in tokens if t in words]), code) for code, words in zip(codes, lists, strict=True)),
+        reverse=True,
+    )
+    (top, best), (second, _) = hits[0], hits[1]
+    if top - second < STOPWORD_MARGIN:
+        return None
+    total = sum(count for count, _ in hits)
+    return LangResult(best, round((top + 1) / (total + len(codes)), 3), "stopwords")
+
+
+@functools.lru_cache(maxsize=32)
+def _stoplist(code: str) -> frozenset[str] | None:
+    """Return jusText's stop-word list for `code` (frequent words of its Wikipedia), or None."""
+    try:
+        import justext
+    except ImportError:
+        return None
+    language = _lingua_language(code)
+    name = _STOPLIST_NAMES.get(code) or (language.name.title() if language is not None else "")
+    try:
+        return frozenset(word.lower() for word in justext.get_stoplist(name))
+    except (ValueError, OSError, LookupError):
+        return None
 
 
 @functools.lru_cache(maxsize=8)
