@@ -66,6 +66,14 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
     crawler = process.create_crawler("unn")
     seen = {"pages": 0}
     started = time.perf_counter()
+    steps: list[tuple[str, float]] = [("imports and settings", rss_mib()[0])]
+
+    def opened() -> None:
+        steps.append(("spider opened (pipelines and archive open)", rss_mib()[0]))
+
+    def first_item() -> None:
+        if len(steps) == 2:
+            steps.append(("first item through every pipeline", rss_mib()[0]))
 
     def probe() -> None:
         seen["pages"] += 1
@@ -80,6 +88,8 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
             )
 
     crawler.signals.connect(probe, signal=signals.response_received)
+    crawler.signals.connect(opened, signal=signals.spider_opened)
+    crawler.signals.connect(first_item, signal=signals.item_scraped)
     process.crawl(crawler, urls=",".join(urls), discover="none")
     process.start()
     stats = crawler.stats.get_stats()
@@ -93,6 +103,21 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
         f"finished ({stats.get('finish_reason')}): RSS {current:.1f} MiB, peak {peak:.1f} MiB;"
         f" ledger {counts}"
     )
+    print("RSS by step: " + ", ".join(f"{name} {mib:.1f} MiB" for name, mib in steps))
+    print("loaded in this process: " + ", ".join(heavy_parts(crawler.settings)))
+
+
+def heavy_parts(settings) -> list[str]:
+    """Name the large optional parts this process loaded: lingua's models, pymorphy3's
+    dictionaries, numpy/pandas (sqlite-utils imports them when installed)."""
+    from newsbot.text.language import get_detector, normalize_candidates
+
+    candidates = normalize_candidates(settings.getlist("NEWSBOT_LANGUAGE_CANDIDATES"))
+    found = [f"lingua {name} models" for name in get_detector(candidates).loaded_models()]
+    if "pymorphy3" in sys.modules:
+        found.append("pymorphy3")
+    found += [name for name in ("numpy", "pandas") if name in sys.modules]
+    return found or ["none of lingua's models, pymorphy3, numpy, pandas"]
 
 
 def main() -> None:

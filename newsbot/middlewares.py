@@ -88,7 +88,7 @@ def settle_request(
     """Give the ledger entry of `request` its outcome (no-op without a ledger)."""
     ledger = ledger_of(crawler)
     if ledger is not None:
-        ledger.settle(request.meta.get(LEDGER_KEY), outcome, reason)
+        ledger.settle(request.meta.get(LEDGER_KEY), outcome, reason, request.url)
 
 
 def ignored_reason(failure: Failure) -> str | None:
@@ -152,7 +152,7 @@ class AccountingExtension:
     def request_scheduled(self, request: Request) -> None:
         key = request.meta.get(LEDGER_KEY)
         refusal = refuse_url(request.url, self._allowed())
-        if key is None or self.ledger.entry(key) is None:
+        if not self.ledger.known(key):
             key = self.ledger.open(request.url, _kind(request))
             request.meta[LEDGER_KEY] = key
             if refusal:
@@ -168,7 +168,7 @@ class AccountingExtension:
         self.ledger.move(key, request.url)
 
     def _skip(self, key: int, request: Request, reason: str) -> None:
-        self.ledger.settle(key, accounting.SKIPPED, reason)
+        self.ledger.settle(key, accounting.SKIPPED, reason, request.url)
         logger.info("skipped %s: %s", request.url, reason)
         raise IgnoreRequest(reason)
 
@@ -180,7 +180,7 @@ class AccountingExtension:
             reason = f"redirect to a URL already scheduled: {previous[-1]} -> {request.url}"
         else:
             reason = "duplicate: already scheduled in this crawl"
-        self.ledger.settle(request.meta.get(LEDGER_KEY), accounting.SKIPPED, reason)
+        self.ledger.settle(request.meta.get(LEDGER_KEY), accounting.SKIPPED, reason, request.url)
         logger.debug("skipped %s: %s", request.url, reason)
 
     def item_dropped(self, item: Any, response: Response, exception: BaseException) -> None:
