@@ -6,7 +6,7 @@ all in this process. Each --every responses it prints the pages so far, the curr
 (/proc/self/statm), the peak RSS (getrusage ru_maxrss) and the ledger's open entries; at the end,
 the accounting counts. A leak shows as current RSS that keeps climbing with the pages.
 
-    python bench/bench_replay_rss.py [--pages 20000] [--every 2000]
+    python bench/bench_replay_rss.py [--pages 20000] [--every 2000] [--trace]
 """
 
 from __future__ import annotations
@@ -54,7 +54,13 @@ def build_replay_dir(target: Path, pages: int) -> list[str]:
     return urls
 
 
-def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
+def top_allocations(snapshot, limit: int = 15) -> list[str]:
+    """Return the `limit` biggest live Python allocations of a tracemalloc snapshot, by file."""
+    stats = snapshot.statistics("filename")
+    return [f"{s.size / 2**20:7.1f} MiB  {s.traceback[0].filename}" for s in stats[:limit]]
+
+
+def crawl(replay_dir: Path, urls: list[str], db: Path, every: int, trace: bool = False) -> None:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
@@ -70,6 +76,11 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
 
     def opened() -> None:
         steps.append(("spider opened (pipelines and archive open)", rss_mib()[0]))
+        if trace:
+            import tracemalloc
+
+            print("live Python allocations when the spider opens:")
+            print("\n".join(top_allocations(tracemalloc.take_snapshot())), flush=True)
 
     def first_item() -> None:
         if len(steps) == 2:
@@ -105,6 +116,11 @@ def crawl(replay_dir: Path, urls: list[str], db: Path, every: int) -> None:
     )
     print("RSS by step: " + ", ".join(f"{name} {mib:.1f} MiB" for name, mib in steps))
     print("loaded in this process: " + ", ".join(heavy_parts(crawler.settings)))
+    if trace:
+        import tracemalloc
+
+        print("live Python allocations at the end (C libraries' own memory not traced):")
+        print("\n".join(top_allocations(tracemalloc.take_snapshot())))
 
 
 def heavy_parts(settings) -> list[str]:
@@ -126,14 +142,23 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=20_000, help="article pages to replay (default 20000)")
     parser.add_argument("--every", type=int, default=2_000, help="print memory every this many pages")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also trace Python allocations (tracemalloc: slower, RSS inflated) and print the biggest",
+    )
     args = parser.parse_args()
+    if args.trace:
+        import tracemalloc
+
+        tracemalloc.start()
     with tempfile.TemporaryDirectory(prefix="newsbot-rss-") as tmp:
         tmpdir = Path(tmp)
         urls = build_replay_dir(tmpdir / "replay", args.pages)
         print(
             f"replaying {len(urls)} article pages in one crawl; Python {sys.version.split()[0]}", flush=True
         )
-        crawl(tmpdir / "replay", urls, tmpdir / "archive.db", args.every)
+        crawl(tmpdir / "replay", urls, tmpdir / "archive.db", args.every, args.trace)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
 from collections.abc import Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -75,9 +76,25 @@ def load_fixtures(*dirs: Path | str) -> list[Fixture]:
 def iter_fixtures(*dirs: Path | str) -> Iterator[Fixture]:
     """Yield every fixture under the given folders (recursively), sorted by folder name, one at a time."""
     for root in dirs:
-        for meta in sorted(Path(root).rglob("meta.json")):
-            if (meta.parent / "body.html").exists():
-                yield load_fixture(meta.parent)
+        for folder in _fixture_folders(str(root)):
+            yield load_fixture(Path(folder))
+
+
+def _fixture_folders(folder: str) -> Iterator[str]:
+    """Yield the folders under `folder` that hold meta.json and body.html, in the order sorting their
+    meta.json paths gives (names sorted at each level), as strings: a replay of 20,000 fixtures
+    builds no list of 20,000 Path objects."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    names = {e.name for e in entries}
+    for entry in entries:
+        if entry.name == "meta.json" and "body.html" in names and entry.is_file():
+            yield folder
+        elif entry.is_dir(follow_symlinks=False):  # as Path.rglob: symlinked folders are not entered
+            yield from _fixture_folders(entry.path)
 
 
 def save_fixture(
