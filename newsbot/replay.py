@@ -177,7 +177,11 @@ class FixtureIndex:
 
     def lookup(self, url: str, at: datetime | None = None) -> Fixture | None:
         """Return the newest fetch of `url` not after `at` (the newest of all when `at` is None)."""
-        versions = self._by_url.get(canonicalize_url(url))
+        # A URL found as it is is its own canonical form (canonicalize_url gives a canonical URL
+        # back unchanged): most requests skip the canonicalization.
+        versions = self._by_url.get(url)
+        if versions is None:
+            versions = self._by_url.get(canonicalize_url(url))
         if versions is None:
             return None
         if not isinstance(versions, list):
