@@ -200,8 +200,8 @@ def _new_article_columns(
 @functools.cache
 def _insert_article_sql(names: tuple[str, ...]) -> str:
     """Return the INSERT for these article columns (a handful of shapes: built once each)."""
-    marks = ", ".join(f":{name}" for name in names)
-    return f"INSERT INTO articles ({', '.join(names)}) VALUES ({marks})"
+    # Positional marks: binding a row by name costs a look-up per column.
+    return f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
 def _update_article(conn: sqlite3.Connection, stored: Mapping[str, Any], columns: Mapping[str, Any]) -> None:
@@ -360,19 +360,39 @@ def _view_rows(
     """
     rows: list[tuple[Any, ...]] = []
     if article.views is not None:
-        rows.append((article_id, article.url, article.title, observed_at, article.views, OWN_PAGE))
+        rows.append(
+            (article_id, article.url, article.title, observed_at, article.views, OWN_PAGE, article_id, run_id)
+        )
     rows.extend(
-        (archived.get(teaser.url or ""), teaser.url, teaser.title, observed_at, teaser.views, teaser.block)
+        (
+            archived.get(teaser.url or ""),
+            teaser.url,
+            teaser.title,
+            observed_at,
+            teaser.views,
+            teaser.block,
+            article_id,
+            run_id,
+        )
         for teaser in article.related
         if teaser.views is not None
     )
     # 2024-2026 cross-links print the linked story's counter: an observation like a teaser's.
     rows.extend(
-        (archived.get(link.url or ""), link.url, link.title, observed_at, link.views, INLINE)
+        (
+            archived.get(link.url or ""),
+            link.url,
+            link.title,
+            observed_at,
+            link.views,
+            INLINE,
+            article_id,
+            run_id,
+        )
         for link in article.cross_links
         if link.views is not None
     )
-    return [(*row, article_id, run_id) for row in rows]
+    return rows
 
 
 _INSERT_VIEWS = (
@@ -450,8 +470,15 @@ class _Editions:
         self.article_ids: list[tuple[int, str]] = []
         self.next_story: int | None = None
 
-    def add(self, article_id: int, article: Article, archived: Mapping[str, int], fetched_at: str) -> None:
-        urls = _edition_urls(article)
+    def add(
+        self,
+        article_id: int,
+        article: Article,
+        archived: Mapping[str, int],
+        fetched_at: str,
+        urls: Mapping[str, str],
+    ) -> None:
+        """Plan the rows joining the article and `urls` (its _edition_urls) into one story."""
         own = self.known.get(article.url)
         story_ids = sorted({self.known[url][0] for url in urls if url in self.known})
         if story_ids:
@@ -500,8 +527,9 @@ def _link_editions(
     fetched_at: str,
 ) -> None:
     """Join the article and its hreflang alternates into one story, merging stories that meet."""
-    editions = _Editions(conn, _known_editions(conn, _edition_urls(article)))
-    editions.add(article_id, article, archived, fetched_at)
+    urls = _edition_urls(article)
+    editions = _Editions(conn, _known_editions(conn, urls))
+    editions.add(article_id, article, archived, fetched_at, urls)
     editions.flush()
 
 
@@ -540,7 +568,7 @@ def store_article(
     if row is None:
         raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
         columns = _new_article_columns(article, content, digest, fetched_at, raw_page_id)
-        article_id = conn.execute(_insert_article_sql(tuple(columns)), columns).lastrowid
+        article_id = conn.execute(_insert_article_sql(tuple(columns)), tuple(columns.values())).lastrowid
         assert article_id is not None
         conn.execute(
             _INSERT_VERSION,
@@ -655,7 +683,7 @@ def store_new_articles(
             None,
         )
     conn.executemany(_INSERT_RAW_PAGE, raw_pages)
-    conn.executemany(_insert_article_sql(tuple(rows[0])), rows)
+    conn.executemany(_insert_article_sql(tuple(rows[0])), [tuple(row.values()) for row in rows])
     conn.executemany(_INSERT_VERSION, versions)
     # Rows written before this batch that wait for one of its articles; the batch's own rows
     # are resolved above, so these run first and leave them alone.
@@ -668,12 +696,10 @@ def store_new_articles(
     )
     conn.executemany(_INSERT_LINKS, links)
     conn.executemany(_INSERT_VIEWS, views)
-    edition_urls: set[str] = set()
-    for article in articles:
-        edition_urls.update(_edition_urls(article))
-    editions = _Editions(conn, _known_editions(conn, edition_urls))
-    for article, article_id, fetched_at in zip(articles, ids, fetched, strict=True):
-        editions.add(article_id, article, archived, fetched_at)
+    edition_urls = [_edition_urls(article) for article in articles]
+    editions = _Editions(conn, _known_editions(conn, {url for urls in edition_urls for url in urls}))
+    for article, article_id, fetched_at, urls in zip(articles, ids, fetched, edition_urls, strict=True):
+        editions.add(article_id, article, archived, fetched_at, urls)
     editions.flush()
     return list(ids)
 
