@@ -108,7 +108,8 @@ def test_an_item_the_archive_rejects_is_logged_and_the_rest_kept(tmp_path, caplo
 
 
 def test_a_rejected_item_among_new_articles_written_together_loses_only_itself(tmp_path, caplog):
-    crawler, pipeline = build(tmp_path, NEWSBOT_ARCHIVE_CHUNK_SIZE=3)
+    crawler, pipeline = build(tmp_path)
+    pipeline.chunk_size = 3
     pipeline.open_spider()
     items = [
         make_article("https://unn.ua/news/1-first"),

@@ -48,9 +48,9 @@ class ArchivePipeline:
 
     Settings: NEWSBOT_ARCHIVE_ENABLED (default True), NEWSBOT_ARCHIVE_PATH (default
     "archive.db"), NEWSBOT_ARCHIVE_BATCH_SIZE (items per committed transaction, default 500; a
-    crash loses at most the open batch, and never corrupts the file), NEWSBOT_ARCHIVE_CHUNK_SIZE
-    (items handed to the archive at a time, default archive.db.STORE_CHUNK: the new articles among
-    them are written together, a bad one still rolled back alone).
+    crash loses at most the open batch, and never corrupts the file). Items are handed to the
+    archive archive.db.STORE_CHUNK at a time: the new articles among them are written together, a
+    bad one still rolled back alone.
 
     The newsbot/articles_* and newsbot/quarantined counts grow only when the batch holding the
     items has committed. A failed commit (disk full, database locked, I/O error) loses that batch:
@@ -80,7 +80,6 @@ class ArchivePipeline:
             crawler,
             settings.get("NEWSBOT_ARCHIVE_PATH", defaults.NEWSBOT_ARCHIVE_PATH),
             settings.getint("NEWSBOT_ARCHIVE_BATCH_SIZE", defaults.NEWSBOT_ARCHIVE_BATCH_SIZE),
-            settings.getint("NEWSBOT_ARCHIVE_CHUNK_SIZE", STORE_CHUNK),
         )
         # The finish reason is known only at spider_closed, which Scrapy sends after
         # close_spider of every pipeline.
