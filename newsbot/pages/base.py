@@ -24,8 +24,7 @@ from newsbot.urls import accept_canonical
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # news article pages weigh 80-300 KB; anything past this is junk
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
-_SPACE = re.compile(r"[\s\u00a0\u2009\u202f]+")
-_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
@@ -96,7 +95,10 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     # Invisible characters sit inside words ("опера\u00adційними"): delete them, never space them.
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    if not text.isascii() and _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    # str.split() splits on exactly the characters re's \s matches (NBSP and thin spaces among them).
+    return " ".join(text.split())
 
 
 def class_prefix(prefix: str) -> str:
@@ -111,25 +113,213 @@ def class_prefix(prefix: str) -> str:
 class ClassIndex:
     """Elements by CSS-module class prefix, built in one pass over the tree.
 
-    "single-news-card_body__Qw9e1" is filed under "single-news-card_body__". One pass costs about
-    as much as one whole-document `contains(concat(...))` XPath scan, and a Next.js page object
-    would otherwise make a dozen of those.
+    "single-news-card_body__Qw9e1" is filed under "single-news-card_body__": what `class_prefix`
+    matches for a prefix ending in its only "__". One pass (root.iter, a substring test per class
+    attribute) costs about half of one whole-document `contains(concat(...))` XPath scan, and a
+    Next.js page object would otherwise make a dozen of those. `ClassIndex.of(root)` keeps the
+    last tree's index, so a layout test and its page object share one pass.
     """
 
-    _WITH_CLASS = xpath("//*[contains(@class, '__')]")
+    _last: ClassVar[tuple[Any, ClassIndex | None]] = (None, None)
 
     def __init__(self, sel: Selector | Any) -> None:
         self._by_prefix: dict[str, list] = {}
-        for found in self._WITH_CLASS(element(sel)):
-            for token in found.get("class").split():
-                head, sep, _ = token.partition("__")
-                if sep:
-                    self._by_prefix.setdefault(head + "__", []).append(found)
+        by_prefix = self._by_prefix
+        for found in element(sel).iter(etree.Element):
+            value = found.get("class")
+            if not value or "__" not in value:
+                continue
+            if " " in value or "\t" in value or "\n" in value or "\r" in value:
+                for head in class_heads(value):
+                    by_prefix.setdefault(head, []).append(found)
+            else:  # one class name, the common case
+                by_prefix.setdefault(value.partition("__")[0] + "__", []).append(found)
+
+    @classmethod
+    def of(cls, root: Any) -> ClassIndex:
+        """Return the index of `root`'s tree, built once for the last tree asked about."""
+        last_root, index = cls._last
+        if last_root is not root or index is None:
+            index = cls(root)
+            ClassIndex._last = (root, index)
+        return index
 
     def all(self, prefix: str, tag: str | None = None) -> list[Any]:
         """Return the lxml elements carrying a class that starts with `prefix`, in document order."""
         found = self._by_prefix.get(prefix, [])
         return found if tag is None else [e for e in found if e.tag == tag]
+
+
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def class_tokens(value: str | None) -> set[str]:
+    """Return the class names of a class attribute, split as CSS's `.name` test splits them.
+
+    The test css2xpath writes, `contains(concat(' ', normalize-space(@class), ' '), ' name ')`,
+    splits on XML whitespace (space, tab, CR, LF) only: an NBSP is part of a class name.
+    """
+    if not value:
+        return set()
+    if "\t" in value or "\n" in value or "\r" in value:
+        value = value.translate(_XML_SPACE)
+    tokens = set(value.split(" "))
+    tokens.discard("")
+    return tokens
+
+
+def has_class(node: Any, name: str) -> bool:
+    """Tell whether an lxml element carries the class `name` (CSS `.name`)."""
+    value = node.get("class")
+    return bool(value) and name in value and (value == name or name in class_tokens(value))
+
+
+def class_heads(value: str | None) -> set[str]:
+    """Return the CSS-module prefixes of a class attribute: "x__" for each class "x__<hash>".
+
+    A prefix ending in its only "__" (as every one a page object names does) starts a class
+    name exactly when it is that name's head: what ClassIndex files and class_prefix matches.
+    """
+    if not value or "__" not in value:
+        return set()
+    if " " not in value and "\t" not in value and "\n" not in value and "\r" not in value:
+        return {value.partition("__")[0] + "__"}  # one class name, the common case
+    return {t.partition("__")[0] + "__" for t in class_tokens(value) if "__" in t}
+
+
+def has_class_prefix(node: Any, prefix: str) -> bool:
+    """Tell whether an lxml element carries a class starting with `prefix` (see class_prefix)."""
+    value = node.get("class")
+    return bool(value) and prefix in value and any(t.startswith(prefix) for t in class_tokens(value))
+
+
+class TokenIndex:
+    """Elements by class name (CSS `.name`, whole tokens), built in one pass over the tree.
+
+    One pass costs about one whole-document XPath scan; a layout styled with BEM classes would
+    otherwise make one css2xpath scan per field, each testing every element's class.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self._by_class: dict[str, list] = {}
+        by_class = self._by_class
+        for node in root.iter(etree.Element):
+            value = node.get("class")
+            if value:
+                if " " in value or "\t" in value or "\n" in value or "\r" in value:
+                    for token in class_tokens(value):
+                        by_class.setdefault(token, []).append(node)
+                else:  # one class name, the common case
+                    by_class.setdefault(value, []).append(node)
+
+    def all(self, name: str, tag: str | None = None) -> list[Any]:
+        """Return the elements carrying class `name` (and of `tag`, if given), in document order."""
+        found = self._by_class.get(name, [])
+        return found if tag is None else [e for e in found if e.tag == tag]
+
+
+def within(node: Any, name: str, tag: str | None = None) -> list[Any]:
+    """Return `node` and its descendants carrying class `name`, in document order.
+
+    What a css2xpath query (`descendant-or-self::tag[...]`) run on `node` returns.
+    """
+    nodes = node.iter(tag) if tag else node.iter(etree.Element)
+    return [e for e in nodes if has_class(e, name)]
+
+
+def first_within(node: Any, name: str, tag: str | None = None) -> Any | None:
+    """Return the first of within(node, name, tag), or None."""
+    nodes = node.iter(tag) if tag else node.iter(etree.Element)
+    return next((e for e in nodes if has_class(e, name)), None)
+
+
+def descendants(containers: list[Any], tag: str) -> list[Any]:
+    """Return the `tag` elements under any of `containers` (`//container//tag`): once each, in order.
+
+    A container nested in an earlier one adds nothing its ancestor did not already give.
+    """
+    out: list[Any] = []
+    taken: list[Any] = []
+    for box in containers:
+        if any(a in taken for a in box.iterancestors()):
+            continue
+        taken.append(box)
+        out.extend(e for e in box.iter(tag) if e is not box)
+    return out
+
+
+def text_nodes(node: Any) -> Iterator[str]:
+    """Yield an element's own text nodes (XPath `./text()`): its text and its children's tails."""
+    if node.text:
+        yield node.text
+    for child in node:
+        if child.tail:
+            yield child.tail
+
+
+def following_texts(node: Any) -> Iterator[str]:
+    """Yield the text nodes after an element in document order (XPath `following::text()`).
+
+    Its tail, then each following sibling's texts (itertext: comment bodies left out, tails kept)
+    and tail, then the same one level up; descendants and ancestors are not "following".
+    """
+    while node is not None:
+        if node.tail:
+            yield node.tail
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield from sibling.itertext()
+            if sibling.tail:
+                yield sibling.tail
+        node = node.getparent()
+
+
+CONTAINS = "contains"  # an ElementRules test: `contains(@attr, value)`
+EQUALS = "equals"  # `@attr = value` (with no attribute named: every element of the tag)
+
+
+class ElementRules:
+    """Named element lists a page object reads, filed in one pass over the tree.
+
+    Each rule is (tag, attribute, value, test) and stands for `//tag[contains(@attribute, value)]`
+    (CONTAINS), `//tag[@attribute = value]` (EQUALS) or, with no attribute, `//tag`. One
+    `root.iter(*tags)` walks the tree in C and hands Python only the elements of those tags,
+    where a dozen XPath scans would each visit every node.
+    """
+
+    def __init__(self, **rules: tuple[str, str | None, str | None, str]) -> None:
+        self._keys = tuple(rules)
+        self._last: tuple[Any, dict[str, list[Any]]] = (None, {})
+        self._by_tag: dict[str, dict[str | None, list[tuple[str, str | None, bool]]]] = {}
+        for key, (tag, attribute, value, test) in rules.items():
+            if test not in (CONTAINS, EQUALS):
+                raise ValueError(f"rule {key}: unknown test {test!r}")
+            self._by_tag.setdefault(tag, {}).setdefault(attribute, []).append((key, value, test == CONTAINS))
+
+    def file(self, root: Any) -> dict[str, list[Any]]:
+        """Return {rule name: the elements under `root` (itself included) it matches, in document order}.
+
+        The last tree's lists are kept, so a layout test and the page object it picks share one
+        pass (the reference keeps that tree alive: the identity test cannot match another tree).
+        """
+        if self._last[0] is root:
+            return self._last[1]
+        out: dict[str, list[Any]] = {key: [] for key in self._keys}
+        for tag, attributes in self._by_tag.items():
+            plan = [
+                (attribute, [(value, contains, out[key].append) for key, value, contains in tests])
+                for attribute, tests in attributes.items()
+            ]
+            for node in root.iter(tag):  # one C walk per tag: no `node.tag` look-up per element
+                for attribute, tests in plan:
+                    got = node.get(attribute) if attribute is not None else ""
+                    if got is None:
+                        continue
+                    for value, contains, add in tests:
+                        if value is None or (value in got if contains else got == value):
+                            add(node)
+        self._last = (root, out)
+        return out
 
 
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
@@ -154,6 +344,16 @@ def text_of(node: Selector | Any | None) -> str:
     if isinstance(root, str):
         return clean_text(root)
     return clean_text(" ".join(_visible_text(root)))
+
+
+def has_text(node: Selector | Any | None) -> bool:
+    """Tell whether text_of(node) would be non-empty, stopping at the first visible text."""
+    if node is None:
+        return False
+    root = element(node)
+    if isinstance(root, str):
+        return bool(clean_text(root))
+    return any(clean_text(text) for text in _visible_text(root))
 
 
 def first(nodes: SelectorList | list[Selector]) -> Selector | None:
@@ -181,18 +381,22 @@ def inner_html(node: Selector | Any) -> str:
     return "".join(parts)
 
 
-_JSON_LD = xpath("//script[@type='application/ld+json']/text()")
-_METAS = xpath("//meta[@content]")
-_CANONICAL = xpath("//link[@rel='canonical']/@href")
-_HREFLANG = xpath("//link[@rel='alternate'][@hreflang]")
-_HTML_LANG = xpath("/html/@lang")
+# Head metadata is read with root.iter(tag): lxml walks the tree in C and makes a Python object
+# only for the elements of that tag (about a fifth of one `//meta[@content]` XPath scan).
 _HTML_XML_LANG = xpath("/html/@xml:lang")
-_TAGS = xpath("//meta[@property='article:tag']/@content")
+
+
+def _script_texts(root: Any, kind: str) -> Iterator[str]:
+    """Yield the text of every <script type=KIND> (as `//script[@type=KIND]/text()` does)."""
+    for script in root.iter("script"):
+        if script.get("type") == kind:
+            # A script's content is one text node; a comment inside it would split it in two.
+            yield from (t for t in [script.text, *(child.tail for child in script)] if t)
 
 
 def json_ld_objects(sel: Selector) -> Iterator[dict]:
     """Yield every JSON-LD object on the page, flattening lists and @graph."""
-    for raw in _JSON_LD(element(sel)):
+    for raw in _script_texts(element(sel), "application/ld+json"):
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError):  # broken, or nested past the recursion limit
@@ -227,26 +431,54 @@ def json_ld_article(sel: Selector) -> dict:
     return {}
 
 
-_last_metas: tuple[Any, dict[str, str]] = (None, {})
+@dataclass(slots=True)
+class _Head:
+    """What a page declares in <meta> and <link> tags, read in one pass (`root.iter("meta", "link")`)."""
+
+    metas: dict[str, str]  # property or name -> content of the first such <meta content>
+    tags: list[str]  # every <meta property="article:tag" content>
+    canonical: str | None  # href of the first <link rel="canonical" href>
+    hreflang: list[tuple[str, str | None]]  # (hreflang, href) of each <link rel="alternate" hreflang>
+
+
+_last_head: tuple[Any, _Head | None] = (None, None)
+
+
+def _head(root: Any) -> _Head:
+    """Return the meta and link declarations of a tree, in one pass over its <meta> and <link> tags.
+
+    A page object asks for half a dozen of them; the last tree's are kept (the reference keeps
+    that tree alive, so the identity test cannot match another page's tree). Anywhere in the
+    page, as `//meta[@content]` would find them, not only under <head>.
+    """
+    global _last_head
+    if _last_head[0] is root and _last_head[1] is not None:
+        return _last_head[1]
+    head = _Head({}, [], None, [])
+    metas = head.metas
+    for node in root.iter("meta", "link"):
+        if node.tag == "meta":
+            content = node.get("content")
+            if content is None:
+                continue
+            prop = node.get("property")
+            for key in (prop, node.get("name")):
+                if key is not None and key not in metas:
+                    metas[key] = content
+            if prop == "article:tag":
+                head.tags.append(content)
+        elif (rel := node.get("rel")) == "canonical":
+            if head.canonical is None:
+                head.canonical = node.get("href")
+        elif rel == "alternate" and (code := node.get("hreflang")) is not None:
+            head.hreflang.append((code, node.get("href")))
+    _last_head = (root, head)
+    return head
 
 
 def _metas(root: Any) -> dict[str, str]:
-    """Return {property or name: content of the first such <meta>} for a tree, in one pass.
-
-    A page object asks for half a dozen metas; the last tree's index is kept (the reference keeps
-    that tree alive, so the identity test cannot match another page's tree).
-    """
-    global _last_metas
-    if _last_metas[0] is root:
-        return _last_metas[1]
-    index: dict[str, str] = {}
-    for meta in _METAS(root):
-        content = meta.get("content")
-        for key in (meta.get("property"), meta.get("name")):
-            if key is not None:
-                index.setdefault(key, content)
-    _last_metas = (root, index)
-    return index
+    """Return {property or name: content of the first such <meta>} for a tree."""
+    return _head(root).metas
 
 
 def meta_content(sel: Selector, name: str) -> str | None:
@@ -254,18 +486,23 @@ def meta_content(sel: Selector, name: str) -> str | None:
     return clean_text(_metas(element(sel)).get(name)) or None
 
 
+def meta_tags(sel: Selector) -> list[str]:
+    """Return every <meta property="article:tag"> of the page, cleaned."""
+    return [clean_text(t) for t in _head(element(sel)).tags]
+
+
 def canonical_url(sel: Selector, url: str) -> str:
     """Return the page's canonical URL: <link rel=canonical>, og:url, else the fetched URL."""
-    value = next(iter(_CANONICAL(element(sel))), None) or meta_content(sel, "og:url")
+    value = _head(element(sel)).canonical or meta_content(sel, "og:url")
     return urljoin(url, value.strip()) if value else url
 
 
 def hreflang_alternates(sel: Selector, url: str) -> dict[str, str]:
     """Return {language code: URL} from <link rel=alternate hreflang>, x-default left out."""
     out: dict[str, str] = {}
-    for link in _HREFLANG(element(sel)):
-        code = (link.get("hreflang") or "").strip().lower()
-        href = (link.get("href") or "").strip()
+    for hreflang, link in _head(element(sel)).hreflang:
+        code = hreflang.strip().lower()
+        href = (link or "").strip()
         if code and href and code != "x-default":
             out[code.split("-")[0]] = urljoin(url, href)
     return out
@@ -275,7 +512,10 @@ def language_hints(sel: Selector, json_ld: Mapping) -> dict[str, str]:
     """Return the languages the page declares: <html lang>, og:locale, JSON-LD inLanguage."""
     hints: dict[str, str] = {}
     root = element(sel)
-    html_lang = next(iter(_HTML_LANG(root) or _HTML_XML_LANG(root)), None)
+    document = root.getroottree().getroot()
+    html_lang = document.get("lang") if document.tag == "html" else None
+    if html_lang is None:  # `/html/@lang`, else `/html/@xml:lang`
+        html_lang = next(iter(_HTML_XML_LANG(root)), None)
     if html_lang and html_lang.strip():
         hints["html"] = html_lang.strip()
     locale = meta_content(sel, "og:locale")
@@ -316,6 +556,10 @@ def absolute_url(base: str, href: str | None) -> str | None:
     scheme, sep, rest = base.partition("://")
     if sep and href.startswith("/") and not href.startswith("//"):
         return _join_rooted(f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}", href)
+    if sep and href.startswith(("https://", "http://")) and href.partition("://")[2][:1] not in "/?#":
+        # An absolute link with a host keeps its host and path: only whether its scheme is the
+        # base's matters to urljoin.
+        return _join_rooted(f"{scheme}://", href)
     return urljoin(base, href)
 
 
@@ -363,7 +607,7 @@ def page_source(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, by
         and not text[0].isspace()
         and not text[-1].isspace()
         and "\ufffd" not in text
-        and "\x00" not in text
+        and b"\x00" not in body  # the same test as on `text` for UTF-8, and 30x faster than on a str
     )
     return text, body if clean else None, None
 
@@ -427,7 +671,7 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        return [clean_text(t) for t in _TAGS(self.root)]
+        return meta_tags(self.sel)
 
     def rubric(self) -> str | None:
         return meta_content(self.sel, "article:section")
@@ -510,7 +754,7 @@ def build_article(
     fields = page_fields(obj, site.selectors)
     if not fields.title:
         return QuarantinedPage(url, f"no title ({obj.layout} layout)", page)
-    if fields.body is None or not text_of(fields.body):
+    if not has_text(fields.body):
         return QuarantinedPage(url, f"no body ({obj.layout} layout)", page)
     canonical, refused = accept_canonical(obj.canonical(), url, sites=site.domains)
     published_raw, published_machine = fields.published

@@ -34,7 +34,7 @@ from newsbot.pages.base import (
     inner_html,
     nested_deeper_than,
     page_fields,
-    page_text,
+    page_source,
     raw_page,
     walk_json_ld,
 )
@@ -230,10 +230,14 @@ _COMMAS = re.compile(r"[,،、，;]")
 _WORDS = re.compile(r"\w+")
 
 
-def parse_tree(text: str) -> etree._Element | None:
-    """Parse decoded HTML into a plain lxml tree (lxml.html's element classes cost time)."""
+def parse_tree(text: str, data: bytes | None = None) -> etree._Element | None:
+    """Parse decoded HTML into a plain lxml tree (lxml.html's element classes cost time).
+
+    `data`: the UTF-8 bytes `text` encodes to, if known (page_source's clean UTF-8 body): parsed
+    as they are rather than encoded again.
+    """
     try:
-        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _PARSER)
+        root = etree.fromstring(data if data is not None else text.encode("utf-8", "surrogatepass"), _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     return root
@@ -1405,7 +1409,7 @@ MIN_UNDECLARED_TEXT = 250  # characters of story text a page without article met
 
 def content_guard(body: bytes) -> str | None:
     """Return why the bytes are no page at all (empty) or a PDF document served as HTML, or None."""
-    if not body.strip():
+    if not body or body.isspace():  # `not body.strip()` without copying the page
         return "empty page: no bytes but whitespace"
     return "not HTML: a PDF document" if body[:1024].lstrip().startswith(b"%PDF") else None
 
@@ -1469,12 +1473,12 @@ def parse_article(
     """
     page = raw_page(body, url, fetched_at=fetched_at, headers=headers, status=status)
     refused = content_guard(body)
-    text = ""
+    text, data = "", None
     if not refused:
-        text, refused = page_text(body, headers)
+        text, data, refused = page_source(body, headers)
     if refused:
         return QuarantinedPage(url, refused, page)
-    root = parse_tree(text)
+    root = parse_tree(text, data)
     if root is None:
         return QuarantinedPage(url, "not HTML: no element could be parsed", page)
     if nested_deeper_than(root):

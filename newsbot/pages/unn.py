@@ -10,29 +10,42 @@ Layouts (see fixtures/unn/README.md for the markup each one is modelled on):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage, Teaser
-from newsbot.pages.base import ArticlePage as _ArticlePage
 from newsbot.pages.base import (
+    CONTAINS,
+    EQUALS,
     ClassIndex,
+    ElementRules,
     Link,
+    TokenIndex,
     build_article,
+    class_heads,
     class_prefix,
     clean_text,
-    css,
     decode_html,
+    descendants,
     first,
     first_text,
+    first_within,
+    following_texts,
+    has_class_prefix,
     parse_guarded,
+    text_nodes,
     text_of,
+    within,
     xpath,
 )
+from newsbot.pages.base import ArticlePage as _ArticlePage
 from newsbot.sites import Site, get_site
 from newsbot.text.furniture import dateline_place
 from newsbot.text.split import BLOCK_SLUGS, block_slug
@@ -78,18 +91,21 @@ def amp_canonical(url: str) -> str:
 
 
 # Page objects query the lxml tree with XPath compiled once here (no parsel Selector per node).
-_DATELINE = xpath("//h1/following::text()[normalize-space()][position() <= 6]")
-
-
-def _prefixed(prefix: str, path: str = ".//*") -> Any:
-    """Compile `path` narrowed to elements with a CSS-module class starting with `prefix`."""
-    return xpath(f"{path}[{class_prefix(prefix)}]")
+_DATELINE_TEXTS = 6  # the dateline is among the first six text nodes after the title
 
 
 def page_dateline(sel: Selector | Any) -> str | None:
     """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN"), or None."""
-    texts = _DATELINE(sel.root if isinstance(sel, Selector) else sel)
-    return next((place for text in texts if (place := dateline_place(clean_text(text)))), None)
+    root = sel.root if isinstance(sel, Selector) else sel
+    # //h1/following::text()[normalize-space()][position() <= 6]: every later <h1> follows the first
+    h1 = next(root.iter("h1"), None)
+    if h1 is None:
+        return None
+    texts = (text for text in following_texts(h1) if text.strip(" \t\n\r"))  # normalize-space()
+    return next(
+        (place for text in islice(texts, _DATELINE_TEXTS) if (place := dateline_place(clean_text(text)))),
+        None,
+    )
 
 
 class NextArticlePage(_ArticlePage):
@@ -98,20 +114,16 @@ class NextArticlePage(_ArticlePage):
     layout = "next"
     marker = "single-news-card_"
 
-    _MATCH = _prefixed("single-news-card_body__", "//*")
     _P = xpath(".//p")
-    _BLOCK_TITLE = _prefixed("news-block_title__")
-    _CARD = _prefixed("news-card_root__", ".//a")
-    _CARD_DATE = _prefixed("news-card_date__")
-    _CARD_VIEWS = _prefixed("news-card_views__")
 
     def __init__(self, sel: Selector, url: str) -> None:
         super().__init__(sel, url)
-        self.classes = ClassIndex(self.root)
+        self.classes = ClassIndex.of(self.root)
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(cls._MATCH(sel.root))
+        # //*[class_prefix('single-news-card_body__')], from the index the page object reads too
+        return bool(ClassIndex.of(sel.root).all("single-news-card_body__"))
 
     def title(self) -> str:
         return first_text(self.classes.all("single-news-card_newsTitle__")) or super().title()
@@ -150,180 +162,226 @@ class NextArticlePage(_ArticlePage):
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
         for block in self.classes.all("news-block_root__", tag="section"):
-            slug = block_slug(first_text(self._BLOCK_TITLE(block)) or "")
-            for card in self._CARD(block):
+            # One walk over the block: .//*[news-block_title__] (its heading), .//a[news-card_root__]
+            heading, cards = None, []
+            for node in _under(block):
+                if heading is None and has_class_prefix(node, "news-block_title__"):
+                    heading = node
+                if node.tag == "a" and has_class_prefix(node, "news-card_root__"):
+                    cards.append(node)
+            slug = block_slug(text_of(heading))
+            for card in cards:
                 out.append(self._card_teaser(card, slug))
         return out
 
     def _card_teaser(self, card: Any, slug: str) -> Teaser:
-        date = self._CARD_DATE(card)
-        views = self._CARD_VIEWS(card)
-        title, labels = card_title(card)
+        parts = _card_parts(card)
         return Teaser(
-            title=title,
+            title=parts.title,
             block=slug,
             url=self._abs(card.get("href")),
-            published_raw=first_text(date),
-            views_raw=first_text(views),
-            labels=labels,
+            published_raw=text_of(parts.date) or None,
+            views_raw=text_of(parts.views) or None,
+            labels=parts.labels,
         )
 
 
 class Y2024ArticlePage(_ArticlePage):
-    """The 2024 unn.ua layout, rebuilt from the seed text (fixtures/unn/en-2024-china-lavrov)."""
+    """The 2024 unn.ua layout, rebuilt from the seed text (fixtures/unn/en-2024-china-lavrov).
+
+    BEM classes, matched as CSS matches them (whole class names): one TokenIndex pass files every
+    element by class, and each field looks its class up (one css2xpath scan per field before).
+    """
 
     layout = "y2024"
 
     marker = "article-page__text"
 
-    _MATCH = xpath("//article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]")
-    _TITLE = css("h1.article-page__title")
-    _LEAD = css(".article-page__lead")
-    _AUTHOR = css(".article-page__author")
-    _BODY = css("div.article-page__text")
-    _DATE = css("time.article-page__date")
-    _VIEWS = css(".article-page__views")
-    _TAG = css(".article-page__tags a")
-    _RUBRIC = css(".article-page__rubric")
-    _BLOCK = css("section.teaser-block")
-    _BLOCK_TITLE = css(".teaser-block__title")
-    _TEASER = css(".teaser")
-    _TEASER_LINK = css("a.teaser__link")
-    _TEASER_DATE = css(".teaser__date")
-    _TEASER_VIEWS = css(".teaser__views")
+    def __init__(self, sel: Selector, url: str) -> None:
+        super().__init__(sel, url)
+        self.classes = TokenIndex(self.root)
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(cls._MATCH(sel.root))
+        # //article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]
+        return any(
+            "article-page__text" in (div.get("class") or "")
+            for article in sel.root.iter("article")
+            if "article-page" in (article.get("class") or "")
+            for div in article.iter("div")
+        )
+
+    def _first_text(self, name: str, tag: str | None = None) -> str | None:
+        return first_text(self.classes.all(name, tag))
 
     def title(self) -> str:
-        return first_text(self._TITLE(self.root)) or super().title()
+        return self._first_text("article-page__title", "h1") or super().title()
 
     def lead(self) -> str | None:
-        return first_text(self._LEAD(self.root))
+        return self._first_text("article-page__lead")
 
     def authors(self) -> list[str]:
-        names = [text_of(a) for a in self._AUTHOR(self.root)]
+        names = [text_of(a) for a in self.classes.all("article-page__author")]
         return [n for n in names if n] or super().authors()
 
     def body(self) -> Any | None:
-        return first(self._BODY(self.root))
+        return first(self.classes.all("article-page__text", "div"))
 
     def published(self) -> tuple[str | None, str | None]:
-        node = self._DATE(self.root)
+        node = self.classes.all("article-page__date", "time")
         if not node:
             return super().published()
         machine = node[0].get("datetime") or super().published()[1]
         return text_of(node[0]) or None, machine
 
     def views_raw(self) -> str | None:
-        return first_text(self._VIEWS(self.root))
+        return self._first_text("article-page__views")
 
     def tags(self) -> list[str]:
-        return [t for t in (text_of(a) for a in self._TAG(self.root)) if t]
+        links = descendants(self.classes.all("article-page__tags"), "a")  # .article-page__tags a
+        return [t for t in (text_of(a) for a in links) if t]
 
     def rubric(self) -> str | None:
-        return first_text(self._RUBRIC(self.root)) or super().rubric()
+        return self._first_text("article-page__rubric") or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         out: list[Teaser] = []
-        for block in self._BLOCK(self.root):
-            slug = block_slug(first_text(self._BLOCK_TITLE(block)) or "")
-            for card in self._TEASER(block):
-                link = self._TEASER_LINK(card)
-                date = self._TEASER_DATE(card)
-                views = self._TEASER_VIEWS(card)
+        for block in self.classes.all("teaser-block", "section"):
+            slug = block_slug(text_of(first_within(block, "teaser-block__title")))
+            for card in within(block, "teaser"):
+                link = first_within(card, "teaser__link", "a")
                 out.append(
                     Teaser(
-                        title=first_text(link) or text_of(card),
+                        title=text_of(link) or text_of(card),
                         block=slug,
-                        url=self._abs(link[0].get("href") if link else None),
-                        published_raw=first_text(date),
-                        views_raw=first_text(views),
+                        url=self._abs(link.get("href") if link is not None else None),
+                        published_raw=text_of(first_within(card, "teaser__date")) or None,
+                        views_raw=text_of(first_within(card, "teaser__views")) or None,
                     )
                 )
         return out
 
 
 class LegacyArticlePage(_ArticlePage):
-    """The old unn.com.ua layout: schema.org microdata (see ../shared/extdata/unn/)."""
+    """The old unn.com.ua layout: schema.org microdata (see ../shared/extdata/unn/).
+
+    One pass over the page's <div>, <span> and <h1> files the elements every field reads (each
+    field made its own whole-document XPath scan before); the XPath each list stands for is
+    written beside it.
+    """
 
     layout = "legacy"
 
     marker = "b-news-"
 
-    _MATCH = xpath("//div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]")
-    _TITLE = xpath("//h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1")
-    _AUTHOR = xpath("//span[@itemprop='author']//span[@itemprop='name']")
-    _BODY = xpath("//div[contains(@class, 'b-news-text')]")
-    _DATE = xpath("//span[contains(@class, 'datelink')]")
-    _VIEWS = xpath("//span[@class='view']")
-    _TAG = xpath("//div[contains(@class,'b-news-tags')]//a")
-    _RUBRIC = xpath("//span[@itemprop='articleSection']")
-    _BLOCK = xpath("//div[contains(@class,'b-more-news')]")
-    _BLOCK_NAME = xpath("./div[contains(@class,'b-block-name')]")
-    _FEED = xpath(".//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]")
-    _ITEM = xpath(".//li")
-    _ITEM_LINK = xpath(".//h3/a")
-    _CLOCK = xpath("./span[@class='date']/text()")
-    _LABEL = xpath(".//span[@class=$name]")
+    _FILED = ElementRules(
+        body=("div", "class", "b-news-text", CONTAINS),  # //div[contains(@class, 'b-news-text')]
+        full=("div", "class", "b-news-full", CONTAINS),
+        tag_box=("div", "class", "b-news-tags", CONTAINS),
+        block=("div", "class", "b-more-news", CONTAINS),
+        date=("span", "class", "datelink", CONTAINS),  # //span[contains(@class, 'datelink')]
+        views=("span", "class", "view", EQUALS),  # //span[@class='view']
+        author=("span", "itemprop", "author", EQUALS),
+        name=("span", "itemprop", "name", EQUALS),
+        rubric=("span", "itemprop", "articleSection", EQUALS),  # //span[@itemprop='articleSection']
+        h1=("h1", None, None, EQUALS),
+    )
+
+    def __init__(self, sel: Selector, url: str) -> None:
+        super().__init__(sel, url)
+        self.filed = self._FILED.file(self.root)
 
     @classmethod
     def matches(cls, sel: Selector) -> bool:
-        return bool(cls._MATCH(sel.root))
+        # //div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]
+        filed = cls._FILED.file(sel.root)  # kept for the page object: one pass for both
+        return bool(filed["body"] or filed["date"])
 
     def title(self) -> str:
-        return first_text(self._TITLE(self.root)) or super().title()
+        # //h1[@itemprop='name'] | //div[contains(@class,'b-news-full')]//h1
+        full = self.filed["full"]
+        found = (
+            h1
+            for h1 in self.filed["h1"]
+            if h1.get("itemprop") == "name" or (full and any(d in full for d in h1.iterancestors("div")))
+        )
+        return text_of(next(found, None)) or super().title()
 
     def authors(self) -> list[str]:
-        found = [t for t in (text_of(n) for n in self._AUTHOR(self.root)) if t]
-        return found or super().authors()
+        # //span[@itemprop='author']//span[@itemprop='name']
+        people = self.filed["author"]
+        names = (
+            n for n in self.filed["name"] if people and any(a in people for a in n.iterancestors("span"))
+        )
+        return [t for t in map(text_of, names) if t] or super().authors()
 
     def body(self) -> Any | None:
-        return first(self._BODY(self.root))
+        return first(self.filed["body"])
 
     def published(self) -> tuple[str | None, str | None]:
-        node = self._DATE(self.root)
+        node = self.filed["date"]
         if not node:
             return super().published()
         return text_of(node[0]) or None, node[0].get("content") or super().published()[1]
 
     def views_raw(self) -> str | None:
-        return first_text(self._VIEWS(self.root))
+        return first_text(self.filed["views"])
 
     def tags(self) -> list[str]:
-        return [t for t in (text_of(a) for a in self._TAG(self.root)) if t]
+        # //div[contains(@class,'b-news-tags')]//a
+        return [t for t in (text_of(a) for a in descendants(self.filed["tag_box"], "a")) if t]
 
     def rubric(self) -> str | None:
-        return first_text(self._RUBRIC(self.root)) or super().rubric()
+        return first_text(self.filed["rubric"]) or super().rubric()
 
     def teasers(self) -> list[Teaser]:
         # "Свежие новости раздела": per-day lists whose items carry only a clock time, so each
         # time is joined to its day header ("Четверг, 3 декабря 2020, 19:01").
         out: list[Teaser] = []
-        for block in self._BLOCK(self.root):
-            heading = self._BLOCK_NAME(block)
-            slug = block_slug(text_of(heading[0])) if heading else "latest"
+        for block in self.filed["block"]:
+            # ./div[contains(@class,'b-block-name')]
+            heading = next(
+                (d for d in block.iterchildren("div") if "b-block-name" in (d.get("class") or "")), None
+            )
+            slug = block_slug(text_of(heading)) if heading is not None else "latest"
             day = ""
-            for node in self._FEED(block):
-                if "h-news-feed" not in (node.get("class") or ""):
+            # .//div[contains(@class,'b-news-feed-date') or contains(@class,'h-news-feed')]
+            for node in block.iter("div"):
+                kind = node.get("class") or ""
+                if node is block or ("b-news-feed-date" not in kind and "h-news-feed" not in kind):
+                    continue
+                if "h-news-feed" not in kind:
                     day = text_of(node)
                     continue
-                for item in self._ITEM(node):
-                    link = self._ITEM_LINK(item)
-                    if link:
-                        out.append(self._latest_teaser(item, link[0], slug, day))
+                for item in node.iter("li"):
+                    teaser = self._latest_teaser(item, slug, day)
+                    if teaser is not None:
+                        out.append(teaser)
         return out
 
-    def _latest_teaser(self, item: Any, link: Any, slug: str, day: str) -> Teaser:
-        clock = clean_text(next(iter(self._CLOCK(item)), None))
-        labels = [name.title() for name in ("photo", "video") if self._LABEL(item, name=name)]
+    def _latest_teaser(self, item: Any, slug: str, day: str) -> Teaser | None:
+        # One walk over the item: .//h3/a (the link), ./span[@class='date']/text() (the clock),
+        # .//span[@class='photo' | 'video'] (labels).
+        link, clock, marks = None, None, set()
+        for node in item.iter("a", "span"):
+            if node.tag == "a":
+                if link is None and node.getparent().tag == "h3":
+                    link = node
+                continue
+            kind = node.get("class")
+            if kind in ("photo", "video"):
+                marks.add(kind)
+            elif kind == "date" and clock is None and node.getparent() is item:
+                clock = next(text_nodes(node), None)
+        if link is None:
+            return None
+        clock = clean_text(clock)
         return Teaser(
             title=text_of(link),
             block=slug,
             url=self._abs(link.get("href")),
             published_raw=(f"{day}, {clock}" if day and clock else clock) or None,
-            labels=labels,
+            labels=[name.title() for name in ("photo", "video") if name in marks],
         )
 
 
@@ -400,11 +458,67 @@ class AmpArticlePage(_ArticlePage):
         return out
 
 
-_CARD_TITLE = _prefixed("news-card_title__")
-_CARD_TITLE_TEXT = xpath(f".//text()[not(ancestor::*[{class_prefix('news-card_label__')}])]")
-_CARD_LABELS = xpath(
-    f".//*[{class_prefix('news-card_exclusive__')}] | .//*[{class_prefix('news-card_label__')}]"
-)
+def _under(node: Any) -> Iterator[Any]:
+    """Yield the elements under `node` (XPath `.//*`), in document order."""
+    return islice(node.iter(etree.Element), 1, None)  # iter() starts with the node itself
+
+
+@dataclass(slots=True)
+class _CardParts:
+    title: str
+    labels: list[str]
+    date: Any | None
+    views: Any | None
+
+
+_LABEL = "news-card_label__"
+
+
+def _is_label(node: Any) -> bool:
+    value = node.get("class")
+    return bool(value) and _LABEL in value and _LABEL in class_heads(value)
+
+
+def _unlabelled_texts(node: Any, labelled: bool) -> Iterator[str]:
+    """Yield the text nodes under `node` not inside a label (`.//text()[not(ancestor::*[label])]`)."""
+    labelled = labelled or _is_label(node)
+    if not labelled and node.text:
+        yield node.text
+    for child in node:
+        if isinstance(child.tag, str):  # a comment's body is no text node; its tail is
+            yield from _unlabelled_texts(child, labelled)
+        if not labelled and child.tail:
+            yield child.tail
+
+
+def _card_parts(card: Any) -> _CardParts:
+    """Read a Next.js news card in one walk: its title, labels, date and views elements.
+
+    The walk stands for .//*[news-card_title__] (the first), .//*[news-card_exclusive__] |
+    .//*[news-card_label__] (the labels), .//*[news-card_date__] and .//*[news-card_views__].
+    """
+    title = date = views = None
+    labels: list[Any] = []
+    for node in _under(card):
+        value = node.get("class")
+        if not value or "news-card_" not in value:
+            continue
+        heads = class_heads(value)
+        if title is None and "news-card_title__" in heads:
+            title = node
+        if "news-card_exclusive__" in heads or _LABEL in heads:
+            labels.append(node)
+        if date is None and "news-card_date__" in heads:
+            date = node
+        if views is None and "news-card_views__" in heads:
+            views = node
+    if title is not None:
+        # ancestor:: reaches past the title element, up to the document
+        outer = any(_is_label(a) for a in title.iterancestors())
+        text = clean_text(" ".join(_unlabelled_texts(title, outer)))
+    else:
+        text = text_of(card)
+    return _CardParts(text, [t for t in map(text_of, labels) if t], date, views)
 
 
 def card_title(card: Selector | Any) -> tuple[str, list[str]]:
@@ -413,10 +527,8 @@ def card_title(card: Selector | Any) -> tuple[str, list[str]]:
     Labels sit inside the title element ("...rescued<span>Photo</span>"), so a plain text read
     glues them to the title; they are taken out as elements (fixtures/unn/en-next-*).
     """
-    card = card.root if isinstance(card, Selector) else card
-    title = _CARD_TITLE(card)
-    text = clean_text(" ".join(_CARD_TITLE_TEXT(title[0]))) if title else text_of(card)
-    return text, [t for t in (text_of(n) for n in _CARD_LABELS(card)) if t]
+    parts = _card_parts(card.root if isinstance(card, Selector) else card)
+    return parts.title, parts.labels
 
 
 LAYOUTS: tuple[type[_ArticlePage], ...] = (
