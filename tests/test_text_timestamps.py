@@ -390,10 +390,22 @@ def test_dateparser_is_never_asked_to_search_every_language() -> None:
 
 
 def test_words_no_language_knows_are_not_handed_to_dateparser_again() -> None:
+    # dateparser reads a text in a language only when it knows every word: "published" is in
+    # none of its languages, so no other language is tried for the English month beside it.
     before = set(timestamps._PARSERS)
-    result = parse_timestamp("zzyzx qwerty 2019", now=NOW, tz="Europe/Kyiv", languages=["en"])
-    assert not result.ok and "can read" in result.error
+    for text in ("zzyzx qwerty 2019", "published 18 november 2019", "by carrie arnold november 15, 2019"):
+        result = parse_timestamp(text, now=NOW, tz="Europe/Kyiv", languages=["en"])
+        assert not result.ok and "can read" in result.error
     assert set(timestamps._PARSERS) <= before | {(("en",), "DMY")}
+
+
+def test_skip_words_zone_names_and_accents_do_not_stop_the_second_try() -> None:
+    # "la" is a skip word of Romanian's date data, EEST a zone name; dateparser reads "duminica"
+    # (no accent) as "duminică".
+    for text in ("20 septembrie 2020 la 16:20 EEST", "duminica, 20 septembrie 2020"):
+        result = parse_timestamp(text, now=NOW, tz="Europe/Kyiv", languages=["en"])
+        assert result.ok, (text, result.error)
+        assert result.local.date().isoformat() == "2020-09-20"
 
 
 def test_words_that_are_no_date_in_any_language_stay_unreadable() -> None:
