@@ -326,9 +326,14 @@ class ElementRules:
 
     Each rule is (tag, attribute, value, test) and stands for `//tag[contains(@attribute, value)]`
     (CONTAINS), `//tag[@attribute = value]` (EQUALS) or, with no attribute, `//tag`. One
-    `root.iter(*tags)` walks the tree in C and hands Python only the elements of those tags,
-    where a dozen XPath scans would each visit every node.
+    `root.iter(tag)` per tag walks the tree in C and hands Python only the elements of that tag,
+    where a dozen XPath scans would each visit every node. Which rules an attribute value
+    satisfies is a function of the value alone, worked out once per distinct value (class
+    attributes repeat within a page and across a site's pages): an element then costs one
+    dictionary look-up, not a test per rule.
     """
+
+    MEMO_LIMIT = 4096  # distinct values remembered per (tag, attribute); forgotten all at once past it
 
     def __init__(self, **rules: tuple[str, str | None, str | None, str]) -> None:
         self._keys = tuple(rules)
@@ -337,6 +342,10 @@ class ElementRules:
             if test not in (CONTAINS, EQUALS):
                 raise ValueError(f"rule {key}: unknown test {test!r}")
             self._by_tag.setdefault(tag, {}).setdefault(attribute, []).append((key, value, test == CONTAINS))
+        # (tag, attribute) -> {attribute value: the names of the rules it satisfies}
+        self._memo: dict[tuple[str, str | None], dict[str, tuple[str, ...]]] = {
+            (tag, attribute): {} for tag, attributes in self._by_tag.items() for attribute in attributes
+        }
 
     def file(self, root: Any) -> dict[str, list[Any]]:
         """Return {rule name: the elements under `root` (itself included) it matches, in document order}.
@@ -346,18 +355,23 @@ class ElementRules:
         """
         out: dict[str, list[Any]] = {key: [] for key in self._keys}
         for tag, attributes in self._by_tag.items():
-            plan = [
-                (attribute, [(value, contains, out[key].append) for key, value, contains in tests])
-                for attribute, tests in attributes.items()
-            ]
+            plan = [(attribute, tests, self._memo[tag, attribute]) for attribute, tests in attributes.items()]
             for node in root.iter(tag):  # one C walk per tag: no `node.tag` look-up per element
-                for attribute, tests in plan:
+                for attribute, tests, memo in plan:
                     got = node.get(attribute) if attribute is not None else ""
                     if got is None:
                         continue
-                    for value, contains, add in tests:
-                        if value is None or (value in got if contains else got == value):
-                            add(node)
+                    keys = memo.get(got)
+                    if keys is None:
+                        if len(memo) >= self.MEMO_LIMIT:
+                            memo.clear()
+                        keys = memo[got] = tuple(
+                            key
+                            for key, value, contains in tests
+                            if value is None or (value in got if contains else got == value)
+                        )
+                    for key in keys:
+                        out[key].append(node)
         return out
 
 
