@@ -184,6 +184,11 @@ def test_text_walks_match_their_xpath(name: str, root: etree._Element) -> None:
     for node in root.iter(etree.Element):
         assert list(text_nodes(node)) == node.xpath("text()"), (name, node.tag)
         assert has_text(node) == bool(text_of(node))
+        if not len(node):  # a leaf reads as its one text node, unless it is a script or a style
+            hidden = node.tag in ("script", "style", "noscript", "template")
+            assert text_of(node) == ("" if hidden else clean_text(node.xpath("string()"))), (name, node.tag)
+    for comment in root.iter(etree.Comment):
+        assert text_of(comment) == "", name  # a comment's body is no text node
     for node in root.iter("h1", "p", "span", "a", "li"):
         assert list(following_texts(node)) == node.xpath("following::text()"), (name, node.tag)
     assert not has_text(None)

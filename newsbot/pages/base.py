@@ -396,6 +396,9 @@ def text_of(node: Selector | Any | None) -> str:
     root = element(node)
     if isinstance(root, str):
         return clean_text(root)
+    if not len(root):  # no child (a link, a date): its own text is all _visible_text would give
+        tag = root.tag
+        return clean_text(root.text) if isinstance(tag, str) and tag not in _NOT_TEXT else ""
     return clean_text(" ".join(_visible_text(root)))
 
 

@@ -96,11 +96,15 @@ def amp_canonical(url: str) -> str:
 _DATELINE_TEXTS = 6  # the dateline is among the first six text nodes after the title
 
 
-def page_dateline(sel: Selector | Any) -> str | None:
+def headings(root: Any) -> list[Any]:
+    """Return the page's <h1> elements in document order (`//h1`): a PageTree lookup."""
+    return list(root.iter("h1"))
+
+
+def page_dateline(page: PageTree | Selector | Any) -> str | None:
     """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN"), or None."""
-    root = sel.root if isinstance(sel, Selector) else sel
     # //h1/following::text()[normalize-space()][position() <= 6]: every later <h1> follows the first
-    h1 = next(root.iter("h1"), None)
+    h1 = first(page_tree(page).lookup(headings))
     if h1 is None:
         return None
     texts = (text for text in following_texts(h1) if text.strip(" \t\n\r"))  # normalize-space()
@@ -267,9 +271,9 @@ class Y2024ArticlePage(_ArticlePage):
 class LegacyArticlePage(_ArticlePage):
     """The old unn.com.ua layout: schema.org microdata (see ../shared/extdata/unn/).
 
-    One pass over the page's <div>, <span> and <h1> files the elements every field reads (each
-    field made its own whole-document XPath scan before); the XPath each list stands for is
-    written beside it.
+    One pass over the page's <div> and <span> files the elements every field reads (each field
+    made its own whole-document XPath scan before); the XPath each list stands for is written
+    beside it. The <h1> list is the page's `headings` lookup, which the dateline reads too.
     """
 
     layout = "legacy"
@@ -286,7 +290,6 @@ class LegacyArticlePage(_ArticlePage):
         author=("span", "itemprop", "author", EQUALS),
         name=("span", "itemprop", "name", EQUALS),
         rubric=("span", "itemprop", "articleSection", EQUALS),  # //span[@itemprop='articleSection']
-        h1=("h1", None, None, EQUALS),
     )
 
     def __init__(self, page: PageTree | Selector, url: str) -> None:
@@ -304,7 +307,7 @@ class LegacyArticlePage(_ArticlePage):
         full = self.filed["full"]
         found = (
             h1
-            for h1 in self.filed["h1"]
+            for h1 in self.tree.lookup(headings)  # //h1, shared with the dateline
             if h1.get("itemprop") == "name" or (full and any(d in full for d in h1.iterancestors("div")))
         )
         return text_of(next(found, None)) or super().title()
@@ -573,7 +576,7 @@ def parse_article(
     if isinstance(article, Article):
         if is_amp_url(article.url):  # an AMP page without <link rel=canonical>: drop /amp from its URL
             article.url = amp_canonical(article.url)
-        article.dateline = page_dateline(tree.root)
+        article.dateline = page_dateline(tree)
     return article
 
 
