@@ -204,7 +204,10 @@ def _words_of(raw: str) -> list[str]:
 
 
 def _negative(element: etree._Element) -> bool:
-    """Tell whether an element's tag or class/id names a boilerplate component (not the story)."""
+    """Tell whether an element's tag or class/id names a boilerplate component (not the story).
+
+    (Junk or not: the walks read both at once through _kind.)
+    """
     if element.tag in _NEGATIVE_TAGS:
         return True
     if element.get("hidden") is not None:
@@ -243,53 +246,103 @@ def parse_tree(text: str, data: bytes | None = None) -> etree._Element | None:
     return root
 
 
-def _is_junk(element: etree._Element) -> bool:
-    """Tell whether an element is boilerplate by its tag, its role, its class/id or its style."""
+# What an element is to the walks, from its tag and the attributes that name it (one reading each).
+_PLAIN, _NEGATIVE, _JUNK = 0, 1, 2  # junk: never story text; negative: named as boilerplate
+_RARE_KIND_ATTRS = frozenset({"role", "style", "aria-hidden", "hidden"})
+_KIND_ATTRS = frozenset({"class", "id", *_RARE_KIND_ATTRS})
+_JUNK_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog"})
+
+
+def _kind(element: etree._Element) -> int:
+    """Return _JUNK, _NEGATIVE or _PLAIN for an element (its tag, role, style, class/id, hidden).
+
+    Junk: dropped by tag, aria-hidden, a landmark role or a hiding style. Negative: a boilerplate
+    tag (nav, aside, ...), the `hidden` attribute, or class/id words naming a component.
+    """
     tag = element.tag
     if tag in _DROP_TAGS:
-        return True
-    if element.get("aria-hidden") == "true":
-        return True
-    role = element.get("role")
-    if role in ("navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog"):
-        return True
-    style = element.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+        return _JUNK
+    # lxml's get() costs about as much for an absent name as for a present one: read the names
+    # once and get only the values present (most elements carry a class or nothing).
+    names = element.keys()
+    if not names:
+        return _NEGATIVE if tag in _NEGATIVE_TAGS else _PLAIN
+    if _RARE_KIND_ATTRS.isdisjoint(names):
+        if tag in _NEGATIVE_TAGS:
+            return _NEGATIVE
+        classes = element.get("class") if "class" in names else None
+        ident = element.get("id") if "id" in names else None
+        if not classes and not ident:
+            return _PLAIN
+        return _NEGATIVE if _negative_words(f"{classes or ''} {ident or ''}") else _PLAIN
+    return _kind_of(tag, tuple([(name, element.get(name)) for name in names if name in _KIND_ATTRS]))
+
+
+@lru_cache(maxsize=65536)
+def _kind_of(tag: str, attrs: tuple[tuple[str, str], ...]) -> int:
+    values = dict(attrs)
+    if values.get("aria-hidden") == "true" or values.get("role") in _JUNK_ROLES:
+        return _JUNK
+    style = values.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return _JUNK
+    if tag in _NEGATIVE_TAGS or "hidden" in values:
+        return _NEGATIVE
+    classes, ident = values.get("class"), values.get("id")
+    if not classes and not ident:
+        return _PLAIN
+    return _NEGATIVE if _negative_words(f"{classes or ''} {ident or ''}") else _PLAIN
+
+
+def _is_junk(element: etree._Element) -> bool:
+    """Tell whether an element is boilerplate by its tag, its role or its style."""
+    return _kind(element) == _JUNK
 
 
 def _is_inline_junk(element: etree._Element) -> bool:
     """Junk inside a paragraph: by tag and style, or an inline widget named as boilerplate."""
-    return _is_junk(element) or _negative(element)
+    return _kind(element) != _PLAIN
 
 
 def _own_text(element: etree._Element) -> tuple[int, int, int]:
     """Return (text length, link text length, commas) of a paragraph, junk children left out."""
-    total = links = commas = 0
-    stack: list[tuple[etree._Element, bool]] = [(element, False)]
-    first = True
+    # Each .text/.tail read makes a new string from libxml2's: read once into a local. Commas are
+    # counted once over the pieces joined (a comma is one character: no piece boundary splits one).
+    total = links = 0
+    pieces: list[str] = []
+    text = element.text
+    is_link = element.tag == "a"
+    if text:
+        size = len(text.strip())
+        total += size
+        pieces.append(text)
+        if is_link:
+            links += size
+    stack: list[tuple[etree._Element, bool]] = [(child, is_link) for child in reversed(element)]
     while stack:
         node, in_link = stack.pop()
-        if not first and (not isinstance(node.tag, str) or _is_inline_junk(node)):
-            if node.tail:
-                total += len(node.tail.strip())
-                commas += len(_COMMAS.findall(node.tail))
+        tail = node.tail
+        if not isinstance(node.tag, str) or _kind(node) != _PLAIN:
+            if tail:
+                total += len(tail.strip())
+                pieces.append(tail)
             continue
         text = node.text
         is_link = in_link or node.tag == "a"
         if text:
             size = len(text.strip())
             total += size
-            commas += len(_COMMAS.findall(text))
+            pieces.append(text)
             if is_link:
                 links += size
-        if not first and node.tail:
-            total += len(node.tail.strip())
-            commas += len(_COMMAS.findall(node.tail))
+        if tail:
+            size = len(tail.strip())
+            total += size
+            pieces.append(tail)
             if in_link:
-                links += len(node.tail.strip())
-        first = False
-        for child in reversed(node):
-            stack.append((child, is_link))
+                links += size
+        stack.extend([(child, is_link) for child in reversed(node)])
+    commas = len(_COMMAS.findall("".join(pieces))) if pieces else 0
     return total, links, commas
 
 
@@ -320,9 +373,10 @@ def _paragraphs(root: etree._Element) -> list[_Para]:
         if not isinstance(tag, str):
             continue
         if node is not root:
-            if _is_junk(node):
+            kind = _kind(node)
+            if kind == _JUNK:
                 continue
-            if _negative(node):
+            if kind == _NEGATIVE:
                 negative = node
         if tag in _PARA_TAGS and not _has_block_child(node, tag):
             length, links, commas = _own_text(node)
@@ -337,7 +391,7 @@ def _paragraphs(root: etree._Element) -> list[_Para]:
             if direct >= 0.3 * length:
                 out.append(_Para(node, length, links, commas, negative))
                 continue
-        stack.extend((child, negative) for child in reversed(node))
+        stack.extend([(child, negative) for child in reversed(node)])
     return out
 
 
@@ -357,10 +411,12 @@ _TEXT_HOLDERS = frozenset({"div", "section", "article", "main", "td", "span", "f
 
 def _direct_text(element: etree._Element) -> int:
     """Return the length of the text written directly in an element (not in its children)."""
-    size = len(element.text.strip()) if element.text else 0
+    text = element.text
+    size = len(text.strip()) if text else 0
     for child in element:
-        if child.tail:
-            size += len(child.tail.strip())
+        tail = child.tail
+        if tail:
+            size += len(tail.strip())
     return size
 
 
@@ -1230,10 +1286,16 @@ class GenericArticlePage:
         calendar day is the one the page shows). The visible text is read only when no machine
         value exists.
         """
-        candidates = [_extended_iso(v) for v in self._published_candidates() if _DATE_SHAPED.search(v)]
-        if candidates:
-            return None, _own_offset(candidates)
-        return self._visible_date(), None
+        # Lazily: the later candidates (<time> elements, an itemprop scan of the whole tree) are
+        # read only when the first is a UTC value that one of them may name in the page's offset.
+        candidates = (_extended_iso(v) for v in self._published_candidates() if _DATE_SHAPED.search(v))
+        first = next(candidates, None)
+        if first is None:
+            return self._visible_date(), None
+        read = _iso_instant(first)
+        if read is None or not read[1]:
+            return None, first
+        return None, _own_offset([first, *candidates])
 
     def _published_candidates(self) -> Iterator[str]:
         for key in ("datePublished", "dateCreated"):
