@@ -310,23 +310,20 @@ def _own_text(element: etree._Element) -> tuple[int, int, int]:
     # counted once over the pieces joined (a comma is one character: no piece boundary splits one).
     total = links = 0
     pieces: list[str] = []
-    text = element.text
-    is_link = element.tag == "a"
-    if text:
-        size = len(text.strip())
-        total += size
-        pieces.append(text)
-        if is_link:
-            links += size
-    stack: list[tuple[etree._Element, bool]] = [(child, is_link) for child in reversed(element)]
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
     while stack:
         node, in_link = stack.pop()
-        tail = node.tail
-        if not isinstance(node.tag, str) or _kind(node) != _PLAIN:
+        if node is not element:
+            plain = isinstance(node.tag, str) and _kind(node) == _PLAIN
+            tail = node.tail  # a junk child's tail is still the paragraph's text
             if tail:
-                total += len(tail.strip())
+                size = len(tail.strip())
+                total += size
                 pieces.append(tail)
-            continue
+                if in_link and plain:
+                    links += size
+            if not plain:
+                continue
         text = node.text
         is_link = in_link or node.tag == "a"
         if text:
@@ -334,12 +331,6 @@ def _own_text(element: etree._Element) -> tuple[int, int, int]:
             total += size
             pieces.append(text)
             if is_link:
-                links += size
-        if tail:
-            size = len(tail.strip())
-            total += size
-            pieces.append(tail)
-            if in_link:
                 links += size
         stack.extend([(child, is_link) for child in reversed(node)])
     commas = len(_COMMAS.findall("".join(pieces))) if pieces else 0
@@ -503,6 +494,28 @@ def _article_of(element: etree._Element) -> etree._Element | None:
     return None
 
 
+def _scored_chain(
+    node: etree._Element | None,
+    scores: Mapping[etree._Element, float],
+    chains: dict[etree._Element, tuple[etree._Element, ...]],
+) -> tuple[etree._Element, ...]:
+    """Return `node` and its ancestors that hold a score, nearest first.
+
+    `chains` remembers every element's answer: paragraphs of one container share their ancestry,
+    so each ancestor is climbed once per page instead of once per paragraph below it.
+    """
+    path = []
+    while node is not None and node not in chains:
+        path.append(node)
+        node = node.getparent()
+    chain = chains[node] if node is not None else ()
+    for element in reversed(path):
+        if element in scores:
+            chain = (element, *chain)
+        chains[element] = chain
+    return chain
+
+
 def _descends(element: etree._Element, ancestor: etree._Element) -> bool:
     node = element
     while node is not None:
@@ -527,14 +540,12 @@ def main_content(root: etree._Element) -> list[etree._Element]:
     if not scores:
         return []
     stats: dict[etree._Element, list[int]] = {}
+    chains: dict[etree._Element, tuple[etree._Element, ...]] = {}
     for para in paras:
-        node = para.element.getparent()
-        while node is not None:
-            if node in scores:
-                entry = stats.setdefault(node, [0, 0])
-                entry[0] += para.length
-                entry[1] += para.links
-            node = node.getparent()
+        for node in _scored_chain(para.element.getparent(), scores, chains):
+            entry = stats.setdefault(node, [0, 0])
+            entry[0] += para.length
+            entry[1] += para.links
 
     def final(node: etree._Element) -> float:
         total, links = stats.get(node, (0, 0))
@@ -1115,6 +1126,13 @@ def published_day(machine: str | None, local: datetime | None) -> str | None:
     return local.date().isoformat() if local else None
 
 
+# Elements by attribute value, reached through the attribute axis: libxml2 walks the attributes
+# present far faster than it tests a predicate on every element ("//*[@itemprop='author']" costs
+# about 3.5 times as much on the real pages); same elements, same document order.
+_AUTHOR_NODES = etree.XPath("//@itemprop[.='author']/..|//@rel[.='author']/..")
+_PUBLISHED_NODES = etree.XPath("//@itemprop[.='datePublished']/..")
+
+
 class GenericArticlePage:
     """Any article page: fields from declared metadata, the body from the main-content algorithm."""
 
@@ -1271,7 +1289,7 @@ class GenericArticlePage:
 
     def _byline_nodes(self) -> list[str]:
         found: list[str] = []
-        for node in self.root.xpath("//*[@itemprop='author' or @rel='author']"):
+        for node in _AUTHOR_NODES(self.root):
             inner = [n for n in node.iter() if n.get("itemprop") == "name"]
             text = clean_text(" ".join((inner[0] if inner else node).itertext()))
             if text and text not in found:
@@ -1323,7 +1341,7 @@ class GenericArticlePage:
         marked = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
         for t in marked + times[:1]:
             yield t.get("datetime").strip()
-        for node in self.root.xpath("//*[@itemprop='datePublished']"):
+        for node in _PUBLISHED_NODES(self.root):
             value = node.get("content") or node.get("datetime") or clean_text("".join(node.itertext()))
             if value:
                 yield value
