@@ -1378,10 +1378,15 @@ class GenericArticlePage:
         return "-".join(match.groups()) if match else None
 
     def modified(self) -> tuple[str | None, str | None]:
+        """Return (None, machine value) of the last modification, in ISO 8601's extended format.
+
+        A basic-format value ("20200924T15:04:00Z") is rewritten as published() rewrites one: the
+        timestamp stage reads the extended format itself, the basic one only through dateparser.
+        """
         machine = self._ld("dateModified") or next(
             (self.meta[k] for k in _MODIFIED_META if k in self.meta), None
         )
-        return None, machine
+        return None, _extended_iso(machine) if machine else machine
 
     def canonical(self) -> str:
         for link in self.root.iter("link"):
