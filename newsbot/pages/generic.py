@@ -356,23 +356,32 @@ def _paragraphs(root: etree._Element) -> list[_Para]:
     A paragraph is a <p>, <li>, <blockquote>, heading, ... or a <div> holding text of its own
     (sites that write the story as text and <br> inside divs).
     """
+    # lxml's iterwalk walks in C (document order, as a stack walk would) and skips a subtree on
+    # request; "end" events close the boilerplate-named ancestors opened on the way down.
     out: list[_Para] = []
-    stack: list[tuple[etree._Element, etree._Element | None]] = [(root, None)]
-    while stack:
-        node, negative = stack.pop()
+    negatives: list[etree._Element | None] = [None]
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, node in walker:
+        if event == "end":
+            if node is negatives[-1]:
+                negatives.pop()
+            continue
         tag = node.tag
         if not isinstance(tag, str):
+            walker.skip_subtree()
             continue
         if node is not root:
             kind = _kind(node)
             if kind == _JUNK:
+                walker.skip_subtree()
                 continue
             if kind == _NEGATIVE:
-                negative = node
+                negatives.append(node)
         if tag in _PARA_TAGS and not _has_block_child(node, tag):
+            walker.skip_subtree()
             length, links, commas = _own_text(node)
             if length:
-                out.append(_Para(node, length, links, commas, negative))
+                out.append(_Para(node, length, links, commas, negatives[-1]))
             continue
         if tag in _TEXT_HOLDERS and (direct := _direct_text(node)) >= 25:
             # Text written straight into a container (with <br> between paragraphs): the
@@ -380,9 +389,8 @@ def _paragraphs(root: etree._Element) -> list[_Para]:
             # unless that text is a small part of what the container holds.
             length, links, commas = _own_text(node)
             if direct >= 0.3 * length:
-                out.append(_Para(node, length, links, commas, negative))
-                continue
-        stack.extend([(child, negative) for child in reversed(node)])
+                walker.skip_subtree()
+                out.append(_Para(node, length, links, commas, negatives[-1]))
     return out
 
 
@@ -796,10 +804,15 @@ def _types(obj: Mapping) -> set[str]:
     return {k.lower().rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
-def json_ld_article(root: etree._Element) -> tuple[dict, list[dict]]:
-    """Return (the page's article object, every JSON-LD object) from all its JSON-LD scripts."""
+def json_ld_article(
+    root: etree._Element, scripts: list[etree._Element] | None = None
+) -> tuple[dict, list[dict]]:
+    """Return (the page's article object, every JSON-LD object) from all its JSON-LD scripts.
+
+    `scripts`: the page's <script> elements if already filed (GenericArticlePage's one pass).
+    """
     objects: list[dict] = []
-    for script in root.iter("script"):
+    for script in root.iter("script") if scripts is None else scripts:
         kind = (script.get("type") or "").lower()
         if "ld+json" not in kind:
             continue
@@ -830,10 +843,13 @@ def _ld_text(value: Any) -> str | None:
     return None
 
 
-def head_meta(root: etree._Element) -> dict[str, str]:
-    """Return <meta> values by lower-cased name/property/itemprop (first non-empty one wins)."""
+def head_meta(root: etree._Element, metas: list[etree._Element] | None = None) -> dict[str, str]:
+    """Return <meta> values by lower-cased name/property/itemprop (first non-empty one wins).
+
+    `metas`: the page's <meta> elements if already filed (GenericArticlePage's one pass).
+    """
     out: dict[str, str] = {}
-    for meta in root.iter("meta"):
+    for meta in root.iter("meta") if metas is None else metas:
         content = meta.get("content")
         if content is None or not content.strip():
             continue
@@ -1133,6 +1149,9 @@ _AUTHOR_NODES = etree.XPath("//@itemprop[.='author']/..|//@rel[.='author']/..")
 _PUBLISHED_NODES = etree.XPath("//@itemprop[.='datePublished']/..")
 
 
+_FILED_TAGS = ("meta", "link", "script", "title", "h1", "time")
+
+
 class GenericArticlePage:
     """Any article page: fields from declared metadata, the body from the main-content algorithm."""
 
@@ -1141,8 +1160,13 @@ class GenericArticlePage:
     def __init__(self, root: etree._Element, url: str) -> None:
         self.root = root
         self.url = url
-        self.meta = head_meta(root)
-        self.json_ld, self.json_ld_all = json_ld_article(root)
+        # One pass over the tree files every element the metadata fields read, in document order
+        # (instead of one whole-tree scan per field).
+        self.by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in _FILED_TAGS}
+        for element in root.iter(*_FILED_TAGS):
+            self.by_tag[element.tag].append(element)
+        self.meta = head_meta(root, self.by_tag["meta"])
+        self.json_ld, self.json_ld_all = json_ld_article(root, self.by_tag["script"])
         self._body: list[etree._Element] | None = None
 
     # --- evidence helpers -------------------------------------------------------------------
@@ -1176,7 +1200,7 @@ class GenericArticlePage:
 
     def _h1s(self) -> list[str]:
         out = []
-        for h1 in self.root.iter("h1"):
+        for h1 in self.by_tag["h1"]:
             text = clean_text("".join(h1.itertext()))
             if text:
                 out.append(text)
@@ -1208,7 +1232,7 @@ class GenericArticlePage:
                     if _norm(h1).startswith(stem):
                         return h1
         if not declared:
-            title = self.root.find(".//title")
+            title = next(iter(self.by_tag["title"]), None)
             if title is not None:
                 declared = [strip_site_name(clean_text("".join(title.itertext())), sites)]
         if not declared:
@@ -1252,7 +1276,7 @@ class GenericArticlePage:
 
     def _visible_byline(self) -> list[str]:
         """Return the names in the first byline-named element after the headline."""
-        seen_h1 = not any(True for _ in self.root.iter("h1"))
+        seen_h1 = not self.by_tag["h1"]
         for node in self.root.iter():
             if not isinstance(node.tag, str):
                 continue
@@ -1337,7 +1361,7 @@ class GenericArticlePage:
             yield url_day
 
     def _time_elements(self) -> Iterator[str]:
-        times = [t for t in self.root.iter("time") if (t.get("datetime") or "").strip()]
+        times = [t for t in self.by_tag["time"] if (t.get("datetime") or "").strip()]
         marked = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
         for t in marked + times[:1]:
             yield t.get("datetime").strip()
@@ -1352,7 +1376,7 @@ class GenericArticlePage:
         Taken from an element named as a date (class/id words, <time>), or from the first
         element shortly after the headline whose own text starts with a numeric date.
         """
-        seen_h1 = not any(True for _ in self.root.iter("h1"))
+        seen_h1 = not self.by_tag["h1"]
         after = 0
         for node in self.root.iter():
             tag = node.tag
@@ -1389,7 +1413,7 @@ class GenericArticlePage:
         return None, _extended_iso(machine) if machine else machine
 
     def canonical(self) -> str:
-        for link in self.root.iter("link"):
+        for link in self.by_tag["link"]:
             if (link.get("rel") or "").lower() == "canonical" and (link.get("href") or "").strip():
                 return urljoin(self.url, link.get("href").strip())
         og = self.meta.get("og:url")
@@ -1397,7 +1421,7 @@ class GenericArticlePage:
 
     def alternates(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for link in self.root.iter("link"):
+        for link in self.by_tag["link"]:
             code = (link.get("hreflang") or "").strip().lower()
             href = (link.get("href") or "").strip()
             if (link.get("rel") or "").lower() == "alternate" and code and href and code != "x-default":
@@ -1428,7 +1452,7 @@ class GenericArticlePage:
     def tags(self) -> list[str]:
         tags = [
             clean_text(m.get("content"))
-            for m in self.root.iter("meta")
+            for m in self.by_tag["meta"]
             if (m.get("property") or m.get("name")) == "article:tag" and m.get("content")
         ]
         if not tags:
