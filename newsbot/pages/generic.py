@@ -555,11 +555,13 @@ def main_content(root: etree._Element) -> list[etree._Element]:
             entry[0] += para.length
             entry[1] += para.links
 
-    def final(node: etree._Element) -> float:
+    def final_of(node: etree._Element) -> float:
         total, links = stats.get(node, (0, 0))
         density = links / total if total else 0.0
         return scores[node] * _class_weight(node) * (1 - density)
 
+    finals = {node: final_of(node) for node in scores}  # each container weighed once
+    final = finals.__getitem__
     ranked = sorted(scores, key=final, reverse=True)
     top = ranked[0]
     top_score = final(top)
@@ -611,7 +613,9 @@ def main_content(root: etree._Element) -> list[etree._Element]:
                 chosen.append(sibling)
     inside = []
     for para in paras:
-        container = next((c for c in chosen if _descends(para.element, c)), None)
+        # The chosen containers are scored: the paragraph's scored ancestors (memoised) name them.
+        above = _scored_chain(para.element.getparent(), scores, chains)
+        container = next((c for c in chosen if c in above), None)
         if container is not None:
             inside.append((para, container))
     story = _story_blocks(inside)
