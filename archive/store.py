@@ -7,7 +7,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -113,23 +113,30 @@ def diff_content(
     return changed, {n: before.get(n) for n in changed}, {n: after.get(n) for n in changed}
 
 
+_INSERT_RAW_PAGE = (
+    "INSERT INTO raw_pages (url, fetched_at, status, headers, encoding, size, body, run_id, id)"
+    " VALUES (?, ?, ?, ?, 'zlib', ?, ?, ?, ?)"
+)
+
+
+def _raw_page_values(page: RawPage, run_id: int | None, raw_page_id: int | None = None) -> tuple[Any, ...]:
+    """Return the raw_pages row of `page` (its body compressed); a None id lets SQLite choose one."""
+    return (
+        page.url,
+        iso_utc(page.fetched_at),
+        page.status,
+        _json(dict(page.headers)),
+        len(page.body),
+        _compress(page.body, ZLIB_LEVEL),
+        run_id,
+        raw_page_id,
+    )
+
+
 def _insert_raw_page(conn: sqlite3.Connection, page: RawPage | None, run_id: int | None) -> int:
     if page is None:
         return None  # type: ignore[return-value]
-    cursor = conn.execute(
-        "INSERT INTO raw_pages (url, fetched_at, status, headers, encoding, size, body, run_id)"
-        " VALUES (?, ?, ?, ?, 'zlib', ?, ?, ?)",
-        (
-            page.url,
-            iso_utc(page.fetched_at),
-            page.status,
-            _json(dict(page.headers)),
-            len(page.body),
-            _compress(page.body, ZLIB_LEVEL),
-            run_id,
-        ),
-    )
-    return cursor.lastrowid  # type: ignore[return-value]
+    return conn.execute(_INSERT_RAW_PAGE, _raw_page_values(page, run_id)).lastrowid  # type: ignore[return-value]
 
 
 def _metadata_columns(article: Article) -> dict[str, Any]:
@@ -170,11 +177,31 @@ def _views_columns(article: Article, fetched_at: str) -> dict[str, Any]:
     return {"views": article.views, "views_raw": article.views_raw, "views_at": fetched_at}
 
 
+_NO_VIEWS = {"views": None, "views_raw": None, "views_at": None}
+
+
+def _new_article_columns(
+    article: Article, content: Mapping[str, Any], digest: str, fetched_at: str, raw_page_id: int | None
+) -> dict[str, Any]:
+    """Return every column of a first sighting's articles row, always the same names in one order."""
+    return {
+        "url": article.url,
+        **_metadata_columns(article),
+        **_content_columns(content),
+        **(_views_columns(article, fetched_at) or _NO_VIEWS),
+        "first_seen": fetched_at,
+        "last_seen": fetched_at,
+        "version": 1,
+        "content_hash": digest,
+        "raw_page_id": raw_page_id,
+    }
+
+
 @functools.cache
 def _insert_article_sql(names: tuple[str, ...]) -> str:
     """Return the INSERT for these article columns (a handful of shapes: built once each)."""
-    marks = ", ".join(f":{name}" for name in names)
-    return f"INSERT INTO articles ({', '.join(names)}) VALUES ({marks})"
+    # Positional marks: binding a row by name costs a look-up per column.
+    return f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
 def _update_article(conn: sqlite3.Connection, stored: Mapping[str, Any], columns: Mapping[str, Any]) -> None:
@@ -191,8 +218,7 @@ def _update_article(conn: sqlite3.Connection, stored: Mapping[str, Any], columns
     conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**changed, "_id": stored["id"]})
 
 
-def _insert_version(
-    conn: sqlite3.Connection,
+def _version_values(
     article_id: int,
     version: int,
     article: Article,
@@ -202,36 +228,105 @@ def _insert_version(
     run_id: int | None,
     change: tuple[list[str], dict[str, Any], dict[str, Any]] | None = None,
     cause: str = CRAWL,
-) -> None:
+) -> tuple[Any, ...]:
     changed, before, after = change or (None, None, None)
-    conn.execute(
-        "INSERT INTO article_versions (article_id, version, seen_at, content_hash,"
-        " extractor_version, changed, before, after, raw_page_id, run_id, cause)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            article_id,
-            version,
-            fetched_at,
-            digest,
-            article.extractor_version,
-            _json(changed),
-            _json(before),
-            _json(after),
-            raw_page_id,
-            run_id,
-            cause,
-        ),
+    return (
+        article_id,
+        version,
+        fetched_at,
+        digest,
+        article.extractor_version,
+        _json(changed),
+        _json(before),
+        _json(after),
+        raw_page_id,
+        run_id,
+        cause,
+    )
+
+
+_INSERT_VERSION = (
+    "INSERT INTO article_versions (article_id, version, seen_at, content_hash,"
+    " extractor_version, changed, before, after, raw_page_id, run_id, cause)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _mentioned_urls(article: Article, urls: set[str]) -> set[str]:
+    """Add the article's own URL and the URLs it mentions (links, teasers, editions) to `urls`."""
+    urls.add(article.url)
+    urls.update(link.url for link in article.cross_links if link.url)
+    urls.update(teaser.url for teaser in article.related if teaser.url)
+    urls.update(url for url in article.alternates.values() if url)
+    return urls
+
+
+def _archived_ids(conn: sqlite3.Connection, urls: Iterable[str]) -> dict[str, int]:
+    """Return the ids of the archived articles among `urls`."""
+    return dict(
+        conn.execute(
+            "SELECT url, id FROM articles WHERE url IN (SELECT value FROM json_each(?))",
+            (_COMPACT(list(urls)),),
+        )
     )
 
 
 def _article_ids(conn: sqlite3.Connection, article: Article) -> dict[str, int]:
     """Return the ids of the archived articles among the article's own URL and those it mentions."""
-    urls = {article.url}
-    urls.update(link.url for link in article.cross_links if link.url)
-    urls.update(teaser.url for teaser in article.related if teaser.url)
-    urls.update(url for url in article.alternates.values() if url)
-    marks = ", ".join("?" * len(urls))
-    return dict(conn.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", tuple(urls)))
+    return _archived_ids(conn, _mentioned_urls(article, set()))
+
+
+def _inline_rows(article_id: int, article: Article, archived: Mapping[str, int]) -> list[tuple[Any, ...]]:
+    """Return the links rows of the article's inline read-also links."""
+    return [
+        (
+            article_id,
+            INLINE,
+            link.position,
+            link.url,
+            archived.get(link.url or ""),
+            link.title,
+            link.published_raw,
+            _iso(link.published_utc),
+            link.published_precision,
+            link.lang,
+            None,
+            None,
+        )
+        for link in article.cross_links
+    ]
+
+
+def _teaser_rows(article_id: int, article: Article, archived: Mapping[str, int]) -> list[tuple[Any, ...]]:
+    """Return the links rows of the article's teasers, numbered within each block."""
+    positions: dict[str, int] = {}
+    rows = []
+    for teaser in article.related:
+        position = positions[teaser.block] = positions.get(teaser.block, -1) + 1
+        rows.append(
+            (
+                article_id,
+                teaser.block,
+                position,
+                teaser.url,
+                archived.get(teaser.url or ""),
+                teaser.title,
+                teaser.published_raw,
+                _iso(teaser.published_utc),
+                teaser.published_precision,
+                teaser.lang,
+                teaser.views,
+                _json(teaser.labels),
+            )
+        )
+    return rows
+
+
+_INSERT_LINKS = (
+    "INSERT INTO links (from_article_id, kind, position, target_url, target_article_id,"
+    " title, published_raw, published_utc, published_precision, lang, views, labels)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _replace_links(
@@ -247,55 +342,63 @@ def _replace_links(
 
     `fresh` says the article was just inserted, so it has no links to delete yet.
     """
-    if inline:
-        if not fresh:
-            conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind = ?", (article_id, INLINE))
-        rows: list[tuple[Any, ...]] = [
-            (
-                article_id,
-                INLINE,
-                link.position,
-                link.url,
-                archived.get(link.url or ""),
-                link.title,
-                link.published_raw,
-                _iso(link.published_utc),
-                link.published_precision,
-                link.lang,
-                None,
-                None,
-            )
-            for link in article.cross_links
-        ]
-    else:
-        if not fresh:
-            conn.execute("DELETE FROM links WHERE from_article_id = ? AND kind != ?", (article_id, INLINE))
-        positions: dict[str, int] = {}
-        rows = []
-        for teaser in article.related:
-            position = positions[teaser.block] = positions.get(teaser.block, -1) + 1
-            rows.append(
-                (
-                    article_id,
-                    teaser.block,
-                    position,
-                    teaser.url,
-                    archived.get(teaser.url or ""),
-                    teaser.title,
-                    teaser.published_raw,
-                    _iso(teaser.published_utc),
-                    teaser.published_precision,
-                    teaser.lang,
-                    teaser.views,
-                    _json(teaser.labels),
-                )
-            )
-    conn.executemany(
-        "INSERT INTO links (from_article_id, kind, position, target_url, target_article_id,"
-        " title, published_raw, published_utc, published_precision, lang, views, labels)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+    if not fresh:
+        operator = "=" if inline else "!="
+        conn.execute(
+            f"DELETE FROM links WHERE from_article_id = ? AND kind {operator} ?", (article_id, INLINE)
+        )
+    rows = (_inline_rows if inline else _teaser_rows)(article_id, article, archived)
+    conn.executemany(_INSERT_LINKS, rows)
+
+
+def _view_rows(
+    article_id: int, article: Article, archived: Mapping[str, int], run_id: int | None, observed_at: str
+) -> list[tuple[Any, ...]]:
+    """Return the view_observations rows of the counts read on this fetch of the page.
+
+    Each row starts (counted article id, url, title): the batch writer resolves url-less ones.
+    """
+    rows: list[tuple[Any, ...]] = []
+    if article.views is not None:
+        rows.append(
+            (article_id, article.url, article.title, observed_at, article.views, OWN_PAGE, article_id, run_id)
+        )
+    rows.extend(
+        (
+            archived.get(teaser.url or ""),
+            teaser.url,
+            teaser.title,
+            observed_at,
+            teaser.views,
+            teaser.block,
+            article_id,
+            run_id,
+        )
+        for teaser in article.related
+        if teaser.views is not None
     )
+    # 2024-2026 cross-links print the linked story's counter: an observation like a teaser's.
+    rows.extend(
+        (
+            archived.get(link.url or ""),
+            link.url,
+            link.title,
+            observed_at,
+            link.views,
+            INLINE,
+            article_id,
+            run_id,
+        )
+        for link in article.cross_links
+        if link.views is not None
+    )
+    return rows
+
+
+_INSERT_VIEWS = (
+    "INSERT INTO view_observations (article_id, url, title, observed_at, views, source,"
+    " seen_on_article_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _replace_view_observations(
@@ -314,41 +417,106 @@ def _replace_view_observations(
             "DELETE FROM view_observations WHERE seen_on_article_id = ? AND observed_at = ?",
             (article_id, observed_at),
         )
-    rows: list[tuple[Any, ...]] = []
-    if article.views is not None:
-        rows.append((article_id, article.url, article.title, article.views, OWN_PAGE))
-    rows.extend(
-        (archived.get(teaser.url or ""), teaser.url, teaser.title, teaser.views, teaser.block)
-        for teaser in article.related
-        if teaser.views is not None
-    )
-    # 2024-2026 cross-links print the linked story's counter: an observation like a teaser's.
-    rows.extend(
-        (archived.get(link.url or ""), link.url, link.title, link.views, INLINE)
-        for link in article.cross_links
-        if link.views is not None
-    )
-    conn.executemany(
-        "INSERT INTO view_observations (article_id, url, title, observed_at, views, source,"
-        " seen_on_article_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row[:3], observed_at, *row[3:], article_id, run_id) for row in rows],
-    )
+    conn.executemany(_INSERT_VIEWS, _view_rows(article_id, article, archived, run_id, observed_at))
+
+
+_RESOLVE_LINKS = "UPDATE links SET target_article_id = ? WHERE target_article_id IS NULL AND target_url = ?"
+_RESOLVE_VIEWS_BY_URL = "UPDATE view_observations SET article_id = ? WHERE article_id IS NULL AND url = ?"
+_RESOLVE_VIEWS_BY_TITLE = (
+    "UPDATE view_observations SET article_id = ? WHERE article_id IS NULL AND url IS NULL AND title = ?"
+)
 
 
 def _resolve_arrival(conn: sqlite3.Connection, article_id: int, url: str, title: str) -> None:
     """Point links and view counts that were waiting for this article at it."""
-    conn.execute(
-        "UPDATE links SET target_article_id = ? WHERE target_article_id IS NULL AND target_url = ?",
-        (article_id, url),
-    )
-    conn.execute(
-        "UPDATE view_observations SET article_id = ? WHERE article_id IS NULL AND url = ?",
-        (article_id, url),
-    )
-    conn.execute(
-        "UPDATE view_observations SET article_id = ? WHERE article_id IS NULL AND url IS NULL AND title = ?",
-        (article_id, title),
-    )
+    conn.execute(_RESOLVE_LINKS, (article_id, url))
+    conn.execute(_RESOLVE_VIEWS_BY_URL, (article_id, url))
+    conn.execute(_RESOLVE_VIEWS_BY_TITLE, (article_id, title))
+
+
+def _edition_urls(article: Article) -> dict[str, str]:
+    """Return the article's URL and its hreflang alternates, each with its language."""
+    urls = {article.url: article.edition}
+    for code, url in article.alternates.items():
+        if url and code.lower() != "x-default":
+            urls.setdefault(url, code[:2].lower())
+    return urls
+
+
+def _known_editions(conn: sqlite3.Connection, urls: Iterable[str]) -> dict[str, list[Any]]:
+    """Return [story id, article id] of each of `urls` the editions table holds."""
+    return {
+        url: [story_id, article_id]
+        for url, story_id, article_id in conn.execute(
+            "SELECT url, story_id, article_id FROM editions WHERE url IN (SELECT value FROM json_each(?))",
+            (_COMPACT(list(urls)),),
+        )
+    }
+
+
+class _Editions:
+    """Join articles and their hreflang alternates into stories, merging stories that meet.
+
+    `known` holds [story id, article id] of every edition URL the articles name that the table
+    has; it is kept up to date as rows are planned, so a batch of articles needs one look-up.
+    Rows are written at flush(), and before a merge (the only statement that reads them back).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, known: dict[str, list[Any]]) -> None:
+        self.conn = conn
+        self.known = known
+        self.stories: list[tuple[int, str]] = []
+        self.editions: list[tuple[str, int, str, int | None]] = []
+        self.article_ids: list[tuple[int, str]] = []
+        self.next_story: int | None = None
+
+    def add(
+        self,
+        article_id: int,
+        article: Article,
+        archived: Mapping[str, int],
+        fetched_at: str,
+        urls: Mapping[str, str],
+    ) -> None:
+        """Plan the rows joining the article and `urls` (its _edition_urls) into one story."""
+        own = self.known.get(article.url)
+        story_ids = sorted({self.known[url][0] for url in urls if url in self.known})
+        if story_ids:
+            story_id = story_ids[0]
+            for other in story_ids[1:]:
+                self._merge(story_id, other)
+        else:
+            if self.next_story is None:
+                self.next_story = _next_id(self.conn, "stories")
+            story_id, self.next_story = self.next_story, self.next_story + 1
+            self.stories.append((story_id, fetched_at))
+        for url, lang in urls.items():
+            if url not in self.known:
+                known_id = article_id if url == article.url else archived.get(url)
+                self.editions.append((url, story_id, lang, known_id))
+                self.known[url] = [story_id, known_id]
+        if own is not None and own[1] != article_id:
+            self.article_ids.append((article_id, article.url))
+            own[1] = article_id
+
+    def _merge(self, story_id: int, other: int) -> None:
+        self.flush()
+        self.conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
+        self.conn.execute("DELETE FROM stories WHERE id = ?", (other,))
+        for entry in self.known.values():
+            if entry[0] == other:
+                entry[0] = story_id
+
+    def flush(self) -> None:
+        if self.stories:
+            self.conn.executemany("INSERT INTO stories (id, first_seen) VALUES (?, ?)", self.stories)
+        if self.editions:
+            self.conn.executemany(
+                "INSERT INTO editions (url, story_id, lang, article_id) VALUES (?, ?, ?, ?)", self.editions
+            )
+        if self.article_ids:
+            self.conn.executemany("UPDATE editions SET article_id = ? WHERE url = ?", self.article_ids)
+        self.stories, self.editions, self.article_ids = [], [], []
 
 
 def _link_editions(
@@ -359,30 +527,15 @@ def _link_editions(
     fetched_at: str,
 ) -> None:
     """Join the article and its hreflang alternates into one story, merging stories that meet."""
-    urls = {article.url: article.edition}
-    for code, url in article.alternates.items():
-        if url and code.lower() != "x-default":
-            urls.setdefault(url, code[:2].lower())
-    marks = ", ".join("?" * len(urls))
-    known = conn.execute(
-        f"SELECT url, story_id, article_id FROM editions WHERE url IN ({marks})", tuple(urls)
-    ).fetchall()
-    story_ids = sorted({story_id for _, story_id, _ in known})
-    if story_ids:
-        story_id = story_ids[0]
-        for other in story_ids[1:]:
-            conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
-            conn.execute("DELETE FROM stories WHERE id = ?", (other,))
-    else:
-        story_id = conn.execute("INSERT INTO stories (first_seen) VALUES (?)", (fetched_at,)).lastrowid
-    archived = {**archived, article.url: article_id}
-    known_ids = {url: known_id for url, _, known_id in known}
-    conn.executemany(
-        "INSERT INTO editions (url, story_id, lang, article_id) VALUES (?, ?, ?, ?)",
-        [(url, story_id, lang, archived.get(url)) for url, lang in urls.items() if url not in known_ids],
-    )
-    if article.url in known_ids and known_ids[article.url] != article_id:
-        conn.execute("UPDATE editions SET article_id = ? WHERE url = ?", (article_id, article.url))
+    urls = _edition_urls(article)
+    editions = _Editions(conn, _known_editions(conn, urls))
+    editions.add(article_id, article, archived, fetched_at, urls)
+    editions.flush()
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    """Return the id SQLite would give the next row of `table` (an INTEGER PRIMARY KEY: max + 1)."""
+    return conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
 
 
 def store_article(
@@ -414,22 +567,17 @@ def store_article(
     cause = CRAWL if reparsed_from is None else REPARSE
     if row is None:
         raw_page_id = reparsed_from or _insert_raw_page(conn, article.page, run_id)
-        columns = {
-            "url": article.url,
-            **_metadata_columns(article),
-            **_content_columns(content),
-            **_views_columns(article, fetched_at),
-            "first_seen": fetched_at,
-            "last_seen": fetched_at,
-            "version": 1,
-            "content_hash": digest,
-            "raw_page_id": raw_page_id,
-        }
-        article_id = conn.execute(_insert_article_sql(tuple(columns)), columns).lastrowid
+        columns = _new_article_columns(article, content, digest, fetched_at, raw_page_id)
+        article_id = conn.execute(_insert_article_sql(tuple(columns)), tuple(columns.values())).lastrowid
         assert article_id is not None
-        _insert_version(conn, article_id, 1, article, fetched_at, digest, raw_page_id, run_id, cause=cause)
-        _replace_links(conn, article_id, article, archived, inline=True, fresh=True)
+        conn.execute(
+            _INSERT_VERSION,
+            _version_values(article_id, 1, article, fetched_at, digest, raw_page_id, run_id, cause=cause),
+        )
         _resolve_arrival(conn, article_id, article.url, article.title)
+        # The article's own links and counts may name the page itself (a teaser to itself).
+        archived = {**archived, article.url: article_id}
+        _replace_links(conn, article_id, article, archived, inline=True, fresh=True)
         outcome = NEW
     else:
         article_id, version, last_seen, views_at = (
@@ -457,8 +605,11 @@ def store_article(
             columns.update(version=version, content_hash=digest, raw_page_id=raw_page_id)
             columns.update(extractor_version=article.extractor_version)
             _update_article(conn, row, columns)
-            _insert_version(
-                conn, article_id, version, article, fetched_at, digest, raw_page_id, run_id, change, cause
+            conn.execute(
+                _INSERT_VERSION,
+                _version_values(
+                    article_id, version, article, fetched_at, digest, raw_page_id, run_id, change, cause
+                ),
             )
             _replace_links(conn, article_id, article, archived, inline=True)
             _resolve_arrival(conn, article_id, article.url, article.title)
@@ -468,6 +619,89 @@ def store_article(
     _replace_view_observations(conn, article_id, article, archived, run_id, fetched_at, fresh=fresh)
     _link_editions(conn, article_id, article, archived, fetched_at)
     return outcome, article_id
+
+
+def unarchived_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> set[str]:
+    """Return those of `urls` no archived article has."""
+    wanted = set(urls)
+    return wanted - set(_archived_ids(conn, wanted)) if wanted else wanted
+
+
+def store_new_articles(
+    conn: sqlite3.Connection, articles: Sequence[Article], run_id: int | None = None
+) -> list[int]:
+    """Write the first sighting of each of `articles`, a statement per table for all; return their ids.
+
+    The caller vouches that no article is archived yet and no URL repeats. The rows are those
+    store_article() would write for each in turn, ids included: the ids are chosen here as SQLite
+    would choose them (the largest plus one), so each row can name its article before it exists,
+    and a link or count naming an article later in the batch is resolved as its arrival would.
+    Like store_article(), the articles are left for index_articles().
+    """
+    first_id = _next_id(conn, "articles")
+    ids = range(first_id, first_id + len(articles))
+    mentioned: set[str] = set()
+    for article in articles:
+        _mentioned_urls(article, mentioned)
+    archived = _archived_ids(conn, mentioned)
+    archived.update(zip([article.url for article in articles], ids, strict=True))
+    next_raw_page = _next_id(conn, "raw_pages")
+    raw_pages: list[tuple[Any, ...]] = []
+    rows: list[dict[str, Any]] = []
+    versions: list[tuple[Any, ...]] = []
+    links: list[tuple[Any, ...]] = []
+    views: list[tuple[Any, ...]] = []
+    untitled: list[tuple[int, list[Any]]] = []  # (position, row) of counts with neither id nor URL
+    fetched = []
+    for position, (article, article_id) in enumerate(zip(articles, ids, strict=True)):
+        content = extracted_content(article)
+        digest = content_hash(content)
+        fetched_at = iso_utc(article.fetched_at)
+        fetched.append(fetched_at)
+        raw_page_id = None
+        if article.page is not None:
+            raw_page_id, next_raw_page = next_raw_page, next_raw_page + 1
+            raw_pages.append(_raw_page_values(article.page, run_id, raw_page_id))
+        rows.append(_new_article_columns(article, content, digest, fetched_at, raw_page_id))
+        versions.append(_version_values(article_id, 1, article, fetched_at, digest, raw_page_id, run_id))
+        links += _inline_rows(article_id, article, archived)
+        links += _teaser_rows(article_id, article, archived)
+        for row in _view_rows(article_id, article, archived, run_id, fetched_at):
+            if row[0] is None and row[1] is None:
+                row = list(row)
+                untitled.append((position, row))
+            views.append(row)
+    # A count without a URL is matched by title to the first article of that title stored after
+    # the page it was read on, as _resolve_arrival() matches it when that article arrives.
+    for position, row in untitled:
+        row[0] = next(
+            (
+                article_id
+                for later, (article, article_id) in enumerate(zip(articles, ids, strict=True))
+                if later > position and article.title == row[2]
+            ),
+            None,
+        )
+    conn.executemany(_INSERT_RAW_PAGE, raw_pages)
+    conn.executemany(_insert_article_sql(tuple(rows[0])), [tuple(row.values()) for row in rows])
+    conn.executemany(_INSERT_VERSION, versions)
+    # Rows written before this batch that wait for one of its articles; the batch's own rows
+    # are resolved above, so these run first and leave them alone.
+    arrivals = [(article_id, article.url) for article, article_id in zip(articles, ids, strict=True)]
+    conn.executemany(_RESOLVE_LINKS, arrivals)
+    conn.executemany(_RESOLVE_VIEWS_BY_URL, arrivals)
+    conn.executemany(
+        _RESOLVE_VIEWS_BY_TITLE,
+        [(article_id, article.title) for article, article_id in zip(articles, ids, strict=True)],
+    )
+    conn.executemany(_INSERT_LINKS, links)
+    conn.executemany(_INSERT_VIEWS, views)
+    edition_urls = [_edition_urls(article) for article in articles]
+    editions = _Editions(conn, _known_editions(conn, {url for urls in edition_urls for url in urls}))
+    for article, article_id, fetched_at, urls in zip(articles, ids, fetched, edition_urls, strict=True):
+        editions.add(article_id, article, archived, fetched_at, urls)
+    editions.flush()
+    return list(ids)
 
 
 def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:

@@ -1,4 +1,10 @@
-"""Measure language detection accuracy and speed on lingua-go test lines, beside langdetect."""
+"""Measure language detection accuracy and speed on lingua-go test lines, beside langdetect.
+
+    python -m bench.bench_language [--no-langdetect] [--lingua]
+
+Speed is texts per CPU second over distinct lines, with the detector's cache of short texts
+bypassed and its models and dictionaries built before timing (their build time printed apart).
+"""
 
 from __future__ import annotations
 
@@ -29,20 +35,28 @@ def load(data: Path, languages: Sequence[str]) -> dict[str, list[tuple[str, str]
 
 
 def measure(detect: Callable[[str], str], rows: list[tuple[str, str]]) -> tuple[float, float]:
-    """Return (accuracy, texts per second) of `detect` over labelled rows."""
-    start = time.perf_counter()
+    """Return (accuracy, texts per CPU second) of `detect` over labelled rows."""
+    start = time.process_time()
     answers = [detect(text) for _, text in rows]
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     correct = sum(answer == label for answer, (label, _) in zip(answers, rows, strict=True))
     return correct / len(rows), len(rows) / elapsed
 
 
 def newsbot_detector(candidates: Sequence[str]) -> Callable[[str], str]:
-    from newsbot.text.language import get_detector, normalize_candidates
+    from newsbot.text.language import _analyzer, get_detector, normalize_candidates
 
     key = normalize_candidates(candidates)
     assert isinstance(key, tuple), key
     detector = get_detector(key)  # uncached: the crawl's cache of short texts would flatter the figures
+    # Build what a crawl builds once per process before timing: both lingua models and the
+    # word-form dictionaries (about a second; printed apart, not charged to the first texts).
+    started = time.perf_counter()
+    detector.model(precise=True)
+    detector.model(precise=False)
+    for code in key:
+        _analyzer(code)
+    print(f"newsbot detector: models and dictionaries built in {time.perf_counter() - started:.2f} s")
     detector.detect_uncached("warm up")
     detector.detect_uncached("розігрів і перевірка словника")
     return lambda text: detector.detect_uncached(text).lang
@@ -80,14 +94,14 @@ def langdetect_plain() -> Callable[[str], str]:
 
 
 def body_timing(body: str, candidates: Sequence[str], repeat: int) -> float:
-    """Return the median milliseconds to detect the language of `body`."""
+    """Return the median CPU milliseconds to detect the language of `body` (never cached: over 300 chars)."""
     from newsbot.text.language import detect_language
 
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         detect_language(body, candidates=candidates)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((time.process_time() - start) * 1000)
     return statistics.median(times)
 
 

@@ -57,93 +57,145 @@ def archive_outcome(stored: str) -> str:
     return _ARCHIVE_OUTCOMES.get(stored, ARCHIVED)
 
 
+_CODES = {outcome: code for code, outcome in enumerate(OUTCOMES, start=1)}  # 0: still open
+
+
 @dataclass(slots=True)
 class Entry:
-    """One scheduled request (and its redirects)."""
+    """One open request (and its redirects)."""
 
     url: str
     kind: str
-    outcome: str | None = None
-    reason: str | None = None
+    moved: list[str] | None = None  # the URLs its redirects asked for
 
 
 class Ledger:
-    """Open, move and settle requests; report what is left open."""
+    """Open, move and settle requests; report what is left open.
+
+    Only open requests keep an entry (URL, kind, redirect URLs). A settled one is folded into
+    the counts, one byte for its outcome (so a second outcome is caught as a conflict), its URLs'
+    hashes (so the archive can still settle by URL and a late clash is caught) and, for a lost
+    item, its URL among the few a report names: a long crawl's ledger stays small.
+    """
 
     def __init__(self) -> None:
-        self._entries: dict[int, Entry] = {}
-        self._by_url: dict[str, list[int]] = {}  # URL -> entries that asked for it, in order
+        self._open: dict[int, Entry] = {}
+        self._by_url: dict[str, int | list[int]] = {}  # URL -> open entries that asked for it, in order
+        self._outcomes = bytearray()  # key - 1 -> 0 while open, else the outcome's code
+        self._settled_by_url: dict[int, int] = {}  # hash(URL) -> first settled entry that asked for it
+        self._counts = dict.fromkeys(OUTCOMES, 0)
+        self._lost: list[str] = []  # the first URLS_SHOWN lost URLs
         self.conflicts: list[str] = []  # a second, different outcome for a settled request
         self.reasons: Counter[str] = Counter()  # "skipped: robots.txt" -> n
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._outcomes)
 
     def open(self, url: str, kind: str) -> int:
-        key = len(self._entries) + 1
-        self._entries[key] = Entry(url, kind)
-        self._by_url.setdefault(url, []).append(key)
+        self._outcomes.append(0)
+        key = len(self._outcomes)
+        self._open[key] = Entry(url, kind)
+        self._index(url, key)
         return key
 
+    def known(self, key: Any) -> bool:
+        """Tell whether `key` names a request of this ledger, open or settled."""
+        return isinstance(key, int) and 0 < key <= len(self._outcomes)
+
     def entry(self, key: int) -> Entry | None:
-        return self._entries.get(key)
+        """Return the entry of an open request (None once it is settled or unknown)."""
+        return self._open.get(key)
+
+    def outcome(self, key: int) -> str | None:
+        """Return the outcome of request `key` (None while open or unknown)."""
+        code = self._outcomes[key - 1] if self.known(key) else 0
+        return OUTCOMES[code - 1] if code else None
 
     def move(self, key: int, url: str) -> None:
         """Record that request `key` now asks for `url` (a redirect)."""
-        entry = self._entries.get(key)
-        if entry is not None and entry.outcome is None and key not in self._by_url.get(url, ()):
-            self._by_url.setdefault(url, []).append(key)
+        entry = self._open.get(key)
+        if entry is None or url == entry.url or (entry.moved and url in entry.moved):
+            return
+        entry.moved = [*(entry.moved or ()), url]
+        self._index(url, key)
 
     def key_for(self, url: str) -> int | None:
         """Return the entry that fetched `url` (its own URL or a redirect target): the first one
-        still open, else the first one."""
+        still open, else the first settled one."""
         keys = self._by_url.get(url)
-        if not keys:
-            return None
-        return next((k for k in keys if self._entries[k].outcome is None), keys[0])
+        if keys is not None:
+            return keys if isinstance(keys, int) else keys[0]
+        return self._settled_by_url.get(hash(url))
 
-    def settle(self, key: int | None, outcome: str, reason: str | None = None) -> bool:
-        """Give request `key` its outcome; the first one stands. Return False when it cannot."""
-        entry = self._entries.get(key) if key is not None else None
-        if entry is None:
+    def settle(
+        self, key: int | None, outcome: str, reason: str | None = None, url: str | None = None
+    ) -> bool:
+        """Give request `key` its outcome; the first one stands. Return False when it cannot.
+
+        `url` names the request in a conflict (a second, different outcome)."""
+        if not self.known(key):
             return False
-        if entry.outcome is not None:
-            if (entry.outcome, entry.reason) != (outcome, reason):
-                self.conflicts.append(f"{entry.url}: {entry.outcome} then {outcome}")
+        assert key is not None
+        code = self._outcomes[key - 1]
+        if code:
+            if OUTCOMES[code - 1] != outcome:
+                self.conflicts.append(f"{url or f'request {key}'}: {OUTCOMES[code - 1]} then {outcome}")
             return False
-        entry.outcome, entry.reason = outcome, reason
+        entry = self._open.pop(key)
+        self._outcomes[key - 1] = _CODES[outcome]
+        self._counts[outcome] += 1
+        for asked in (entry.url, *(entry.moved or ())):
+            self._unindex(asked, key)
+            first = self._settled_by_url.setdefault(hash(asked), key)
+            if key < first:
+                self._settled_by_url[hash(asked)] = key
+        if outcome == LOST and len(self._lost) < URLS_SHOWN:
+            self._lost.append(entry.url)
         if reason and outcome in (SKIPPED, FAILED, LOST):
             self.reasons[f"{outcome}: {reason_kind(reason)}"] += 1
         return True
 
     def settle_url(self, url: str, outcome: str, reason: str | None = None) -> bool:
-        return self.settle(self.key_for(url), outcome, reason)
+        return self.settle(self.key_for(url), outcome, reason, url)
 
     def remainder(self) -> list[str]:
         """Return the URLs of the requests that have no outcome."""
-        return [e.url for e in self._entries.values() if e.outcome is None]
+        return [e.url for e in self._open.values()]
 
-    def urls(self, outcome: str) -> list[str]:
-        return [e.url for e in self._entries.values() if e.outcome == outcome]
+    def lost_urls(self) -> list[str]:
+        """Return the first URLS_SHOWN URLs of lost items."""
+        return list(self._lost)
 
     def counts(self) -> dict[str, int]:
         """Return {outcome: requests}, every outcome present, plus "scheduled" and "unaccounted"."""
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for entry in self._entries.values():
-            if entry.outcome is not None:
-                counts[entry.outcome] += 1
-        counts["scheduled"] = len(self._entries)
-        counts["unaccounted"] = len(self.remainder())
-        return counts
+        return {**self._counts, "scheduled": len(self._outcomes), "unaccounted": len(self._open)}
 
     def stats(self) -> dict[str, Any]:
         """Return the crawler stats the ledger leaves behind (STAT prefix)."""
         out: dict[str, Any] = {STAT + name: n for name, n in self.counts().items()}
         out[REMAINDER_STAT] = self.remainder()[:URLS_SHOWN]
-        out[LOST_STAT] = self.urls(LOST)[:URLS_SHOWN]
+        out[LOST_STAT] = self.lost_urls()
         out[STAT + "reasons"] = dict(sorted(self.reasons.items()))
         out[STAT + "conflicts"] = self.conflicts[:URLS_SHOWN]
         return out
+
+    def _index(self, url: str, key: int) -> None:
+        keys = self._by_url.get(url)
+        if keys is None:
+            self._by_url[url] = key  # one request per URL, the usual case: no list
+        elif isinstance(keys, int):
+            self._by_url[url] = [keys, key]
+        else:
+            keys.append(key)
+
+    def _unindex(self, url: str, key: int) -> None:
+        keys = self._by_url.get(url)
+        if keys == key:
+            del self._by_url[url]
+        elif isinstance(keys, list):
+            keys.remove(key)
+            if len(keys) == 1:
+                self._by_url[url] = keys[0]
 
 
 def reason_kind(reason: str) -> str:

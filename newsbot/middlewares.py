@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -70,6 +71,47 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
 
+META_REFRESH_CHARS = 4096  # Scrapy looks for <meta http-equiv="refresh"> in this many first characters
+_META_REFRESH_BYTES = 8 * META_REFRESH_CHARS  # bytes decoded to get them (no encoding needs more)
+
+
+def meta_refresh(response: Any, ignore_tags: Any = ("script", "noscript")) -> tuple[Any, Any]:
+    """Return what scrapy.utils.response.get_meta_refresh returns for an HTML response, decoding only
+    the first bytes of the body instead of all of it (Scrapy decodes the whole page to read its
+    first 4,096 characters; the page object decodes it again from bytes).
+
+    The same characters are read: the declared encoding, else Scrapy's own inference, decodes a
+    prefix long enough for 4,096 characters; a shorter result from a cut body falls back to Scrapy.
+    """
+    from scrapy.utils.response import get_meta_refresh
+    from w3lib.encoding import html_to_unicode
+    from w3lib.html import get_base_url
+    from w3lib.html import get_meta_refresh as w3lib_meta_refresh
+
+    encoding = response.encoding  # cheap when declared (header, BOM, <meta charset>)
+    prefix = response.body[:_META_REFRESH_BYTES]
+    text = html_to_unicode(f"charset={encoding}", prefix)[1]
+    if len(text) < META_REFRESH_CHARS and len(prefix) < len(response.body):
+        return get_meta_refresh(response, ignore_tags=ignore_tags)
+    text = text[:META_REFRESH_CHARS]
+    base = get_base_url(text, response.url, encoding)
+    return w3lib_meta_refresh(text, base, encoding, ignore_tags=ignore_tags)
+
+
+class PrefixMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware (METAREFRESH_* settings, same redirects), reading the refresh
+    tag with meta_refresh(): about 0.1 ms less CPU per 80 KB page."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        from scrapy.http import HtmlResponse
+        from scrapy.utils import response as scrapy_response
+
+        cache = scrapy_response._metaref_cache  # where Scrapy's get_meta_refresh keeps its answer
+        if isinstance(response, HtmlResponse) and response not in cache:
+            cache[response] = meta_refresh(response, self._ignore_tags)
+        return super().process_response(request, response)
+
+
 # --- accounting: the ledger's Scrapy side (newsbot.accounting holds the rules) --------------------
 
 LEDGER_KEY = "newsbot_ledger"  # request.meta key: the ledger entry of a request and its redirects
@@ -88,7 +130,7 @@ def settle_request(
     """Give the ledger entry of `request` its outcome (no-op without a ledger)."""
     ledger = ledger_of(crawler)
     if ledger is not None:
-        ledger.settle(request.meta.get(LEDGER_KEY), outcome, reason)
+        ledger.settle(request.meta.get(LEDGER_KEY), outcome, reason, request.url)
 
 
 def ignored_reason(failure: Failure) -> str | None:
@@ -152,7 +194,7 @@ class AccountingExtension:
     def request_scheduled(self, request: Request) -> None:
         key = request.meta.get(LEDGER_KEY)
         refusal = refuse_url(request.url, self._allowed())
-        if key is None or self.ledger.entry(key) is None:
+        if not self.ledger.known(key):
             key = self.ledger.open(request.url, _kind(request))
             request.meta[LEDGER_KEY] = key
             if refusal:
@@ -168,7 +210,7 @@ class AccountingExtension:
         self.ledger.move(key, request.url)
 
     def _skip(self, key: int, request: Request, reason: str) -> None:
-        self.ledger.settle(key, accounting.SKIPPED, reason)
+        self.ledger.settle(key, accounting.SKIPPED, reason, request.url)
         logger.info("skipped %s: %s", request.url, reason)
         raise IgnoreRequest(reason)
 
@@ -180,7 +222,7 @@ class AccountingExtension:
             reason = f"redirect to a URL already scheduled: {previous[-1]} -> {request.url}"
         else:
             reason = "duplicate: already scheduled in this crawl"
-        self.ledger.settle(request.meta.get(LEDGER_KEY), accounting.SKIPPED, reason)
+        self.ledger.settle(request.meta.get(LEDGER_KEY), accounting.SKIPPED, reason, request.url)
         logger.debug("skipped %s: %s", request.url, reason)
 
     def item_dropped(self, item: Any, response: Response, exception: BaseException) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -69,12 +70,31 @@ def load_fixture(path: Path) -> Fixture:
 
 def load_fixtures(*dirs: Path | str) -> list[Fixture]:
     """Return every fixture under the given folders (recursively), sorted by folder name."""
-    found: list[Fixture] = []
+    return list(iter_fixtures(*dirs))
+
+
+def iter_fixtures(*dirs: Path | str) -> Iterator[Fixture]:
+    """Yield every fixture under the given folders (recursively), sorted by folder name, one at a time."""
     for root in dirs:
-        for meta in sorted(Path(root).rglob("meta.json")):
-            if (meta.parent / "body.html").exists():
-                found.append(load_fixture(meta.parent))
-    return found
+        for folder in _fixture_folders(str(root)):
+            yield load_fixture(Path(folder))
+
+
+def _fixture_folders(folder: str) -> Iterator[str]:
+    """Yield the folders under `folder` that hold meta.json and body.html, in the order sorting their
+    meta.json paths gives (names sorted at each level), as strings: a replay of 20,000 fixtures
+    builds no list of 20,000 Path objects."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    names = {e.name for e in entries}
+    for entry in entries:
+        if entry.name == "meta.json" and "body.html" in names and entry.is_file():
+            yield folder
+        elif entry.is_dir(follow_symlinks=False):  # as Path.rglob: symlinked folders are not entered
+            yield from _fixture_folders(entry.path)
 
 
 def save_fixture(
@@ -113,31 +133,68 @@ def fixture_name(url: str) -> str:
     return (_SLUG.sub("-", tail.lower()).strip("-") or "index")[:80]
 
 
+# One fetch in a FixtureIndex: (folder, url, status, headers, fetched_at).
+_Fetch = tuple[str, str, int, tuple[tuple[str, str], ...], datetime]
+
+
 class FixtureIndex:
-    """Fixtures by canonical URL; several fetches of one URL are kept in time order."""
+    """Fixtures by canonical URL; several fetches of one URL are kept in time order.
+
+    A replay holds its index for the whole crawl (20,000 fixtures: 28 MiB as Fixture objects), so
+    each fetch is kept as a tuple, identical headers and fetch times shared, one URL string where
+    the canonical URL is the fixture's own; lookup() makes the Fixture it returns.
+    """
 
     def __init__(self, fixtures: Iterable[Fixture]) -> None:
-        self._by_url: dict[str, list[Fixture]] = {}
+        self._by_url: dict[str, _Fetch | list[_Fetch]] = {}
+        shared: dict[Any, Any] = {}  # one object per distinct headers tuple and fetch time
         for fixture in fixtures:
-            self._by_url.setdefault(canonicalize_url(fixture.url), []).append(fixture)
+            key = canonicalize_url(fixture.url)
+            headers = tuple(fixture.headers.items())
+            fetch: _Fetch = (
+                str(fixture.path),
+                key if key == fixture.url else fixture.url,
+                fixture.status,
+                shared.setdefault(headers, headers),
+                shared.setdefault(fixture.fetched_at, fixture.fetched_at),
+            )
+            known = self._by_url.get(key)
+            if known is None:
+                self._by_url[key] = fetch
+            elif isinstance(known, list):
+                known.append(fetch)
+            else:
+                self._by_url[key] = [known, fetch]
         for versions in self._by_url.values():
-            versions.sort(key=lambda f: f.fetched_at)
+            if isinstance(versions, list):
+                versions.sort(key=lambda f: f[4])
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_url.values())
+        return sum(len(v) if isinstance(v, list) else 1 for v in self._by_url.values())
 
     def urls(self) -> list[str]:
-        return [versions[-1].url for versions in self._by_url.values()]
+        return [(v[-1] if isinstance(v, list) else v)[1] for v in self._by_url.values()]
 
     def lookup(self, url: str, at: datetime | None = None) -> Fixture | None:
         """Return the newest fetch of `url` not after `at` (the newest of all when `at` is None)."""
-        versions = self._by_url.get(canonicalize_url(url))
-        if not versions:
+        # A URL found as it is is its own canonical form (canonicalize_url gives a canonical URL
+        # back unchanged): most requests skip the canonicalization.
+        versions = self._by_url.get(url)
+        if versions is None:
+            versions = self._by_url.get(canonicalize_url(url))
+        if versions is None:
             return None
+        if not isinstance(versions, list):
+            versions = [versions]
         if at is None:
-            return versions[-1]
-        i = bisect.bisect_right([f.fetched_at for f in versions], at)
-        return versions[i - 1] if i else None
+            fetch = versions[-1]
+        else:
+            i = bisect.bisect_right([f[4] for f in versions], at)
+            if not i:
+                return None
+            fetch = versions[i - 1]
+        folder, fixture_url, status, headers, fetched_at = fetch
+        return Fixture(Path(folder), fixture_url, status, dict(headers), fetched_at)
 
 
 class ReplayMiddleware:
@@ -168,7 +225,7 @@ class ReplayMiddleware:
         at_text = crawler.settings.get("NEWSBOT_REPLAY_AT")
         at = parse_iso(at_text) if at_text else None
         delay = crawler.settings.getfloat("NEWSBOT_REPLAY_DELAY", defaults.NEWSBOT_REPLAY_DELAY)
-        return cls(FixtureIndex(load_fixtures(*dirs)), at, crawler, delay)
+        return cls(FixtureIndex(iter_fixtures(*dirs)), at, crawler, delay)
 
     def process_request(self, request: Request) -> Response | Coroutine[Any, Any, Response]:
         response = self._answer(request)

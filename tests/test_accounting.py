@@ -22,8 +22,10 @@ from newsbot.accounting import (
     ARCHIVED,
     FAILED,
     LOST,
+    LOST_STAT,
     QUARANTINED,
     SKIPPED,
+    URLS_SHOWN,
     Ledger,
     accounted_error_rate,
     accounting_failures,
@@ -107,7 +109,8 @@ def test_the_ledger_settles_once_and_names_the_remainder() -> None:
     ledger.move(b, "https://unn.ua/news/b2")  # a redirect
     assert ledger.settle_url("https://unn.ua/news/a", ARCHIVED)
     assert ledger.settle_url("https://unn.ua/news/b2", QUARANTINED, "no body")
-    assert not ledger.settle(a, LOST, "late")  # the first outcome stands, the clash is kept
+    # The first outcome stands, the clash is kept (a settled request keeps no URL: the caller names it).
+    assert not ledger.settle(a, LOST, "late", "https://unn.ua/news/a")
     assert ledger.conflicts == ["https://unn.ua/news/a: archived then lost"]
     assert ledger.remainder() == ["https://unn.ua/news/c"]
     ledger.settle(c, SKIPPED, "robots.txt: forbidden")
@@ -126,7 +129,30 @@ def test_a_duplicate_does_not_steal_the_url_of_the_first_request() -> None:
     dup = ledger.open("https://unn.ua/news/a", "page")
     ledger.settle(dup, SKIPPED, "duplicate: already scheduled in this crawl")
     assert ledger.settle_url("https://unn.ua/news/a", ARCHIVED)
-    assert ledger.entry(first).outcome == ARCHIVED
+    assert ledger.outcome(first) == ARCHIVED
+
+
+def test_a_settled_request_is_folded_into_counts_and_a_late_clash_is_still_caught() -> None:
+    ledger = Ledger()
+    keys = [ledger.open(f"https://unn.ua/news/{i}", "page") for i in range(30)]
+    ledger.move(keys[0], "https://unn.ua/news/0-moved")  # a redirect
+    assert ledger.settle_url("https://unn.ua/news/0-moved", LOST, "commit failed: disk full")
+    for i in range(1, 30):
+        assert ledger.settle_url(f"https://unn.ua/news/{i}", LOST if i < 25 else ARCHIVED, "commit failed")
+    assert (ledger.entry(keys[0]), ledger.outcome(keys[0])) == (None, LOST)
+    # The request's first URL still finds it once settled: a second outcome is a named clash.
+    assert not ledger.settle_url("https://unn.ua/news/0", ARCHIVED)
+    assert not ledger.settle_url("https://unn.ua/news/29", ARCHIVED)  # the same outcome: no clash
+    assert ledger.conflicts == ["https://unn.ua/news/0: lost then archived"]
+    stats = ledger.stats()
+    assert stats[LOST_STAT] == [f"https://unn.ua/news/{i}" for i in range(URLS_SHOWN)]
+    counts = ledger.counts()
+    assert (counts["lost"], counts["archived"], counts["scheduled"], counts["unaccounted"]) == (25, 5, 30, 0)
+    assert accounting_failures(stats) == [
+        "25 items not stored: "
+        + ", ".join(f"https://unn.ua/news/{i}" for i in range(URLS_SHOWN))
+        + " and 5 more"
+    ]
 
 
 def test_failures_and_error_rate_come_from_the_ledger() -> None:

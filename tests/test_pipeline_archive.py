@@ -105,3 +105,30 @@ def test_an_item_the_archive_rejects_is_logged_and_the_rest_kept(tmp_path, caplo
     assert crawler.stats.get_value("newsbot/archive_errors") == 1
     assert "could not archive https://unn.ua/news/broken" in caplog.text
     assert read(tmp_path, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def test_a_rejected_item_among_new_articles_written_together_loses_only_itself(tmp_path, caplog):
+    crawler, pipeline = build(tmp_path)
+    pipeline.chunk_size = 3
+    pipeline.open_spider()
+    items = [
+        make_article("https://unn.ua/news/1-first"),
+        make_article("https://unn.ua/news/2-broken", title=None),
+        make_article("https://unn.ua/news/3-third"),
+    ]
+    for item in items:
+        pipeline.process_item(item)
+    # the chunk of three was written (the queue is empty) though the batch is still open
+    assert pipeline._queue == []
+    pipeline.process_item(make_article("https://unn.ua/news/4-fourth"))
+    finish(crawler, pipeline)
+    stats = crawler.stats.get_stats()
+    assert stats["newsbot/articles_new"] == 3
+    assert stats["newsbot/archive_errors"] == stats["newsbot/not_stored"] == 1
+    assert "could not archive https://unn.ua/news/2-broken" in caplog.text
+    assert read(tmp_path, "SELECT url FROM articles ORDER BY id") == [
+        ("https://unn.ua/news/1-first",),
+        ("https://unn.ua/news/3-third",),
+        ("https://unn.ua/news/4-fourth",),
+    ]
+    assert read(tmp_path, "SELECT count(*) FROM raw_pages") == [(3,)]

@@ -275,3 +275,28 @@ def test_models_are_built_only_when_a_text_needs_them() -> None:
     shared = "Президент сказал, что она проведет встречу на следующей неделе в столице. " * 3
     assert detector.detect_uncached(shared).method == "model"
     assert detector.loaded_models() == ["low-accuracy"]
+
+
+def test_the_dictionary_lookup_answers_as_pymorphy3s_lenient_one() -> None:
+    from newsbot.text.language import _analyzer
+
+    words = {
+        "ru": ("елка", "ёлка", "президент", "киев", "київ", "qwerty"),
+        "uk": ("гудзик", "ґудзик", "київ", "ёлка", "президент", "qwerty"),
+    }
+    for code, sample in words.items():
+        lexicon = _analyzer(code)
+        if lexicon is None:
+            pytest.skip(f"pymorphy3 or its {code} dictionary is not installed")
+        for word in sample:
+            assert lexicon.word_is_known(word) == lexicon.analyzer.word_is_known(word), (code, word)
+    # Known only through the substitution the lenient lookup allows (ёлка written with е).
+    assert _analyzer("ru").word_is_known("елка")
+    assert not _analyzer("ru").analyzer.word_is_known("елка", strict=True)
+
+
+def test_pymorphy3_reads_its_word_graphs_with_the_cpp_reader() -> None:
+    import pymorphy3.dawg
+
+    # pymorphy3[fast] (pyproject.toml): DAWG2's C++ reader, not dawg_python's pure-Python one.
+    assert pymorphy3.dawg.DAWG.__module__ == "dawg"

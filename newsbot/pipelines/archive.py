@@ -11,7 +11,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.db import Archive, ArchiveError, StorageError, open_archive
+from archive.db import STORE_CHUNK, Archive, ArchiveError, StorageError, open_archive
 from newsbot import settings as defaults
 from newsbot.accounting import COMMIT_FAILED_STAT, LOST, archive_outcome
 from newsbot.items import Article, NotModified, QuarantinedPage
@@ -48,7 +48,9 @@ class ArchivePipeline:
 
     Settings: NEWSBOT_ARCHIVE_ENABLED (default True), NEWSBOT_ARCHIVE_PATH (default
     "archive.db"), NEWSBOT_ARCHIVE_BATCH_SIZE (items per committed transaction, default 500; a
-    crash loses at most the open batch, and never corrupts the file).
+    crash loses at most the open batch, and never corrupts the file). Items are handed to the
+    archive archive.db.STORE_CHUNK at a time: the new articles among them are written together, a
+    bad one still rolled back alone.
 
     The newsbot/articles_* and newsbot/quarantined counts grow only when the batch holding the
     items has committed. A failed commit (disk full, database locked, I/O error) loses that batch:
@@ -56,10 +58,13 @@ class ArchivePipeline:
     to newsbot/commit_failed, and the crawl stops with finish reason archive_commit_failed.
     """
 
-    def __init__(self, crawler: Crawler, path: str, batch_size: int) -> None:
+    def __init__(self, crawler: Crawler, path: str, batch_size: int, chunk_size: int = STORE_CHUNK) -> None:
         self.crawler = crawler
         self.path = path
         self.batch_size = max(1, batch_size)
+        self.chunk_size = max(1, min(chunk_size, self.batch_size))
+        # Items of the open batch not yet handed to the archive (at most chunk_size of them).
+        self._queue: list[Article | QuarantinedPage | NotModified] = []
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self._batch: contextlib.ExitStack | None = None
@@ -111,22 +116,35 @@ class ArchivePipeline:
                 self._lose([fetched_url(item)], "the archive is closed (an earlier commit failed)")
             return item
         self._open_batch()
-        try:
-            outcome = self.archive.store_item(item, self.run_id)
-        except Exception as error:
-            # The failed item's writes were rolled back to its savepoint; the batch goes on,
-            # unless the error took the whole transaction with it (disk full, I/O error).
-            logger.error("could not archive %s: %s", item.url, error)
-            self.crawler.stats.inc_value(f"{STAT_PREFIX}archive_errors")
-            self._lose([fetched_url(item)], f"archive error: {error}")
-            if self.archive.conn.in_transaction:
-                return item
-            self._fail_batch(error)
-            return item
-        self._pending.append((fetched_url(item), outcome))
-        if len(self._pending) >= self.batch_size:
+        self._queue.append(item)
+        if len(self._queue) >= self.chunk_size:
+            self._store_queue()
+        if self.archive is not None and len(self._pending) + len(self._queue) >= self.batch_size:
             self._commit_batch()
         return item
+
+    def _store_queue(self) -> None:
+        """Hand the queued items to the archive; note each outcome, or report and lose each failure."""
+        queue, self._queue = self._queue, []
+        if not queue or self.archive is None:
+            return
+        try:
+            results: list[str | Exception] = self.archive.store_items(queue, self.run_id)
+        except Exception as error:  # the look-up before any item failed (disk I/O error, ...)
+            results = [error] * len(queue)
+        fatal = None
+        for item, result in zip(queue, results, strict=True):
+            if isinstance(result, Exception):
+                # The failed item's writes were rolled back to its savepoint; the batch goes on,
+                # unless the error took the whole transaction with it (disk full, I/O error).
+                logger.error("could not archive %s: %s", item.url, result)
+                self.crawler.stats.inc_value(f"{STAT_PREFIX}archive_errors")
+                self._lose([fetched_url(item)], f"archive error: {result}")
+                fatal = fatal or result
+            else:
+                self._pending.append((fetched_url(item), result))
+        if fatal is not None and not self.archive.conn.in_transaction:
+            self._fail_batch(fatal)
 
     def close_spider(self) -> None:
         self._commit_batch()
@@ -162,6 +180,9 @@ class ArchivePipeline:
         """Commit the open batch; only then count its items and settle them in the ledger."""
         if self._batch is None:
             return
+        self._store_queue()
+        if self._batch is None:  # storing the queue ended the transaction: the batch is lost
+            return
         batch, self._batch = self._batch, None
         try:
             batch.close()
@@ -179,6 +200,8 @@ class ArchivePipeline:
     def _fail_batch(self, error: BaseException) -> None:
         """A commit failed: the batch's items are lost, the run fails with the cause, the crawl stops."""
         pending, self._pending = self._pending, []
+        pending += [(fetched_url(item), "") for item in self._queue]  # queued, never written
+        self._queue = []
         batch, self._batch = self._batch, None
         if batch is not None:
             with contextlib.suppress(Exception):

@@ -41,14 +41,21 @@ _ALPHABET_LETTERS = frozenset().union(*_CYRILLIC_ALPHABETS.values())
 # UNN writes "переглядiв" with a Latin "i" (seed 000_8530ec2091bce858).
 _HOMOGLYPHS = str.maketrans("aceiopxyk", "асеіорхук")
 _MIXED_SCRIPT = re.compile(r"[\u0400-\u04ff][a-z]|[a-z][\u0400-\u04ff]")
-_WORD = re.compile(r"\w+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 # Letters that are neither basic Latin nor Cyrillic: accented Latin, Greek, Han, Arabic, ...
 _OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
-# Counting with str.count (a C loop per letter) is several times faster than a regex scan.
 _CYRILLIC_LOWER = (*(chr(code) for code in range(0x430, 0x460)), "ґ")
-_LATIN_LOWER = tuple("abcdefghijklmnopqrstuvwxyz")
+_LATIN_LOWER = "abcdefghijklmnopqrstuvwxyz"
+# Letters are counted on the text encoded to cp1251 (one C pass), where each of these letters is
+# one byte no other character encodes to: a byte deletion then counts them all at once, instead
+# of one str.count pass per letter. The two lowercase letters cp1251 lacks are counted apart.
+_CP1251_MISSING = tuple(c for c in _CYRILLIC_LOWER if c.encode("cp1251", errors="replace") == b"?")
+_CYRILLIC_BYTES = bytes(c.encode("cp1251")[0] for c in _CYRILLIC_LOWER if c not in _CP1251_MISSING)
+_LATIN_BYTES = _LATIN_LOWER.encode("ascii")
+# A word with a Cyrillic letter next to a basic Latin one (the pair inside the word: U+0482-0489
+# are not word characters): only these are worth the homoglyph check. \b keeps the scan linear.
+_MIXED_WORD = re.compile(r"\b\w*?(?:[\u0400-\u0481\u048a-\u04ff][a-z]|[a-z][\u0400-\u0481\u048a-\u04ff])\w*")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff'’ʼ]+")
 
 # Languages whose word forms a morphological dictionary can check (pymorphy3's OpenCorpora and
@@ -154,13 +161,11 @@ class LanguageDetector:
     def detect_uncached(self, text: str) -> LangResult:
         """Return the language of `text`, always working it out (benchmarks measure this)."""
         sample = bounded_sample(text, LETTER_SAMPLE_CHARS).lower()
-        n_cyrillic = sum(map(sample.count, _CYRILLIC_LOWER))
-        n_latin = sum(map(sample.count, _LATIN_LOWER))
+        n_cyrillic, n_latin, lossless = _count_scripts(sample)
         if n_cyrillic and n_latin and _MIXED_SCRIPT.search(sample):
-            sample = _WORD.sub(_fix_homoglyphs, sample)
-            n_cyrillic = sum(map(sample.count, _CYRILLIC_LOWER))
-            n_latin = sum(map(sample.count, _LATIN_LOWER))
-        n_other = _count_other_letters(sample)
+            sample = _MIXED_WORD.sub(_fix_homoglyphs, sample)
+            n_cyrillic, n_latin, lossless = _count_scripts(sample)
+        n_other = 0 if lossless else len(_OTHER_LETTER.findall(sample))
         n_letters = n_cyrillic + n_latin + n_other
         if n_letters == 0:
             return undetermined("no letters")
@@ -269,12 +274,20 @@ def _trim_to_words(part: str, *, start: bool = True, end: bool = True) -> str:
     return part[first:last] if last > first else part
 
 
-def _count_other_letters(text: str) -> int:
-    # Every character of cp1251 is ASCII, Cyrillic or punctuation: when the text encodes to it
-    # without loss (the usual case), there is no other letter and no regex scan is needed.
-    if text.isascii() or "?" not in text.encode("cp1251", errors="replace").decode("cp1251"):
-        return 0
-    return len(_OTHER_LETTER.findall(text))
+def _count_scripts(text: str) -> tuple[int, int, bool]:
+    """Return (lowercase Cyrillic letters, lowercase Latin letters, encodes to cp1251 losslessly).
+
+    Every character of cp1251 is ASCII, Cyrillic or punctuation: when the text encodes to it
+    without loss (the usual case), it has no other letter and no regex scan is needed.
+    """
+    if text.isascii():
+        data = text.encode("ascii")
+        return 0, len(data) - len(data.translate(None, _LATIN_BYTES)), True
+    data = text.encode("cp1251", errors="replace")
+    n_cyrillic = len(data) - len(data.translate(None, _CYRILLIC_BYTES))
+    n_cyrillic += sum(map(text.count, _CP1251_MISSING))
+    n_latin = len(data) - len(data.translate(None, _LATIN_BYTES))
+    return n_cyrillic, n_latin, data.count(b"?") == text.count("?")
 
 
 def _fix_homoglyphs(match: re.Match[str]) -> str:
@@ -310,9 +323,34 @@ def _analyzer(code: str) -> Any:
     except ImportError:
         return None
     try:
-        return pymorphy3.MorphAnalyzer(lang=code)
+        return _Lexicon(pymorphy3.MorphAnalyzer(lang=code))
     except (ValueError, OSError, LookupError):
         return None
+
+
+class _Lexicon:
+    """pymorphy3's `word_is_known` (lenient: "елка" for "ёлка"), with the exact lookup first.
+
+    The lenient lookup walks the word graph once per letter it may substitute (ru е -> ё, uk
+    г -> ґ) in pure Python; a word found as written, or holding no such letter, needs only the
+    plain lookup. The answer is the same: a word known as written is known leniently too.
+    """
+
+    def __init__(self, analyzer: Any) -> None:
+        self.analyzer = analyzer
+        dictionary = getattr(analyzer, "dictionary", None)
+        self._words = getattr(dictionary, "words", None)
+        substitutes = getattr(analyzer, "char_substitutes", None) or {}
+        self._substituted = frozenset(key.decode("utf-8") for key in substitutes)
+
+    def word_is_known(self, word: str) -> bool:
+        """Return True when the dictionary knows `word`, letters it substitutes allowed."""
+        if self._words is None:
+            return bool(self.analyzer.word_is_known(word))
+        word = word.lower()
+        if word in self._words:
+            return True
+        return any(ch in word for ch in self._substituted) and bool(self.analyzer.word_is_known(word))
 
 
 @functools.lru_cache(maxsize=256)

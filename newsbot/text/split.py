@@ -20,6 +20,7 @@ final word: the former is a word of the title, the latter cannot be told from an
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -279,18 +280,35 @@ def _heading_shaped(text: str) -> bool:
 
 def clean_title(raw: str) -> tuple[str, list[str], str | None, str | None]:
     """Split a raw teaser title into (title, labels, glued stamp, glued counter)."""
+    title, labels, stamp, views_raw = _clean_title(raw)
+    return title, list(labels), stamp, views_raw
+
+
+# A site's teaser rails and cross-link titles repeat from page to page of one crawl: raw titles up
+# to this long are cleaned once (a bounded LRU cache; an article's own text never goes through here).
+_CACHED_TITLE_CHARS = 400
+
+
+def _clean_title(raw: str) -> tuple[str, tuple[str, ...], str | None, str | None]:
+    return _clean_title_cached(raw) if len(raw) <= _CACHED_TITLE_CHARS else _clean_title_uncached(raw)
+
+
+def _clean_title_uncached(raw: str) -> tuple[str, tuple[str, ...], str | None, str | None]:
     text = normalize_text(raw)
     text, views_raw = split_views_tail(text)
     text, stamp = split_timestamp_tail(text)
     text, labels = split_label_tail(text)
     if stamp is None:  # a label may sit between the title and the stamp: "...Video02.04.24, 19:59"
         text, stamp = split_timestamp_tail(text)
-    return text.strip(), labels, stamp, views_raw
+    return text.strip(), tuple(labels), stamp, views_raw
+
+
+_clean_title_cached = functools.lru_cache(maxsize=4096)(_clean_title_uncached)
 
 
 def clean_teaser(teaser: Teaser) -> Teaser:
     """Return `teaser` with its title cleaned and its view count read; problems recorded."""
-    title, labels, stamp, glued_views = clean_title(teaser.title)
+    title, labels, stamp, glued_views = _clean_title(teaser.title)
     views_raw = teaser.views_raw if teaser.views_raw is not None else glued_views
     merged = list(teaser.labels)
     merged.extend(label for label in labels if label not in merged)
@@ -857,7 +875,7 @@ def _html_cross_link(line: _Line, text: str, labelled: bool, base_url: str | Non
 
 def _new_cross_link(text: str, url: str | None, stamp: str | None) -> CrossLink:
     """Build a cross-link with a clean title, recording what is missing."""
-    title, _labels, glued_stamp, _views = clean_title(text)
+    title, _labels, glued_stamp, _views = _clean_title(text)
     link = CrossLink(title=title, url=url, published_raw=stamp or glued_stamp)
     if link.published_raw is None:
         link.problems["published_raw"] = "no timestamp next to the cross-link"

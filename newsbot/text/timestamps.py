@@ -278,10 +278,12 @@ _cache_lock = threading.Lock()
 
 
 def configure_cache(maxsize: int) -> None:
-    """Bound the cache of parsed forms to `maxsize` strings (0 turns it off); empty it."""
-    global _read_form
+    """Bound the caches of parsed forms and absolute instants to `maxsize` strings each (0 turns
+    them off); empty them."""
+    global _read_form, _absolute
     with _cache_lock:
         _read_form = lru_cache(maxsize=maxsize)(_read_form_uncached) if maxsize else _read_form_uncached
+        _absolute = lru_cache(maxsize=maxsize)(_absolute_uncached) if maxsize else _absolute_uncached
         _fallback_result.cache_clear()
 
 
@@ -565,14 +567,10 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
     now_utc = now.astimezone(UTC)
     latest = now_utc + FUTURE_TOLERANCE
     if form.kind == "absolute":
-        assert form.year is not None
-        wall = _wall(form.year, form.month, form.day, form, zone)
-        if form.weekday is not None and wall.weekday() != form.weekday:
-            return TimeResult(raw=raw, error=_weekday_error(form.weekday, wall))
-        utc = wall.astimezone(UTC)
-        if utc > latest:
+        utc, result = _absolute(raw, form, zone)
+        if utc is not None and utc > latest:
             return TimeResult(raw=raw, error=f"{iso_utc(utc)} is after the fetch time {iso_utc(now_utc)}")
-        return _result(raw, utc, zone, form.precision)
+        return result
     if form.kind == "relative":
         utc = now_utc - timedelta(seconds=form.seconds_back)
         return _result(raw, utc, zone, form.precision, approximate=True)
@@ -587,6 +585,25 @@ def _resolve(raw: str, form: _Form, now: datetime, zone: ZoneInfo) -> TimeResult
             return TimeResult(raw=raw, error=f"{iso_utc(utc)} is after the fetch time {iso_utc(now_utc)}")
         return _result(raw, utc, zone, form.precision)
     return _resolve_yearless(raw, form, now_local, latest, zone)
+
+
+def _absolute_uncached(raw: str, form: _Form, zone: ZoneInfo) -> tuple[datetime | None, TimeResult]:
+    """Return the instant of an absolute form and its result, before the fetch-time check.
+
+    Independent of `now`: the stamps of a site's teaser rails, read on page after page, are
+    worked out once (bounded cache, see configure_cache). The utc is None for a weekday error.
+    """
+    assert form.year is not None
+    wall = _wall(form.year, form.month, form.day, form, zone)
+    if form.weekday is not None and wall.weekday() != form.weekday:
+        return None, TimeResult(raw=raw, error=_weekday_error(form.weekday, wall))
+    utc = wall.astimezone(UTC)
+    return utc, _result(raw, utc, zone, form.precision)
+
+
+_absolute: Callable[[str, _Form, ZoneInfo], tuple[datetime | None, TimeResult]] = lru_cache(
+    maxsize=DEFAULT_CACHE_SIZE
+)(_absolute_uncached)
 
 
 def _resolve_yearless(
