@@ -306,6 +306,21 @@ def test_a_utc_value_gives_way_to_the_same_instant_in_the_pages_offset() -> None
     assert page.published_machine == "2020-10-06T21:38:26-06:00"
 
 
+def test_a_basic_format_modification_time_is_given_in_the_extended_format() -> None:
+    # As Reuters' pages of 2020 declare it: the day and the time with no separators.
+    body = (
+        b'<html><head><meta property="article:published_time" content="2020-09-24T15:04:34Z">'
+        b'<meta property="article:modified_time" content="20200924T15:04:00Z"></head><body>'
+        b"<h1>Markets close higher</h1><article>"
+        b"<p>" + b"Stocks closed higher on Thursday as investors weighed new data, traders said. " * 4 + b"</p>"
+        b"</article></body></html>"
+    )
+    page = parse_page(body, "https://wire.example/markets/close", fetched_at=FETCHED)
+    assert isinstance(page, Article)
+    assert page.modified_machine == "2020-09-24T15:04:00Z"
+    assert page.published_machine == "2020-09-24T15:04:34Z"
+
+
 # --- pages that hold no article, and hostile bytes -------------------------------------------------
 
 

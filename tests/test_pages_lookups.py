@@ -21,6 +21,7 @@ from newsbot.pages.base import (
     EQUALS,
     ClassIndex,
     ElementRules,
+    PageTree,
     TokenIndex,
     absolute_url,
     canonical_url,
@@ -111,10 +112,13 @@ def test_element_rules_file_what_their_xpath_finds(name: str, root: etree._Eleme
         "h1": "//h1",
         "link": "//a[contains(@href, '/')]",
     }
-    filed = rules.file(root)
-    assert rules.file(root) is filed  # the last tree's lists are kept
+    tree = PageTree(root)
+    filed = tree.filed(rules)
+    assert tree.filed(rules) is filed  # filed once for the page, kept with it
+    again = rules.file(root)  # a bare call files the tree afresh: the same elements
     for key, query in xpaths.items():
         assert _same(filed[key], root.xpath(query)), (name, key)
+        assert _same(again[key], filed[key]), (name, key)
     with pytest.raises(ValueError, match="unknown test"):
         ElementRules(x=("div", "class", "a", "starts"))
 
@@ -137,7 +141,8 @@ def test_class_lookups_match_css(name: str, root: etree._Element) -> None:
 @pytest.mark.parametrize(("name", "root"), PAGES, ids=IDS)
 def test_class_prefixes_match_class_prefix_xpath(name: str, root: etree._Element) -> None:
     index = ClassIndex(root)
-    assert ClassIndex.of(root) is ClassIndex.of(root)
+    tree = PageTree(root)
+    assert tree.lookup(ClassIndex) is tree.lookup(ClassIndex)  # built once for the page
     heads = sorted({h for node in root.iter(etree.Element) for h in class_heads(node.get("class"))})
     for prefix in [*heads, "a__b__", "news-card_root__"]:
         expected = root.xpath(f"//*[{class_prefix(prefix)}]")
@@ -179,6 +184,11 @@ def test_text_walks_match_their_xpath(name: str, root: etree._Element) -> None:
     for node in root.iter(etree.Element):
         assert list(text_nodes(node)) == node.xpath("text()"), (name, node.tag)
         assert has_text(node) == bool(text_of(node))
+        if not len(node):  # a leaf reads as its one text node, unless it is a script or a style
+            hidden = node.tag in ("script", "style", "noscript", "template")
+            assert text_of(node) == ("" if hidden else clean_text(node.xpath("string()"))), (name, node.tag)
+    for comment in root.iter(etree.Comment):
+        assert text_of(comment) == "", name  # a comment's body is no text node
     for node in root.iter("h1", "p", "span", "a", "li"):
         assert list(following_texts(node)) == node.xpath("following::text()"), (name, node.tag)
     assert not has_text(None)
@@ -192,6 +202,13 @@ def test_head_declarations_read_as_their_xpath_reads_them() -> None:
     assert meta_tags(root) == ["Kyiv", ""]
     assert canonical_url(root, url) == urljoin(url, root.xpath("//link[@rel='canonical']/@href")[0].strip())
     assert hreflang_alternates(root, url) == {"en": "https://unn.ua/en/news/1"}
+    tree = PageTree(root)  # the same answers from the page's head, read once
+    assert tree.head() is tree.head()
+    assert meta_content(tree, "og:title") == "First"
+    assert meta_content(tree, "description") is None
+    assert meta_tags(tree) == meta_tags(root)
+    assert canonical_url(tree, url) == canonical_url(root, url)
+    assert hreflang_alternates(tree, url) == hreflang_alternates(root, url)
 
 
 CLEAN_SPEC_SPACE = re.compile(r"[\s\u00a0\u2009\u202f]+")

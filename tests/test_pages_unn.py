@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import UTC, datetime
 
 import pytest
+from lxml import etree
 from parsel import Selector
 
 from newsbot.items import Article, QuarantinedPage
 from newsbot.pages import parse_page
+from newsbot.pages.base import ClassIndex, PageTree, TokenIndex, page_source, parse_html
 from newsbot.pages.feeds import parse_feed
 from newsbot.pages.unn import (
     LegacyArticlePage,
@@ -89,6 +92,36 @@ def test_real_2020_page_latest_news_teasers_carry_their_day(real_2020: Article) 
 def test_layout_is_detected_from_markup(name: str, layout: type) -> None:
     html = (FIXTURES / name / "body.html").read_bytes().decode("utf-8", errors="replace")
     assert detect_layout(Selector(text=html)) is layout
+
+
+def _live_elements() -> int:
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, etree._Element))
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "lookup"),
+    [
+        ("en-next-kharkiv-drone-attack", NextArticlePage, lambda tree: tree.lookup(ClassIndex)),
+        ("en-y2024-china-lavrov", Y2024ArticlePage, lambda tree: tree.lookup(TokenIndex)),
+        ("uk-legacy-kyiv-metro-cp1251", LegacyArticlePage, lambda tree: tree.filed(LegacyArticlePage._FILED)),
+    ],
+)
+def test_the_layout_test_and_its_page_object_share_one_pass_that_goes_with_the_page(
+    name: str, layout: type, lookup
+) -> None:
+    fixture = next(f for f in fixtures_of_kind("article") if f.name == name)
+    text, data, _ = page_source(fixture.body(), fixture.headers)
+    tree = PageTree(parse_html(text, data))
+    assert detect_layout(tree, text) is layout
+    found = lookup(tree)  # what the layout test filed, kept with the page
+    page = layout(tree, fixture.url)
+    assert (page.filed if layout is LegacyArticlePage else page.classes) is found
+    assert page.tree.head() is tree.head()  # canonical, alternates, tags, language hints: one read
+    del tree, page, found
+    before = _live_elements()
+    article = parse_page(fixture.body(), fixture.url, fetched_at=fixture.fetched_at, headers=fixture.headers)
+    assert isinstance(article, Article)
+    assert _live_elements() == before  # no element of the page's tree outlives its page object
 
 
 def test_next_layout_matches_class_prefix_whatever_the_build_hash() -> None:

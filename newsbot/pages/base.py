@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -86,8 +86,62 @@ def css(query: str) -> etree.XPath:
 
 
 def element(node: Any) -> Any:
-    """Return the lxml element (or string) a parsel Selector wraps; an lxml element as it is."""
-    return node.root if isinstance(node, Selector) else node
+    """Return the lxml element (or string) a parsel Selector or a PageTree wraps; an lxml element as it is."""
+    return node.root if isinstance(node, Selector | PageTree) else node
+
+
+T = TypeVar("T")
+
+
+class PageTree:
+    """One parsed page: its lxml root and the one-pass lookups page objects read from it.
+
+    Each lookup (the head's <meta> and <link> tags, a layout's ElementRules, a class index, the
+    JSON-LD article) runs the first time it is asked for and is kept here, so the layout test,
+    the page object it picks and the page's other readers (dateline, language hints) share one
+    pass whatever they hold. The lookups live and die with the page: no module-level cache keeps
+    a tree alive after its page is done, so the tree is freed while it is still in the CPU's
+    caches (freeing the previous page's tree later cost about 0.15 ms a page).
+    """
+
+    __slots__ = ("_found", "_sel", "root")
+
+    def __init__(self, root: Any, sel: Selector | None = None) -> None:
+        self.root = root
+        self._sel = sel
+        self._found: dict[Callable[[Any], Any], Any] = {}
+
+    @property
+    def sel(self) -> Selector:
+        """A parsel Selector around the root, for a site's own CSS/XPath selectors (made when asked)."""
+        if self._sel is None:
+            self._sel = Selector(root=self.root, type="html")
+        return self._sel
+
+    def lookup(self, build: Callable[[Any], T]) -> T:
+        """Return `build(root)`, computed once for this page (`build`: a function of the root)."""
+        try:
+            return self._found[build]
+        except KeyError:
+            found = self._found[build] = build(self.root)
+            return found
+
+    def head(self) -> _Head:
+        """The page's <meta> and <link> declarations, read once."""
+        return self.lookup(read_head)
+
+    def filed(self, rules: ElementRules) -> dict[str, list[Any]]:
+        """The elements `rules` file, filed once for this page."""
+        return self.lookup(rules.file)
+
+
+def page_tree(page: PageTree | Selector | Any) -> PageTree:
+    """Return `page` as a PageTree: itself, or a new one around a Selector's or an element's tree."""
+    if isinstance(page, PageTree):
+        return page
+    if isinstance(page, Selector):
+        return PageTree(page.root, page)
+    return PageTree(page)
 
 
 def clean_text(text: str | None) -> str:
@@ -116,11 +170,9 @@ class ClassIndex:
     "single-news-card_body__Qw9e1" is filed under "single-news-card_body__": what `class_prefix`
     matches for a prefix ending in its only "__". One pass (root.iter, a substring test per class
     attribute) costs about half of one whole-document `contains(concat(...))` XPath scan, and a
-    Next.js page object would otherwise make a dozen of those. `ClassIndex.of(root)` keeps the
-    last tree's index, so a layout test and its page object share one pass.
+    Next.js page object would otherwise make a dozen of those. `PageTree.lookup(ClassIndex)`
+    builds it once per page, so a layout test and its page object share one pass.
     """
-
-    _last: ClassVar[tuple[Any, ClassIndex | None]] = (None, None)
 
     def __init__(self, sel: Selector | Any) -> None:
         self._by_prefix: dict[str, list] = {}
@@ -134,15 +186,6 @@ class ClassIndex:
                     by_prefix.setdefault(head, []).append(found)
             else:  # one class name, the common case
                 by_prefix.setdefault(value.partition("__")[0] + "__", []).append(found)
-
-    @classmethod
-    def of(cls, root: Any) -> ClassIndex:
-        """Return the index of `root`'s tree, built once for the last tree asked about."""
-        last_root, index = cls._last
-        if last_root is not root or index is None:
-            index = cls(root)
-            ClassIndex._last = (root, index)
-        return index
 
     def all(self, prefix: str, tag: str | None = None) -> list[Any]:
         """Return the lxml elements carrying a class that starts with `prefix`, in document order."""
@@ -283,42 +326,52 @@ class ElementRules:
 
     Each rule is (tag, attribute, value, test) and stands for `//tag[contains(@attribute, value)]`
     (CONTAINS), `//tag[@attribute = value]` (EQUALS) or, with no attribute, `//tag`. One
-    `root.iter(*tags)` walks the tree in C and hands Python only the elements of those tags,
-    where a dozen XPath scans would each visit every node.
+    `root.iter(tag)` per tag walks the tree in C and hands Python only the elements of that tag,
+    where a dozen XPath scans would each visit every node. Which rules an attribute value
+    satisfies is a function of the value alone, worked out once per distinct value (class
+    attributes repeat within a page and across a site's pages): an element then costs one
+    dictionary look-up, not a test per rule.
     """
+
+    MEMO_LIMIT = 4096  # distinct values remembered per (tag, attribute); forgotten all at once past it
 
     def __init__(self, **rules: tuple[str, str | None, str | None, str]) -> None:
         self._keys = tuple(rules)
-        self._last: tuple[Any, dict[str, list[Any]]] = (None, {})
         self._by_tag: dict[str, dict[str | None, list[tuple[str, str | None, bool]]]] = {}
         for key, (tag, attribute, value, test) in rules.items():
             if test not in (CONTAINS, EQUALS):
                 raise ValueError(f"rule {key}: unknown test {test!r}")
             self._by_tag.setdefault(tag, {}).setdefault(attribute, []).append((key, value, test == CONTAINS))
+        # (tag, attribute) -> {attribute value: the names of the rules it satisfies}
+        self._memo: dict[tuple[str, str | None], dict[str, tuple[str, ...]]] = {
+            (tag, attribute): {} for tag, attributes in self._by_tag.items() for attribute in attributes
+        }
 
     def file(self, root: Any) -> dict[str, list[Any]]:
         """Return {rule name: the elements under `root` (itself included) it matches, in document order}.
 
-        The last tree's lists are kept, so a layout test and the page object it picks share one
-        pass (the reference keeps that tree alive: the identity test cannot match another tree).
+        One pass each call: `PageTree.filed(rules)` files a page once, so a layout test and the
+        page object it picks share that pass.
         """
-        if self._last[0] is root:
-            return self._last[1]
         out: dict[str, list[Any]] = {key: [] for key in self._keys}
         for tag, attributes in self._by_tag.items():
-            plan = [
-                (attribute, [(value, contains, out[key].append) for key, value, contains in tests])
-                for attribute, tests in attributes.items()
-            ]
+            plan = [(attribute, tests, self._memo[tag, attribute]) for attribute, tests in attributes.items()]
             for node in root.iter(tag):  # one C walk per tag: no `node.tag` look-up per element
-                for attribute, tests in plan:
+                for attribute, tests, memo in plan:
                     got = node.get(attribute) if attribute is not None else ""
                     if got is None:
                         continue
-                    for value, contains, add in tests:
-                        if value is None or (value in got if contains else got == value):
-                            add(node)
-        self._last = (root, out)
+                    keys = memo.get(got)
+                    if keys is None:
+                        if len(memo) >= self.MEMO_LIMIT:
+                            memo.clear()
+                        keys = memo[got] = tuple(
+                            key
+                            for key, value, contains in tests
+                            if value is None or (value in got if contains else got == value)
+                        )
+                    for key in keys:
+                        out[key].append(node)
         return out
 
 
@@ -343,6 +396,9 @@ def text_of(node: Selector | Any | None) -> str:
     root = element(node)
     if isinstance(root, str):
         return clean_text(root)
+    if not len(root):  # no child (a link, a date): its own text is all _visible_text would give
+        tag = root.tag
+        return clean_text(root.text) if isinstance(tag, str) and tag not in _NOT_TEXT else ""
     return clean_text(" ".join(_visible_text(root)))
 
 
@@ -394,7 +450,7 @@ def _script_texts(root: Any, kind: str) -> Iterator[str]:
             yield from (t for t in [script.text, *(child.tail for child in script)] if t)
 
 
-def json_ld_objects(sel: Selector) -> Iterator[dict]:
+def json_ld_objects(sel: PageTree | Selector | Any) -> Iterator[dict]:
     """Yield every JSON-LD object on the page, flattening lists and @graph."""
     for raw in _script_texts(element(sel), "application/ld+json"):
         try:
@@ -421,7 +477,7 @@ def walk_json_ld(data: Any, wrappers: tuple[str, ...] = ("@graph",)) -> Iterator
                     stack.extend(reversed(inner) if isinstance(inner, list) else [inner])
 
 
-def json_ld_article(sel: Selector) -> dict:
+def json_ld_article(sel: PageTree | Selector | Any) -> dict:
     """Return the page's NewsArticle/Article JSON-LD object, or an empty dict."""
     for obj in json_ld_objects(sel):
         kind = obj.get("@type")
@@ -441,19 +497,12 @@ class _Head:
     hreflang: list[tuple[str, str | None]]  # (hreflang, href) of each <link rel="alternate" hreflang>
 
 
-_last_head: tuple[Any, _Head | None] = (None, None)
-
-
-def _head(root: Any) -> _Head:
+def read_head(root: Any) -> _Head:
     """Return the meta and link declarations of a tree, in one pass over its <meta> and <link> tags.
 
-    A page object asks for half a dozen of them; the last tree's are kept (the reference keeps
-    that tree alive, so the identity test cannot match another page's tree). Anywhere in the
-    page, as `//meta[@content]` would find them, not only under <head>.
+    Anywhere in the page, as `//meta[@content]` would find them, not only under <head>. A page
+    object asks for half a dozen of them: `PageTree.head()` reads them once per page.
     """
-    global _last_head
-    if _last_head[0] is root and _last_head[1] is not None:
-        return _last_head[1]
     head = _Head({}, [], None, [])
     metas = head.metas
     for node in root.iter("meta", "link"):
@@ -472,35 +521,38 @@ def _head(root: Any) -> _Head:
                 head.canonical = node.get("href")
         elif rel == "alternate" and (code := node.get("hreflang")) is not None:
             head.hreflang.append((code, node.get("href")))
-    _last_head = (root, head)
     return head
 
 
-def _metas(root: Any) -> dict[str, str]:
-    """Return {property or name: content of the first such <meta>} for a tree."""
-    return _head(root).metas
+def _head(node: Any) -> _Head:
+    """Return the head declarations of a page: once per PageTree, read afresh for a bare tree."""
+    return node.head() if isinstance(node, PageTree) else read_head(element(node))
 
 
-def meta_content(sel: Selector, name: str) -> str | None:
+# The head helpers take a PageTree (its head read once), a parsel Selector or an lxml element.
+
+
+def meta_content(sel: PageTree | Selector | Any, name: str) -> str | None:
     """Return <meta property|name=NAME content> (the first in the page) or None."""
-    return clean_text(_metas(element(sel)).get(name)) or None
+    return clean_text(_head(sel).metas.get(name)) or None
 
 
-def meta_tags(sel: Selector) -> list[str]:
+def meta_tags(sel: PageTree | Selector | Any) -> list[str]:
     """Return every <meta property="article:tag"> of the page, cleaned."""
-    return [clean_text(t) for t in _head(element(sel)).tags]
+    return [clean_text(t) for t in _head(sel).tags]
 
 
-def canonical_url(sel: Selector, url: str) -> str:
+def canonical_url(sel: PageTree | Selector | Any, url: str) -> str:
     """Return the page's canonical URL: <link rel=canonical>, og:url, else the fetched URL."""
-    value = _head(element(sel)).canonical or meta_content(sel, "og:url")
+    head = _head(sel)
+    value = head.canonical or clean_text(head.metas.get("og:url"))
     return urljoin(url, value.strip()) if value else url
 
 
-def hreflang_alternates(sel: Selector, url: str) -> dict[str, str]:
+def hreflang_alternates(sel: PageTree | Selector | Any, url: str) -> dict[str, str]:
     """Return {language code: URL} from <link rel=alternate hreflang>, x-default left out."""
     out: dict[str, str] = {}
-    for hreflang, link in _head(element(sel)).hreflang:
+    for hreflang, link in _head(sel).hreflang:
         code = hreflang.strip().lower()
         href = (link or "").strip()
         if code and href and code != "x-default":
@@ -508,7 +560,7 @@ def hreflang_alternates(sel: Selector, url: str) -> dict[str, str]:
     return out
 
 
-def language_hints(sel: Selector, json_ld: Mapping) -> dict[str, str]:
+def language_hints(sel: PageTree | Selector | Any, json_ld: Mapping) -> dict[str, str]:
     """Return the languages the page declares: <html lang>, og:locale, JSON-LD inLanguage."""
     hints: dict[str, str] = {}
     root = element(sel)
@@ -621,25 +673,32 @@ class ArticlePage:
     layout: ClassVar[str]
     marker: ClassVar[str]  # a string every page of the layout contains: a cheap first test
 
-    def __init__(self, sel: Selector, url: str) -> None:
-        self.sel = sel  # for a site's own selectors; page objects query `root` with compiled XPath
-        self.root = sel.root
+    def __init__(self, page: PageTree | Selector, url: str) -> None:
+        # The page's tree and its one-pass lookups, shared with the layout test that picked this
+        # class; page objects query `root` with compiled XPath or those lookups.
+        self.tree = page_tree(page)
+        self.root = self.tree.root
         self.url = url
-        self.json_ld = json_ld_article(sel)
+        self.json_ld = self.tree.lookup(json_ld_article)
+
+    @property
+    def sel(self) -> Selector:
+        """A parsel Selector around the page, for a site's own selectors."""
+        return self.tree.sel
 
     @classmethod
-    def matches(cls, sel: Selector) -> bool:
+    def matches(cls, page: PageTree) -> bool:
         raise NotImplementedError
 
     # --- fields shared by every layout -------------------------------------------------------
     def canonical(self) -> str:
-        return canonical_url(self.sel, self.url)
+        return canonical_url(self.tree, self.url)
 
     def alternates(self) -> dict[str, str]:
-        return hreflang_alternates(self.sel, self.url)
+        return hreflang_alternates(self.tree, self.url)
 
     def lang_hints(self) -> dict[str, str]:
-        return language_hints(self.sel, self.json_ld)
+        return language_hints(self.tree, self.json_ld)
 
     def _json_ld_text(self, key: str) -> str | None:
         value = self.json_ld.get(key)
@@ -647,7 +706,7 @@ class ArticlePage:
         return clean_text(html.unescape(value)) or None if isinstance(value, str) else None
 
     def title(self) -> str:
-        return self._json_ld_text("headline") or meta_content(self.sel, "og:title") or ""
+        return self._json_ld_text("headline") or meta_content(self.tree, "og:title") or ""
 
     def lead(self) -> str | None:
         return None
@@ -660,21 +719,21 @@ class ArticlePage:
 
     def published(self) -> tuple[str | None, str | None]:
         """Return (visible text, machine-readable value) of the publication time."""
-        machine = self._json_ld_text("datePublished") or meta_content(self.sel, "article:published_time")
+        machine = self._json_ld_text("datePublished") or meta_content(self.tree, "article:published_time")
         return None, machine
 
     def modified(self) -> tuple[str | None, str | None]:
-        machine = self._json_ld_text("dateModified") or meta_content(self.sel, "article:modified_time")
+        machine = self._json_ld_text("dateModified") or meta_content(self.tree, "article:modified_time")
         return None, machine
 
     def views_raw(self) -> str | None:
         return None
 
     def tags(self) -> list[str]:
-        return meta_tags(self.sel)
+        return meta_tags(self.tree)
 
     def rubric(self) -> str | None:
-        return meta_content(self.sel, "article:section")
+        return meta_content(self.tree, "article:section")
 
     def teasers(self) -> list[Teaser]:
         return []
@@ -805,9 +864,12 @@ def parse_with(
     parsed = parse_guarded(body, url, fetched_at=fetched_at, headers=headers, status=status)
     if isinstance(parsed, QuarantinedPage):
         return parsed
-    sel = Selector(root=parsed.root, type="html")
     return build_article(
-        page_cls(sel, url), parsed.page, parsed.text, site=site, extractor_version=extractor_version
+        page_cls(PageTree(parsed.root), url),
+        parsed.page,
+        parsed.text,
+        site=site,
+        extractor_version=extractor_version,
     )
 
 

@@ -204,7 +204,10 @@ def _words_of(raw: str) -> list[str]:
 
 
 def _negative(element: etree._Element) -> bool:
-    """Tell whether an element's tag or class/id names a boilerplate component (not the story)."""
+    """Tell whether an element's tag or class/id names a boilerplate component (not the story).
+
+    (Junk or not: the walks read both at once through _kind.)
+    """
     if element.tag in _NEGATIVE_TAGS:
         return True
     if element.get("hidden") is not None:
@@ -243,53 +246,94 @@ def parse_tree(text: str, data: bytes | None = None) -> etree._Element | None:
     return root
 
 
-def _is_junk(element: etree._Element) -> bool:
-    """Tell whether an element is boilerplate by its tag, its role, its class/id or its style."""
+# What an element is to the walks, from its tag and the attributes that name it (one reading each).
+_PLAIN, _NEGATIVE, _JUNK = 0, 1, 2  # junk: never story text; negative: named as boilerplate
+_RARE_KIND_ATTRS = frozenset({"role", "style", "aria-hidden", "hidden"})
+_KIND_ATTRS = frozenset({"class", "id", *_RARE_KIND_ATTRS})
+_JUNK_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog"})
+
+
+def _kind(element: etree._Element) -> int:
+    """Return _JUNK, _NEGATIVE or _PLAIN for an element (its tag, role, style, class/id, hidden).
+
+    Junk: dropped by tag, aria-hidden, a landmark role or a hiding style. Negative: a boilerplate
+    tag (nav, aside, ...), the `hidden` attribute, or class/id words naming a component.
+    """
     tag = element.tag
     if tag in _DROP_TAGS:
-        return True
-    if element.get("aria-hidden") == "true":
-        return True
-    role = element.get("role")
-    if role in ("navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog"):
-        return True
-    style = element.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+        return _JUNK
+    # lxml's get() costs about as much for an absent name as for a present one: read the names
+    # once and get only the values present (most elements carry a class or nothing).
+    names = element.keys()
+    if not names:
+        return _NEGATIVE if tag in _NEGATIVE_TAGS else _PLAIN
+    if _RARE_KIND_ATTRS.isdisjoint(names):
+        if tag in _NEGATIVE_TAGS:
+            return _NEGATIVE
+        classes = element.get("class") if "class" in names else None
+        ident = element.get("id") if "id" in names else None
+        if not classes and not ident:
+            return _PLAIN
+        return _NEGATIVE if _negative_words(f"{classes or ''} {ident or ''}") else _PLAIN
+    return _kind_of(tag, tuple([(name, element.get(name)) for name in names if name in _KIND_ATTRS]))
+
+
+@lru_cache(maxsize=65536)
+def _kind_of(tag: str, attrs: tuple[tuple[str, str], ...]) -> int:
+    values = dict(attrs)
+    if values.get("aria-hidden") == "true" or values.get("role") in _JUNK_ROLES:
+        return _JUNK
+    style = values.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return _JUNK
+    if tag in _NEGATIVE_TAGS or "hidden" in values:
+        return _NEGATIVE
+    classes, ident = values.get("class"), values.get("id")
+    if not classes and not ident:
+        return _PLAIN
+    return _NEGATIVE if _negative_words(f"{classes or ''} {ident or ''}") else _PLAIN
+
+
+def _is_junk(element: etree._Element) -> bool:
+    """Tell whether an element is boilerplate by its tag, its role or its style."""
+    return _kind(element) == _JUNK
 
 
 def _is_inline_junk(element: etree._Element) -> bool:
     """Junk inside a paragraph: by tag and style, or an inline widget named as boilerplate."""
-    return _is_junk(element) or _negative(element)
+    return _kind(element) != _PLAIN
 
 
 def _own_text(element: etree._Element) -> tuple[int, int, int]:
     """Return (text length, link text length, commas) of a paragraph, junk children left out."""
-    total = links = commas = 0
+    # Each .text/.tail read makes a new string from libxml2's: read once into a local. Commas are
+    # counted once over the pieces joined (a comma is one character: no piece boundary splits one).
+    total = links = 0
+    pieces: list[str] = []
     stack: list[tuple[etree._Element, bool]] = [(element, False)]
-    first = True
     while stack:
         node, in_link = stack.pop()
-        if not first and (not isinstance(node.tag, str) or _is_inline_junk(node)):
-            if node.tail:
-                total += len(node.tail.strip())
-                commas += len(_COMMAS.findall(node.tail))
-            continue
+        if node is not element:
+            plain = isinstance(node.tag, str) and _kind(node) == _PLAIN
+            tail = node.tail  # a junk child's tail is still the paragraph's text
+            if tail:
+                size = len(tail.strip())
+                total += size
+                pieces.append(tail)
+                if in_link and plain:
+                    links += size
+            if not plain:
+                continue
         text = node.text
         is_link = in_link or node.tag == "a"
         if text:
             size = len(text.strip())
             total += size
-            commas += len(_COMMAS.findall(text))
+            pieces.append(text)
             if is_link:
                 links += size
-        if not first and node.tail:
-            total += len(node.tail.strip())
-            commas += len(_COMMAS.findall(node.tail))
-            if in_link:
-                links += len(node.tail.strip())
-        first = False
-        for child in reversed(node):
-            stack.append((child, is_link))
+        stack.extend([(child, is_link) for child in reversed(node)])
+    commas = len(_COMMAS.findall("".join(pieces))) if pieces else 0
     return total, links, commas
 
 
@@ -312,22 +356,32 @@ def _paragraphs(root: etree._Element) -> list[_Para]:
     A paragraph is a <p>, <li>, <blockquote>, heading, ... or a <div> holding text of its own
     (sites that write the story as text and <br> inside divs).
     """
+    # lxml's iterwalk walks in C (document order, as a stack walk would) and skips a subtree on
+    # request; "end" events close the boilerplate-named ancestors opened on the way down.
     out: list[_Para] = []
-    stack: list[tuple[etree._Element, etree._Element | None]] = [(root, None)]
-    while stack:
-        node, negative = stack.pop()
+    negatives: list[etree._Element | None] = [None]
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, node in walker:
+        if event == "end":
+            if node is negatives[-1]:
+                negatives.pop()
+            continue
         tag = node.tag
         if not isinstance(tag, str):
+            walker.skip_subtree()
             continue
         if node is not root:
-            if _is_junk(node):
+            kind = _kind(node)
+            if kind == _JUNK:
+                walker.skip_subtree()
                 continue
-            if _negative(node):
-                negative = node
+            if kind == _NEGATIVE:
+                negatives.append(node)
         if tag in _PARA_TAGS and not _has_block_child(node, tag):
+            walker.skip_subtree()
             length, links, commas = _own_text(node)
             if length:
-                out.append(_Para(node, length, links, commas, negative))
+                out.append(_Para(node, length, links, commas, negatives[-1]))
             continue
         if tag in _TEXT_HOLDERS and (direct := _direct_text(node)) >= 25:
             # Text written straight into a container (with <br> between paragraphs): the
@@ -335,9 +389,8 @@ def _paragraphs(root: etree._Element) -> list[_Para]:
             # unless that text is a small part of what the container holds.
             length, links, commas = _own_text(node)
             if direct >= 0.3 * length:
-                out.append(_Para(node, length, links, commas, negative))
-                continue
-        stack.extend((child, negative) for child in reversed(node))
+                walker.skip_subtree()
+                out.append(_Para(node, length, links, commas, negatives[-1]))
     return out
 
 
@@ -357,10 +410,12 @@ _TEXT_HOLDERS = frozenset({"div", "section", "article", "main", "td", "span", "f
 
 def _direct_text(element: etree._Element) -> int:
     """Return the length of the text written directly in an element (not in its children)."""
-    size = len(element.text.strip()) if element.text else 0
+    text = element.text
+    size = len(text.strip()) if text else 0
     for child in element:
-        if child.tail:
-            size += len(child.tail.strip())
+        tail = child.tail
+        if tail:
+            size += len(tail.strip())
     return size
 
 
@@ -447,6 +502,28 @@ def _article_of(element: etree._Element) -> etree._Element | None:
     return None
 
 
+def _scored_chain(
+    node: etree._Element | None,
+    scores: Mapping[etree._Element, float],
+    chains: dict[etree._Element, tuple[etree._Element, ...]],
+) -> tuple[etree._Element, ...]:
+    """Return `node` and its ancestors that hold a score, nearest first.
+
+    `chains` remembers every element's answer: paragraphs of one container share their ancestry,
+    so each ancestor is climbed once per page instead of once per paragraph below it.
+    """
+    path = []
+    while node is not None and node not in chains:
+        path.append(node)
+        node = node.getparent()
+    chain = chains[node] if node is not None else ()
+    for element in reversed(path):
+        if element in scores:
+            chain = (element, *chain)
+        chains[element] = chain
+    return chain
+
+
 def _descends(element: etree._Element, ancestor: etree._Element) -> bool:
     node = element
     while node is not None:
@@ -471,20 +548,20 @@ def main_content(root: etree._Element) -> list[etree._Element]:
     if not scores:
         return []
     stats: dict[etree._Element, list[int]] = {}
+    chains: dict[etree._Element, tuple[etree._Element, ...]] = {}
     for para in paras:
-        node = para.element.getparent()
-        while node is not None:
-            if node in scores:
-                entry = stats.setdefault(node, [0, 0])
-                entry[0] += para.length
-                entry[1] += para.links
-            node = node.getparent()
+        for node in _scored_chain(para.element.getparent(), scores, chains):
+            entry = stats.setdefault(node, [0, 0])
+            entry[0] += para.length
+            entry[1] += para.links
 
-    def final(node: etree._Element) -> float:
+    def final_of(node: etree._Element) -> float:
         total, links = stats.get(node, (0, 0))
         density = links / total if total else 0.0
         return scores[node] * _class_weight(node) * (1 - density)
 
+    finals = {node: final_of(node) for node in scores}  # each container weighed once
+    final = finals.__getitem__
     ranked = sorted(scores, key=final, reverse=True)
     top = ranked[0]
     top_score = final(top)
@@ -536,7 +613,9 @@ def main_content(root: etree._Element) -> list[etree._Element]:
                 chosen.append(sibling)
     inside = []
     for para in paras:
-        container = next((c for c in chosen if _descends(para.element, c)), None)
+        # The chosen containers are scored: the paragraph's scored ancestors (memoised) name them.
+        above = _scored_chain(para.element.getparent(), scores, chains)
+        container = next((c for c in chosen if c in above), None)
         if container is not None:
             inside.append((para, container))
     story = _story_blocks(inside)
@@ -729,10 +808,15 @@ def _types(obj: Mapping) -> set[str]:
     return {k.lower().rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
 
 
-def json_ld_article(root: etree._Element) -> tuple[dict, list[dict]]:
-    """Return (the page's article object, every JSON-LD object) from all its JSON-LD scripts."""
+def json_ld_article(
+    root: etree._Element, scripts: list[etree._Element] | None = None
+) -> tuple[dict, list[dict]]:
+    """Return (the page's article object, every JSON-LD object) from all its JSON-LD scripts.
+
+    `scripts`: the page's <script> elements if already filed (GenericArticlePage's one pass).
+    """
     objects: list[dict] = []
-    for script in root.iter("script"):
+    for script in root.iter("script") if scripts is None else scripts:
         kind = (script.get("type") or "").lower()
         if "ld+json" not in kind:
             continue
@@ -763,10 +847,13 @@ def _ld_text(value: Any) -> str | None:
     return None
 
 
-def head_meta(root: etree._Element) -> dict[str, str]:
-    """Return <meta> values by lower-cased name/property/itemprop (first non-empty one wins)."""
+def head_meta(root: etree._Element, metas: list[etree._Element] | None = None) -> dict[str, str]:
+    """Return <meta> values by lower-cased name/property/itemprop (first non-empty one wins).
+
+    `metas`: the page's <meta> elements if already filed (GenericArticlePage's one pass).
+    """
     out: dict[str, str] = {}
-    for meta in root.iter("meta"):
+    for meta in root.iter("meta") if metas is None else metas:
         content = meta.get("content")
         if content is None or not content.strip():
             continue
@@ -1059,6 +1146,16 @@ def published_day(machine: str | None, local: datetime | None) -> str | None:
     return local.date().isoformat() if local else None
 
 
+# Elements by attribute value, reached through the attribute axis: libxml2 walks the attributes
+# present far faster than it tests a predicate on every element ("//*[@itemprop='author']" costs
+# about 3.5 times as much on the real pages); same elements, same document order.
+_AUTHOR_NODES = etree.XPath("//@itemprop[.='author']/..|//@rel[.='author']/..")
+_PUBLISHED_NODES = etree.XPath("//@itemprop[.='datePublished']/..")
+
+
+_FILED_TAGS = ("meta", "link", "script", "title", "h1", "time")
+
+
 class GenericArticlePage:
     """Any article page: fields from declared metadata, the body from the main-content algorithm."""
 
@@ -1067,8 +1164,13 @@ class GenericArticlePage:
     def __init__(self, root: etree._Element, url: str) -> None:
         self.root = root
         self.url = url
-        self.meta = head_meta(root)
-        self.json_ld, self.json_ld_all = json_ld_article(root)
+        # One pass over the tree files every element the metadata fields read, in document order
+        # (instead of one whole-tree scan per field).
+        self.by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in _FILED_TAGS}
+        for element in root.iter(*_FILED_TAGS):
+            self.by_tag[element.tag].append(element)
+        self.meta = head_meta(root, self.by_tag["meta"])
+        self.json_ld, self.json_ld_all = json_ld_article(root, self.by_tag["script"])
         self._body: list[etree._Element] | None = None
 
     # --- evidence helpers -------------------------------------------------------------------
@@ -1102,7 +1204,7 @@ class GenericArticlePage:
 
     def _h1s(self) -> list[str]:
         out = []
-        for h1 in self.root.iter("h1"):
+        for h1 in self.by_tag["h1"]:
             text = clean_text("".join(h1.itertext()))
             if text:
                 out.append(text)
@@ -1134,7 +1236,7 @@ class GenericArticlePage:
                     if _norm(h1).startswith(stem):
                         return h1
         if not declared:
-            title = self.root.find(".//title")
+            title = next(iter(self.by_tag["title"]), None)
             if title is not None:
                 declared = [strip_site_name(clean_text("".join(title.itertext())), sites)]
         if not declared:
@@ -1178,7 +1280,7 @@ class GenericArticlePage:
 
     def _visible_byline(self) -> list[str]:
         """Return the names in the first byline-named element after the headline."""
-        seen_h1 = not any(True for _ in self.root.iter("h1"))
+        seen_h1 = not self.by_tag["h1"]
         for node in self.root.iter():
             if not isinstance(node.tag, str):
                 continue
@@ -1215,7 +1317,7 @@ class GenericArticlePage:
 
     def _byline_nodes(self) -> list[str]:
         found: list[str] = []
-        for node in self.root.xpath("//*[@itemprop='author' or @rel='author']"):
+        for node in _AUTHOR_NODES(self.root):
             inner = [n for n in node.iter() if n.get("itemprop") == "name"]
             text = clean_text(" ".join((inner[0] if inner else node).itertext()))
             if text and text not in found:
@@ -1230,10 +1332,16 @@ class GenericArticlePage:
         calendar day is the one the page shows). The visible text is read only when no machine
         value exists.
         """
-        candidates = [_extended_iso(v) for v in self._published_candidates() if _DATE_SHAPED.search(v)]
-        if candidates:
-            return None, _own_offset(candidates)
-        return self._visible_date(), None
+        # Lazily: the later candidates (<time> elements, an itemprop scan of the whole tree) are
+        # read only when the first is a UTC value that one of them may name in the page's offset.
+        candidates = (_extended_iso(v) for v in self._published_candidates() if _DATE_SHAPED.search(v))
+        first = next(candidates, None)
+        if first is None:
+            return self._visible_date(), None
+        read = _iso_instant(first)
+        if read is None or not read[1]:
+            return None, first
+        return None, _own_offset([first, *candidates])
 
     def _published_candidates(self) -> Iterator[str]:
         for key in ("datePublished", "dateCreated"):
@@ -1257,11 +1365,11 @@ class GenericArticlePage:
             yield url_day
 
     def _time_elements(self) -> Iterator[str]:
-        times = [t for t in self.root.iter("time") if (t.get("datetime") or "").strip()]
+        times = [t for t in self.by_tag["time"] if (t.get("datetime") or "").strip()]
         marked = [t for t in times if t.get("pubdate") is not None or t.get("itemprop") == "datePublished"]
         for t in marked + times[:1]:
             yield t.get("datetime").strip()
-        for node in self.root.xpath("//*[@itemprop='datePublished']"):
+        for node in _PUBLISHED_NODES(self.root):
             value = node.get("content") or node.get("datetime") or clean_text("".join(node.itertext()))
             if value:
                 yield value
@@ -1272,7 +1380,7 @@ class GenericArticlePage:
         Taken from an element named as a date (class/id words, <time>), or from the first
         element shortly after the headline whose own text starts with a numeric date.
         """
-        seen_h1 = not any(True for _ in self.root.iter("h1"))
+        seen_h1 = not self.by_tag["h1"]
         after = 0
         for node in self.root.iter():
             tag = node.tag
@@ -1298,13 +1406,18 @@ class GenericArticlePage:
         return "-".join(match.groups()) if match else None
 
     def modified(self) -> tuple[str | None, str | None]:
+        """Return (None, machine value) of the last modification, in ISO 8601's extended format.
+
+        A basic-format value ("20200924T15:04:00Z") is rewritten as published() rewrites one: the
+        timestamp stage reads the extended format itself, the basic one only through dateparser.
+        """
         machine = self._ld("dateModified") or next(
             (self.meta[k] for k in _MODIFIED_META if k in self.meta), None
         )
-        return None, machine
+        return None, _extended_iso(machine) if machine else machine
 
     def canonical(self) -> str:
-        for link in self.root.iter("link"):
+        for link in self.by_tag["link"]:
             if (link.get("rel") or "").lower() == "canonical" and (link.get("href") or "").strip():
                 return urljoin(self.url, link.get("href").strip())
         og = self.meta.get("og:url")
@@ -1312,7 +1425,7 @@ class GenericArticlePage:
 
     def alternates(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for link in self.root.iter("link"):
+        for link in self.by_tag["link"]:
             code = (link.get("hreflang") or "").strip().lower()
             href = (link.get("href") or "").strip()
             if (link.get("rel") or "").lower() == "alternate" and code and href and code != "x-default":
@@ -1343,7 +1456,7 @@ class GenericArticlePage:
     def tags(self) -> list[str]:
         tags = [
             clean_text(m.get("content"))
-            for m in self.root.iter("meta")
+            for m in self.by_tag["meta"]
             if (m.get("property") or m.get("name")) == "article:tag" and m.get("content")
         ]
         if not tags:

@@ -27,6 +27,7 @@ from newsbot.pages.base import (
     ClassIndex,
     ElementRules,
     Link,
+    PageTree,
     TokenIndex,
     build_article,
     class_heads,
@@ -39,6 +40,7 @@ from newsbot.pages.base import (
     first_within,
     following_texts,
     has_class_prefix,
+    page_tree,
     parse_guarded,
     text_nodes,
     text_of,
@@ -94,11 +96,15 @@ def amp_canonical(url: str) -> str:
 _DATELINE_TEXTS = 6  # the dateline is among the first six text nodes after the title
 
 
-def page_dateline(sel: Selector | Any) -> str | None:
+def headings(root: Any) -> list[Any]:
+    """Return the page's <h1> elements in document order (`//h1`): a PageTree lookup."""
+    return list(root.iter("h1"))
+
+
+def page_dateline(page: PageTree | Selector | Any) -> str | None:
     """Return the place of the dateline printed near the title ("Kyiv" of "Kyiv • UNN"), or None."""
-    root = sel.root if isinstance(sel, Selector) else sel
     # //h1/following::text()[normalize-space()][position() <= 6]: every later <h1> follows the first
-    h1 = next(root.iter("h1"), None)
+    h1 = first(page_tree(page).lookup(headings))
     if h1 is None:
         return None
     texts = (text for text in following_texts(h1) if text.strip(" \t\n\r"))  # normalize-space()
@@ -116,14 +122,14 @@ class NextArticlePage(_ArticlePage):
 
     _P = xpath(".//p")
 
-    def __init__(self, sel: Selector, url: str) -> None:
-        super().__init__(sel, url)
-        self.classes = ClassIndex.of(self.root)
+    def __init__(self, page: PageTree | Selector, url: str) -> None:
+        super().__init__(page, url)
+        self.classes = self.tree.lookup(ClassIndex)
 
     @classmethod
-    def matches(cls, sel: Selector) -> bool:
+    def matches(cls, page: PageTree) -> bool:
         # //*[class_prefix('single-news-card_body__')], from the index the page object reads too
-        return bool(ClassIndex.of(sel.root).all("single-news-card_body__"))
+        return bool(page.lookup(ClassIndex).all("single-news-card_body__"))
 
     def title(self) -> str:
         return first_text(self.classes.all("single-news-card_newsTitle__")) or super().title()
@@ -197,16 +203,16 @@ class Y2024ArticlePage(_ArticlePage):
 
     marker = "article-page__text"
 
-    def __init__(self, sel: Selector, url: str) -> None:
-        super().__init__(sel, url)
-        self.classes = TokenIndex(self.root)
+    def __init__(self, page: PageTree | Selector, url: str) -> None:
+        super().__init__(page, url)
+        self.classes = self.tree.lookup(TokenIndex)
 
     @classmethod
-    def matches(cls, sel: Selector) -> bool:
+    def matches(cls, page: PageTree) -> bool:
         # //article[contains(@class, 'article-page')]//div[contains(@class, 'article-page__text')]
         return any(
             "article-page__text" in (div.get("class") or "")
-            for article in sel.root.iter("article")
+            for article in page.root.iter("article")
             if "article-page" in (article.get("class") or "")
             for div in article.iter("div")
         )
@@ -265,9 +271,9 @@ class Y2024ArticlePage(_ArticlePage):
 class LegacyArticlePage(_ArticlePage):
     """The old unn.com.ua layout: schema.org microdata (see ../shared/extdata/unn/).
 
-    One pass over the page's <div>, <span> and <h1> files the elements every field reads (each
-    field made its own whole-document XPath scan before); the XPath each list stands for is
-    written beside it.
+    One pass over the page's <div> and <span> files the elements every field reads (each field
+    made its own whole-document XPath scan before); the XPath each list stands for is written
+    beside it. The <h1> list is the page's `headings` lookup, which the dateline reads too.
     """
 
     layout = "legacy"
@@ -284,17 +290,16 @@ class LegacyArticlePage(_ArticlePage):
         author=("span", "itemprop", "author", EQUALS),
         name=("span", "itemprop", "name", EQUALS),
         rubric=("span", "itemprop", "articleSection", EQUALS),  # //span[@itemprop='articleSection']
-        h1=("h1", None, None, EQUALS),
     )
 
-    def __init__(self, sel: Selector, url: str) -> None:
-        super().__init__(sel, url)
-        self.filed = self._FILED.file(self.root)
+    def __init__(self, page: PageTree | Selector, url: str) -> None:
+        super().__init__(page, url)
+        self.filed = self.tree.filed(self._FILED)
 
     @classmethod
-    def matches(cls, sel: Selector) -> bool:
+    def matches(cls, page: PageTree) -> bool:
         # //div[contains(@class, 'b-news-text')] | //span[contains(@class, 'datelink')]
-        filed = cls._FILED.file(sel.root)  # kept for the page object: one pass for both
+        filed = page.filed(cls._FILED)  # kept with the page for its page object: one pass for both
         return bool(filed["body"] or filed["date"])
 
     def title(self) -> str:
@@ -302,7 +307,7 @@ class LegacyArticlePage(_ArticlePage):
         full = self.filed["full"]
         found = (
             h1
-            for h1 in self.filed["h1"]
+            for h1 in self.tree.lookup(headings)  # //h1, shared with the dateline
             if h1.get("itemprop") == "name" or (full and any(d in full for d in h1.iterancestors("div")))
         )
         return text_of(next(found, None)) or super().title()
@@ -412,8 +417,8 @@ class AmpArticlePage(_ArticlePage):
     _CARD_TEXT = xpath(".//text()[not(ancestor::a)]")
 
     @classmethod
-    def matches(cls, sel: Selector) -> bool:
-        return bool(cls._MATCH(sel.root))
+    def matches(cls, page: PageTree) -> bool:
+        return bool(cls._MATCH(page.root))
 
     def title(self) -> str:
         return first_text(self._TITLE(self.root)) or super().title()
@@ -539,12 +544,14 @@ LAYOUTS: tuple[type[_ArticlePage], ...] = (
 )
 
 
-def detect_layout(sel: Selector, text: str | None = None) -> type[_ArticlePage] | None:
+def detect_layout(page: PageTree | Selector, text: str | None = None) -> type[_ArticlePage] | None:
     """Return the page-object class whose markup the page carries, or None.
 
     With the page's text, layouts whose marker string is absent are ruled out without a query.
+    Given a PageTree, the lookups a layout test makes stay on it for the page object it picks.
     """
-    return next((cls for cls in LAYOUTS if (text is None or cls.marker in text) and cls.matches(sel)), None)
+    tree = page_tree(page)
+    return next((cls for cls in LAYOUTS if (text is None or cls.marker in text) and cls.matches(tree)), None)
 
 
 def parse_article(
@@ -560,16 +567,16 @@ def parse_article(
     parsed = parse_guarded(body, url, fetched_at=fetched_at, headers=headers, status=status)
     if isinstance(parsed, QuarantinedPage):
         return parsed
-    page, text, root = parsed.page, parsed.text, parsed.root
-    sel = Selector(root=root, type="html")  # for a site's own selectors (unn.toml has none today)
-    layout = detect_layout(sel, text)
+    page, text = parsed.page, parsed.text
+    tree = PageTree(parsed.root)  # the tree and its one-pass lookups, for this page only
+    layout = detect_layout(tree, text)
     if layout is None:
         return QuarantinedPage(url, "unknown layout: no known UNN article markup", page)
-    article = build_article(layout(sel, url), page, text, site=site, extractor_version=EXTRACTOR_VERSION)
+    article = build_article(layout(tree, url), page, text, site=site, extractor_version=EXTRACTOR_VERSION)
     if isinstance(article, Article):
         if is_amp_url(article.url):  # an AMP page without <link rel=canonical>: drop /amp from its URL
             article.url = amp_canonical(article.url)
-        article.dateline = page_dateline(root)
+        article.dateline = page_dateline(tree)
     return article
 
 
