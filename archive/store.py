@@ -650,7 +650,7 @@ def store_new_articles(
     rows: list[dict[str, Any]] = []
     versions: list[tuple[Any, ...]] = []
     links: list[tuple[Any, ...]] = []
-    views: list[tuple[Any, ...]] = []
+    views: list[Sequence[Any]] = []
     untitled: list[tuple[int, list[Any]]] = []  # (position, row) of counts with neither id nor URL
     fetched = []
     for position, (article, article_id) in enumerate(zip(articles, ids, strict=True)):
@@ -666,11 +666,13 @@ def store_new_articles(
         versions.append(_version_values(article_id, 1, article, fetched_at, digest, raw_page_id, run_id))
         links += _inline_rows(article_id, article, archived)
         links += _teaser_rows(article_id, article, archived)
-        for row in _view_rows(article_id, article, archived, run_id, fetched_at):
-            if row[0] is None and row[1] is None:
-                row = list(row)
+        for view in _view_rows(article_id, article, archived, run_id, fetched_at):
+            if view[0] is None and view[1] is None:
+                row = list(view)
                 untitled.append((position, row))
-            views.append(row)
+                views.append(row)
+            else:
+                views.append(view)
     # A count without a URL is matched by title to the first article of that title stored after
     # the page it was read on, as _resolve_arrival() matches it when that article arrives.
     for position, row in untitled:

@@ -113,9 +113,9 @@ def read_pages(out: str, _: dict) -> list[Row]:
 
 
 def read_archive(out: str, _: dict) -> list[Row]:
-    ratio = _number(r"FTS5 indexing alone: [\d.]+ wall, ([\d.]+) CPU", out)
-    rate = _number(r"= ([\d,]+) articles per CPU second", out)
-    fts = _number(r"= ([\d,]+) per CPU second", out)
+    rate = _number(r"^write: .*?: ([\d,]+) articles per CPU second", out)
+    fts = _number(r"^full-text indexing alone .*?: ([\d,]+) per CPU second", out)
+    ratio = rate / fts if rate and fts else _number(r"FTS5 indexing alone: ([\d.]+)", out)
     detail = f" ({rate:,.0f} vs {fts:,.0f} articles per CPU s)" if rate and fts else ""
     return [
         (

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from newsbot.stats import LEDGER, LEDGER_BAD, ledger_error_rate
 
@@ -98,7 +98,7 @@ class Ledger:
         self._index(url, key)
         return key
 
-    def known(self, key: Any) -> bool:
+    def known(self, key: Any) -> TypeGuard[int]:
         """Tell whether `key` names a request of this ledger, open or settled."""
         return isinstance(key, int) and 0 < key <= len(self._outcomes)
 

@@ -312,7 +312,10 @@ def test_a_basic_format_modification_time_is_given_in_the_extended_format() -> N
         b'<html><head><meta property="article:published_time" content="2020-09-24T15:04:34Z">'
         b'<meta property="article:modified_time" content="20200924T15:04:00Z"></head><body>'
         b"<h1>Markets close higher</h1><article>"
-        b"<p>" + b"Stocks closed higher on Thursday as investors weighed new data, traders said. " * 4 + b"</p>"
+        b"<p>"
+        + b"Stocks closed higher on Thursday as investors weighed new data, traders said. "
+        * 4
+        + b"</p>"
         b"</article></body></html>"
     )
     page = parse_page(body, "https://wire.example/markets/close", fetched_at=FETCHED)
