@@ -164,7 +164,21 @@ def class_prefix(prefix: str) -> str:
     return f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"
 
 
-class ClassIndex:
+class _ClassFiling:
+    """Elements filed by a key read from their class attribute, in document order (one pass)."""
+
+    __slots__ = ("_filed",)
+
+    def __init__(self) -> None:
+        self._filed: dict[str, list] = {}
+
+    def all(self, key: str, tag: str | None = None) -> list[Any]:
+        """Return the elements filed under `key` (and of `tag`, if given), in document order."""
+        found = self._filed.get(key, [])
+        return found if tag is None else [e for e in found if e.tag == tag]
+
+
+class ClassIndex(_ClassFiling):
     """Elements by CSS-module class prefix, built in one pass over the tree.
 
     "single-news-card_body__Qw9e1" is filed under "single-news-card_body__": what `class_prefix`
@@ -172,11 +186,14 @@ class ClassIndex:
     attribute) costs about half of one whole-document `contains(concat(...))` XPath scan, and a
     Next.js page object would otherwise make a dozen of those. `PageTree.lookup(ClassIndex)`
     builds it once per page, so a layout test and its page object share one pass.
+    `all(prefix)`: the elements carrying a class that starts with `prefix`.
     """
 
+    __slots__ = ()
+
     def __init__(self, sel: Selector | Any) -> None:
-        self._by_prefix: dict[str, list] = {}
-        by_prefix = self._by_prefix
+        super().__init__()
+        by_prefix = self._filed
         for found in element(sel).iter(etree.Element):
             value = found.get("class")
             if not value or "__" not in value:
@@ -186,11 +203,6 @@ class ClassIndex:
                     by_prefix.setdefault(head, []).append(found)
             else:  # one class name, the common case
                 by_prefix.setdefault(value.partition("__")[0] + "__", []).append(found)
-
-    def all(self, prefix: str, tag: str | None = None) -> list[Any]:
-        """Return the lxml elements carrying a class that starts with `prefix`, in document order."""
-        found = self._by_prefix.get(prefix, [])
-        return found if tag is None else [e for e in found if e.tag == tag]
 
 
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
@@ -236,16 +248,19 @@ def has_class_prefix(node: Any, prefix: str) -> bool:
     return bool(value) and prefix in value and any(t.startswith(prefix) for t in class_tokens(value))
 
 
-class TokenIndex:
+class TokenIndex(_ClassFiling):
     """Elements by class name (CSS `.name`, whole tokens), built in one pass over the tree.
 
     One pass costs about one whole-document XPath scan; a layout styled with BEM classes would
     otherwise make one css2xpath scan per field, each testing every element's class.
+    `all(name)`: the elements carrying class `name`.
     """
 
+    __slots__ = ()
+
     def __init__(self, root: Any) -> None:
-        self._by_class: dict[str, list] = {}
-        by_class = self._by_class
+        super().__init__()
+        by_class = self._filed
         for node in root.iter(etree.Element):
             value = node.get("class")
             if value:
@@ -254,11 +269,6 @@ class TokenIndex:
                         by_class.setdefault(token, []).append(node)
                 else:  # one class name, the common case
                     by_class.setdefault(value, []).append(node)
-
-    def all(self, name: str, tag: str | None = None) -> list[Any]:
-        """Return the elements carrying class `name` (and of `tag`, if given), in document order."""
-        found = self._by_class.get(name, [])
-        return found if tag is None else [e for e in found if e.tag == tag]
 
 
 def within(node: Any, name: str, tag: str | None = None) -> list[Any]:
@@ -630,17 +640,11 @@ def raw_page(
     return RawPage(url=url, status=status, headers=dict(headers or {}), body=body, fetched_at=fetched_at)
 
 
-def page_text(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, str | None]:
-    """Decode a page for parsing, or say why it is no HTML page: (text, None) or ("", reason)."""
-    text, _, refused = page_source(body, headers)
-    return text, refused
-
-
 _BOM = b"\xef\xbb\xbf"
 
 
 def page_source(body: bytes, headers: Mapping[str, str] | None) -> tuple[str, bytes | None, str | None]:
-    """Like page_text, with the bytes parse_html may parse as they are: (text, data, reason).
+    """Decode a page for parsing, or say why it is no HTML page: (text, data, None) or ("", None, reason).
 
     `data` is `body` itself when it is UTF-8 that decoded cleanly (no BOM, no undecodable byte, no
     NUL, nothing to strip at either end), so parse_html need not encode the text again (0.13 ms
