@@ -1,5 +1,7 @@
-"""Where the benchmarks find ../shared/extdata (third-party material, read in place, never copied)."""
+"""What the benchmarks share: where ../shared/extdata is, and which checkout's newsbot they time."""
 
+import os
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -11,3 +13,21 @@ def extdata() -> Path:
         if (folder / "shared" / "extdata").is_dir():
             return folder / "shared" / "extdata"
     return REPO.parent / "shared" / "extdata"
+
+
+def timed_checkout(variable: str) -> str:
+    """Return the checkout whose newsbot package a bench times ($VARIABLE, else this one), first on sys.path.
+
+    Call it again after importing a bench module that puts this checkout first (bench_crawl does).
+    """
+    code = os.environ.get(variable, str(REPO))
+    sys.path.insert(0, code)
+    return code
+
+
+def check_timed(bench: str, code: str) -> None:
+    """Exit unless newsbot is (or, not yet imported, will be) imported from checkout `code`."""
+    import newsbot
+
+    if not str(Path(newsbot.__file__).resolve()).startswith(str(Path(code).resolve())):
+        sys.exit(f"{bench}: newsbot was imported from {newsbot.__file__}, not {code}")

@@ -14,24 +14,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CODE = os.environ.get("BENCH_GENERIC_CODE", str(REPO))  # whose newsbot package to time (A B against main)
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, CODE)
 
-from bench._shared import extdata  # noqa: E402
+from bench._shared import check_timed, extdata, timed_checkout  # noqa: E402
+
+CODE = timed_checkout("BENCH_GENERIC_CODE")  # whose newsbot package to time (A B against main)
+check_timed("bench_generic", CODE)  # bench_extract below imports newsbot
+
 from bench.bench_extract import load_cases  # noqa: E402
 from newsbot.items import Article  # noqa: E402
 from newsbot.pages import parse_page  # noqa: E402
-
-if not str(Path(sys.modules["newsbot"].__file__).resolve()).startswith(str(Path(CODE).resolve())):
-    sys.exit(f"bench_generic: newsbot was imported from {sys.modules['newsbot'].__file__}, not {CODE}")
 
 FIELDS = (
     "url", "site", "edition", "title", "lead", "authors", "body_html", "published_raw", "published_machine",

@@ -26,25 +26,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CODE = os.environ.get("BENCH_PAGES_CODE", str(REPO))  # whose newsbot package to time
 sys.path.insert(0, str(REPO / "bench"))
-sys.path.insert(0, CODE)
 
-from _shared import extdata  # noqa: E402
+from _shared import check_timed, extdata, timed_checkout  # noqa: E402
 from bench_crawl import UNN_FETCHED_AT, UNN_PAGE, unn_canonical  # noqa: E402
 
-sys.path.insert(0, CODE)  # bench_crawl put this checkout first: the timed package comes first again
-if "newsbot" in sys.modules and not sys.modules["newsbot"].__file__.startswith(CODE):
-    sys.exit(f"bench_pages: newsbot was imported from {sys.modules['newsbot'].__file__}, not {CODE}")
+# Whose newsbot package to time: put first again after bench_crawl put this checkout first.
+CODE = timed_checkout("BENCH_PAGES_CODE")
 
 HEADERS = {"Content-Type": "text/html; charset=utf-8"}
-
-
-def _check_code() -> None:
-    import newsbot
-
-    if not str(Path(newsbot.__file__).resolve()).startswith(str(Path(CODE).resolve())):
-        sys.exit(f"bench_pages: timing {newsbot.__file__}, not the package of {CODE}")
 
 
 def real_round(bodies: list[tuple[bytes, str]]) -> float:
@@ -74,7 +64,7 @@ def measure(args: argparse.Namespace) -> tuple[list[float], list[dict[str, float
     """Return (real-page ms per round, fixture ms per round, fixture sizes), measured in this process."""
     from newsbot.replay import load_fixtures
 
-    _check_code()
+    check_timed("bench_pages", CODE)
     path = extdata() / UNN_PAGE
     if not path.exists():
         sys.exit(f"bench_pages: {path} is absent")
