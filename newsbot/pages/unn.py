@@ -479,14 +479,9 @@ class _CardParts:
 _LABEL = "news-card_label__"
 
 
-def _is_label(node: Any) -> bool:
-    value = node.get("class")
-    return bool(value) and _LABEL in value and _LABEL in class_heads(value)
-
-
 def _unlabelled_texts(node: Any, labelled: bool) -> Iterator[str]:
     """Yield the text nodes under `node` not inside a label (`.//text()[not(ancestor::*[label])]`)."""
-    labelled = labelled or _is_label(node)
+    labelled = labelled or has_class_prefix(node, _LABEL)
     if not labelled and node.text:
         yield node.text
     for child in node:
@@ -519,7 +514,7 @@ def _card_parts(card: Any) -> _CardParts:
             views = node
     if title is not None:
         # ancestor:: reaches past the title element, up to the document
-        outer = any(_is_label(a) for a in title.iterancestors())
+        outer = any(has_class_prefix(a, _LABEL) for a in title.iterancestors())
         text = clean_text(" ".join(_unlabelled_texts(title, outer)))
     else:
         text = text_of(card)
