@@ -503,6 +503,8 @@ class _Editions:
         self.flush()
         self.conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
         self.conn.execute("DELETE FROM stories WHERE id = ?", (other,))
+        # The story deleted may be the newest: the next one takes its id again, as SQLite would.
+        self.next_story = None
         for entry in self.known.values():
             if entry[0] == other:
                 entry[0] = story_id

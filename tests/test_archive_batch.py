@@ -248,3 +248,24 @@ def test_any_chunk_size_leaves_the_same_rows(tmp_path: Path, size: int) -> None:
     store(tmp_path / "one.db", [items], together=False)
     store(tmp_path / "chunks.db", [items[i : i + size] for i in range(0, len(items), size)], together=True)
     assert dump(tmp_path / "chunks.db") == dump(tmp_path / "one.db")
+
+
+def test_a_story_made_after_a_merge_in_the_same_chunk_takes_the_id_one_by_one_stores_give(
+    tmp_path: Path,
+) -> None:
+    """Gamma names Alpha's and Beta's English editions: Beta's story (the newest) merges into
+    Alpha's and is deleted, so Delta's new story gets its id again, as SQLite gives it."""
+    items = [
+        article(A, "Alpha", alternates={"uk": A, "en": A_EN}),
+        article(B, "Beta", 1, alternates={"uk": B, "en": B_EN}),
+        article(C, "Gamma", 2, alternates={"uk": C, "en": A_EN, "ru": B_EN}),
+        article(D, "Delta", 3),
+    ]
+    store(tmp_path / "one.db", [items], together=False)
+    store(tmp_path / "chunks.db", [items], together=True)
+    assert dump(tmp_path / "chunks.db") == dump(tmp_path / "one.db")
+    with sqlite3.connect(tmp_path / "chunks.db") as conn:
+        assert conn.execute("SELECT id, first_seen FROM stories ORDER BY id").fetchall() == [
+            (1, "2024-04-10T08:00:00Z"),
+            (2, "2024-04-10T08:03:00Z"),
+        ]
