@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -269,3 +270,30 @@ def test_a_story_made_after_a_merge_in_the_same_chunk_takes_the_id_one_by_one_st
             (1, "2024-04-10T08:00:00Z"),
             (2, "2024-04-10T08:03:00Z"),
         ]
+
+
+def end_the_transaction_on(conn: sqlite3.Connection, title: str) -> None:
+    """Make SQLite end the whole transaction (as a full disk can) when an article titled `title`
+    is inserted: a temporary trigger on this connection only."""
+    conn.execute(
+        "CREATE TEMP TRIGGER end_transaction BEFORE INSERT ON articles"
+        f" WHEN NEW.title = '{title}' BEGIN SELECT RAISE(ROLLBACK, 'transaction ended'); END"
+    )
+
+
+@pytest.mark.parametrize("open_transaction", [True, False])
+def test_the_error_that_ends_the_transaction_is_the_result_of_every_later_item(
+    tmp_path: Path, open_transaction: bool
+) -> None:
+    items = [article(A, "Alpha"), article(B, None, 1), article(C, "Fatal", 2), article(D, "Delta", 3)]
+    with open_archive(tmp_path / "archive.db") as archive:
+        end_the_transaction_on(archive.conn, "Fatal")
+        if open_transaction:
+            with contextlib.suppress(sqlite3.Error), archive.transaction():
+                results = archive.store_items(items)
+        else:
+            results = archive.store_items(items)  # its own transaction: nothing to commit, no raise
+        assert results[0] == "articles_new"
+        assert isinstance(results[1], sqlite3.IntegrityError) and "NOT NULL" in str(results[1])
+        assert [str(result) for result in results[2:]] == ["transaction ended", "transaction ended"]
+        assert not archive.conn.in_transaction
