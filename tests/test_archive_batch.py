@@ -297,3 +297,27 @@ def test_the_error_that_ends_the_transaction_is_the_result_of_every_later_item(
         assert isinstance(results[1], sqlite3.IntegrityError) and "NOT NULL" in str(results[1])
         assert [str(result) for result in results[2:]] == ["transaction ended", "transaction ended"]
         assert not archive.conn.in_transaction
+
+
+def test_a_count_without_a_url_goes_to_the_first_article_of_its_title_stored_after_its_page(
+    tmp_path: Path,
+) -> None:
+    """Within one chunk of new articles: Alpha's and the first Twin's counts of "Twin" (no URL)
+    go to the first Twin stored after the page they were read on; Old's, stored before the chunk,
+    to the first Twin of the chunk; the second Twin's own count of "Twin" waits."""
+    twin_1, twin_2 = "https://unn.ua/news/7-twin", "https://unn.ua/news/8-twin"
+    old = article(E, "Old", related=[teaser("Twin", views=1)])
+    chunk = [
+        article(A, "Alpha", 1, related=[teaser("Twin", views=2)]),
+        article(twin_1, "Twin", 2, related=[teaser("Twin", views=3)]),
+        article(twin_2, "Twin", 3, related=[teaser("Twin", views=4)]),
+    ]
+    store(tmp_path / "one.db", [[old], chunk], together=False)
+    store(tmp_path / "chunks.db", [[old], chunk], together=True)
+    assert dump(tmp_path / "chunks.db") == dump(tmp_path / "one.db")
+    with sqlite3.connect(tmp_path / "chunks.db") as conn:
+        ids = dict(conn.execute("SELECT url, id FROM articles"))
+        counts = conn.execute(
+            "SELECT views, article_id FROM view_observations WHERE title = 'Twin' ORDER BY views"
+        ).fetchall()
+    assert counts == [(1, ids[twin_1]), (2, ids[twin_1]), (3, ids[twin_2]), (4, None)]
