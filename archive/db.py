@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
@@ -229,66 +230,69 @@ class Archive:
         recrawl, a quarantined page, a 304) goes through store_item() in its turn. An error that
         ends the whole transaction (disk full) is the result of that item and of every later one.
         """
-        if not self.conn.in_transaction:
-            results: list[str | Exception] = []
-            try:
-                with self.transaction():
-                    results = self._store_items(items, run_id)
-            except sqlite3.Error:
-                if any(isinstance(result, Exception) for result in results):
-                    return results  # the transaction an item's error ended cannot commit
-                raise
-            return results
-        return self._store_items(items, run_id)
+        if self.conn.in_transaction:
+            return self._store_items(items, run_id)
+        results: list[str | Exception] = []
+        ended = False
+        try:
+            with self.transaction():
+                results = self._store_items(items, run_id)
+                ended = not self.conn.in_transaction
+        except sqlite3.Error:
+            if ended:
+                return results  # the transaction an item's error ended cannot commit
+            raise  # the commit failed: no item is stored
+        return results
 
     def _store_items(
         self, items: Sequence[Article | QuarantinedPage | NotModified], run_id: int | None
     ) -> list[str | Exception]:
-        results: list[str | Exception] = []
         unarchived = store.unarchived_urls(
             self.conn, [item.url for item in items if isinstance(item, Article)]
         )
-        fresh: list[Article] = []
-        for item in items:
+
+        def new(item: Article | QuarantinedPage | NotModified) -> bool:
             if isinstance(item, Article) and item.url in unarchived:
                 unarchived.discard(item.url)  # a second sighting in the same chunk is not new
-                fresh.append(item)
-                continue
-            results += self._store_new(fresh, run_id)
-            fresh = []
-            if self.conn.in_transaction:
-                results.append(self._store_one(item, run_id))
+                return True
+            return False
+
+        results: list[str | Exception] = []
+        for together, group in itertools.groupby(items, key=new):
             if not self.conn.in_transaction:
                 break
-        else:
-            results += self._store_new(fresh, run_id)
-        gone = next((result for result in results if isinstance(result, Exception)), None)
-        return results + [gone] * (len(items) - len(results))  # type: ignore[list-item]
+            run = list(group)
+            results += (
+                self._store_new(cast("list[Article]", run), run_id)
+                if together
+                else self._store_each(run, run_id)
+            )
+        # The last result is the error that ended the transaction, if one did: it is every later item's.
+        return results + results[-1:] * (len(items) - len(results))
 
-    def _store_one(
-        self, item: Article | QuarantinedPage | NotModified, run_id: int | None
-    ) -> str | Exception:
-        try:
-            return self.store_item(item, run_id)
-        except Exception as error:  # the item's savepoint rolled it back; the caller reports it
-            return error
+    def _store_each(
+        self, items: Sequence[Article | QuarantinedPage | NotModified], run_id: int | None
+    ) -> list[str | Exception]:
+        """Store items one by one with store_item(), up to the one whose error ends the transaction."""
+        results: list[str | Exception] = []
+        for item in items:
+            try:
+                results.append(self.store_item(item, run_id))
+            except Exception as error:  # the item's savepoint rolled it back; the caller reports it
+                results.append(error)
+            if not self.conn.in_transaction:
+                break
+        return results
 
     def _store_new(self, articles: list[Article], run_id: int | None) -> list[str | Exception]:
         """Write articles none of which is archived, together; one by one when that fails."""
-        if not articles:
-            return []
         try:
             with _savepoint(self.conn):
                 ids = store.store_new_articles(self.conn, articles, run_id)
         except Exception as error:
             if not self.conn.in_transaction:
                 return [error] * len(articles)
-            results = []
-            for article in articles:
-                results.append(self._store_one(article, run_id))
-                if not self.conn.in_transaction:
-                    break
-            return results
+            return self._store_each(articles, run_id)
         self._unindexed.update(zip([article.url for article in articles], ids, strict=True))
         return [f"articles_{store.NEW}"] * len(articles)
 

@@ -503,6 +503,8 @@ class _Editions:
         self.flush()
         self.conn.execute("UPDATE editions SET story_id = ? WHERE story_id = ?", (story_id, other))
         self.conn.execute("DELETE FROM stories WHERE id = ?", (other,))
+        # The story deleted may be the newest: the next one takes its id again, as SQLite would.
+        self.next_story = None
         for entry in self.known.values():
             if entry[0] == other:
                 entry[0] = story_id
@@ -650,8 +652,7 @@ def store_new_articles(
     rows: list[dict[str, Any]] = []
     versions: list[tuple[Any, ...]] = []
     links: list[tuple[Any, ...]] = []
-    views: list[Sequence[Any]] = []
-    untitled: list[tuple[int, list[Any]]] = []  # (position, row) of counts with neither id nor URL
+    views: list[tuple[Any, ...]] = []
     fetched = []
     for position, (article, article_id) in enumerate(zip(articles, ids, strict=True)):
         content = extracted_content(article)
@@ -667,23 +668,13 @@ def store_new_articles(
         links += _inline_rows(article_id, article, archived)
         links += _teaser_rows(article_id, article, archived)
         for view in _view_rows(article_id, article, archived, run_id, fetched_at):
-            if view[0] is None and view[1] is None:
-                row = list(view)
-                untitled.append((position, row))
-                views.append(row)
-            else:
-                views.append(view)
-    # A count without a URL is matched by title to the first article of that title stored after
-    # the page it was read on, as _resolve_arrival() matches it when that article arrives.
-    for position, row in untitled:
-        row[0] = next(
-            (
-                article_id
-                for later, (article, article_id) in enumerate(zip(articles, ids, strict=True))
-                if later > position and article.title == row[2]
-            ),
-            None,
-        )
+            if view[1] is None:
+                # A count without a URL is matched by title to the first article of that title
+                # stored after the page it was read on, as _resolve_arrival() matches it then.
+                title = view[2]
+                later = (ids[k] for k in range(position + 1, len(articles)) if articles[k].title == title)
+                view = (next(later, None), *view[1:])
+            views.append(view)
     conn.executemany(_INSERT_RAW_PAGE, raw_pages)
     conn.executemany(_insert_article_sql(tuple(rows[0])), [tuple(row.values()) for row in rows])
     conn.executemany(_INSERT_VERSION, versions)

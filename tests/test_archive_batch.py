@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -248,3 +249,75 @@ def test_any_chunk_size_leaves_the_same_rows(tmp_path: Path, size: int) -> None:
     store(tmp_path / "one.db", [items], together=False)
     store(tmp_path / "chunks.db", [items[i : i + size] for i in range(0, len(items), size)], together=True)
     assert dump(tmp_path / "chunks.db") == dump(tmp_path / "one.db")
+
+
+def test_a_story_made_after_a_merge_in_the_same_chunk_takes_the_id_one_by_one_stores_give(
+    tmp_path: Path,
+) -> None:
+    """Gamma names Alpha's and Beta's English editions: Beta's story (the newest) merges into
+    Alpha's and is deleted, so Delta's new story gets its id again, as SQLite gives it."""
+    items = [
+        article(A, "Alpha", alternates={"uk": A, "en": A_EN}),
+        article(B, "Beta", 1, alternates={"uk": B, "en": B_EN}),
+        article(C, "Gamma", 2, alternates={"uk": C, "en": A_EN, "ru": B_EN}),
+        article(D, "Delta", 3),
+    ]
+    store(tmp_path / "one.db", [items], together=False)
+    store(tmp_path / "chunks.db", [items], together=True)
+    assert dump(tmp_path / "chunks.db") == dump(tmp_path / "one.db")
+    with sqlite3.connect(tmp_path / "chunks.db") as conn:
+        assert conn.execute("SELECT id, first_seen FROM stories ORDER BY id").fetchall() == [
+            (1, "2024-04-10T08:00:00Z"),
+            (2, "2024-04-10T08:03:00Z"),
+        ]
+
+
+def end_the_transaction_on(conn: sqlite3.Connection, title: str) -> None:
+    """Make SQLite end the whole transaction (as a full disk can) when an article titled `title`
+    is inserted: a temporary trigger on this connection only."""
+    conn.execute(
+        "CREATE TEMP TRIGGER end_transaction BEFORE INSERT ON articles"
+        f" WHEN NEW.title = '{title}' BEGIN SELECT RAISE(ROLLBACK, 'transaction ended'); END"
+    )
+
+
+@pytest.mark.parametrize("open_transaction", [True, False])
+def test_the_error_that_ends_the_transaction_is_the_result_of_every_later_item(
+    tmp_path: Path, open_transaction: bool
+) -> None:
+    items = [article(A, "Alpha"), article(B, None, 1), article(C, "Fatal", 2), article(D, "Delta", 3)]
+    with open_archive(tmp_path / "archive.db") as archive:
+        end_the_transaction_on(archive.conn, "Fatal")
+        if open_transaction:
+            with contextlib.suppress(sqlite3.Error), archive.transaction():
+                results = archive.store_items(items)
+        else:
+            results = archive.store_items(items)  # its own transaction: nothing to commit, no raise
+        assert results[0] == "articles_new"
+        assert isinstance(results[1], sqlite3.IntegrityError) and "NOT NULL" in str(results[1])
+        assert [str(result) for result in results[2:]] == ["transaction ended", "transaction ended"]
+        assert not archive.conn.in_transaction
+
+
+def test_a_count_without_a_url_goes_to_the_first_article_of_its_title_stored_after_its_page(
+    tmp_path: Path,
+) -> None:
+    """Within one chunk of new articles: Alpha's and the first Twin's counts of "Twin" (no URL)
+    go to the first Twin stored after the page they were read on; Old's, stored before the chunk,
+    to the first Twin of the chunk; the second Twin's own count of "Twin" waits."""
+    twin_1, twin_2 = "https://unn.ua/news/7-twin", "https://unn.ua/news/8-twin"
+    old = article(E, "Old", related=[teaser("Twin", views=1)])
+    chunk = [
+        article(A, "Alpha", 1, related=[teaser("Twin", views=2)]),
+        article(twin_1, "Twin", 2, related=[teaser("Twin", views=3)]),
+        article(twin_2, "Twin", 3, related=[teaser("Twin", views=4)]),
+    ]
+    store(tmp_path / "one.db", [[old], chunk], together=False)
+    store(tmp_path / "chunks.db", [[old], chunk], together=True)
+    assert dump(tmp_path / "chunks.db") == dump(tmp_path / "one.db")
+    with sqlite3.connect(tmp_path / "chunks.db") as conn:
+        ids = dict(conn.execute("SELECT url, id FROM articles"))
+        counts = conn.execute(
+            "SELECT views, article_id FROM view_observations WHERE title = 'Twin' ORDER BY views"
+        ).fetchall()
+    assert counts == [(1, ids[twin_1]), (2, ids[twin_1]), (3, ids[twin_2]), (4, None)]

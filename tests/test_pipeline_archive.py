@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 from newsbot.items import Teaser
 from newsbot.pipelines.archive import ArchivePipeline
 from tests.support.factories import make_article, quarantined
+from tests.test_archive_batch import end_the_transaction_on
 
 
 class UnnSpider(Spider):
@@ -132,3 +133,20 @@ def test_a_rejected_item_among_new_articles_written_together_loses_only_itself(t
         ("https://unn.ua/news/4-fourth",),
     ]
     assert read(tmp_path, "SELECT count(*) FROM raw_pages") == [(3,)]
+
+
+def test_the_error_that_ends_the_transaction_is_the_cause_the_failed_batch_reports(tmp_path, caplog):
+    crawler, pipeline = build(tmp_path)
+    pipeline.chunk_size = 4
+    pipeline.open_spider()
+    end_the_transaction_on(pipeline.archive.conn, "Fatal")
+    for url, title in [("1-first", "First"), ("2-broken", None), ("3-fatal", "Fatal"), ("4-after", "After")]:
+        pipeline.process_item(make_article(f"https://unn.ua/news/{url}", title=title))
+    finish(crawler, pipeline)
+    stats = crawler.stats.get_stats()
+    # The NOT NULL failure was the broken item's own; the trigger's error ended the batch.
+    assert stats["newsbot/commit_failed"] == "IntegrityError: transaction ended"
+    assert stats["newsbot/archive_errors"] == 3
+    assert stats["newsbot/not_stored"] == 4
+    assert "newsbot/articles_new" not in stats
+    assert read(tmp_path, "SELECT count(*) FROM articles") == [(0,)]

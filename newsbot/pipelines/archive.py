@@ -58,11 +58,11 @@ class ArchivePipeline:
     to newsbot/commit_failed, and the crawl stops with finish reason archive_commit_failed.
     """
 
-    def __init__(self, crawler: Crawler, path: str, batch_size: int, chunk_size: int = STORE_CHUNK) -> None:
+    def __init__(self, crawler: Crawler, path: str, batch_size: int) -> None:
         self.crawler = crawler
         self.path = path
         self.batch_size = max(1, batch_size)
-        self.chunk_size = max(1, min(chunk_size, self.batch_size))
+        self.chunk_size = min(STORE_CHUNK, self.batch_size)
         # Items of the open batch not yet handed to the archive (at most chunk_size of them).
         self._queue: list[Article | QuarantinedPage | NotModified] = []
         self.archive: Archive | None = None
@@ -140,7 +140,7 @@ class ArchivePipeline:
                 logger.error("could not archive %s: %s", item.url, result)
                 self.crawler.stats.inc_value(f"{STAT_PREFIX}archive_errors")
                 self._lose([fetched_url(item)], f"archive error: {result}")
-                fatal = fatal or result
+                fatal = result  # the last error is the one that ended the transaction, if one did
             else:
                 self._pending.append((fetched_url(item), result))
         if fatal is not None and not self.archive.conn.in_transaction:
@@ -199,18 +199,17 @@ class ArchivePipeline:
 
     def _fail_batch(self, error: BaseException) -> None:
         """A commit failed: the batch's items are lost, the run fails with the cause, the crawl stops."""
-        pending, self._pending = self._pending, []
-        pending += [(fetched_url(item), "") for item in self._queue]  # queued, never written
-        self._queue = []
+        urls = [url for url, _ in self._pending]  # the queue is empty: it was handed over first
+        self._pending = []
         batch, self._batch = self._batch, None
         if batch is not None:
             with contextlib.suppress(Exception):
                 batch.close()
         cause = f"{type(error).__name__}: {error}"
-        logger.error("archive commit failed, %d items not stored: %s", len(pending), cause)
+        logger.error("archive commit failed, %d items not stored: %s", len(urls), cause)
         if not self.crawler.stats.get_value(COMMIT_FAILED_STAT):
             self.crawler.stats.set_value(COMMIT_FAILED_STAT, cause)
-        self._lose([url for url, _ in pending], f"commit failed: {cause}")
+        self._lose(urls, f"commit failed: {cause}")
         if self.archive is not None:
             with contextlib.suppress(Exception):
                 self.archive.close()
@@ -219,9 +218,12 @@ class ArchivePipeline:
 
     def _stop_crawl(self, reason: str) -> None:
         """Close the spider (once) with `reason`: nothing more can be stored."""
-        engine = getattr(self.crawler, "engine", None)
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # Scrapy's "Crawler.engine is not set yet": no crawl runs to stop
+            return
         slot = getattr(engine, "_slot", None)
-        if engine is None or slot is None or slot.closing is not None:
+        if slot is None or slot.closing is not None:
             return
         from scrapy.utils.defer import deferred_from_coro
 
