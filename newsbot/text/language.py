@@ -158,9 +158,11 @@ def get_detector(
     was a widened one (`precise_among`), so a crawl meeting ever more page languages keeps at most
     that many languages' models (1-2 MiB each) beside its own.
     """
-    return _DETECTORS.get(
-        (candidates, precise_among), lambda: LanguageDetector(candidates, precise_among=precise_among)
-    )
+    return _DETECTORS.get((candidates, precise_among), _new_detector, candidates, precise_among)
+
+
+def _new_detector(candidates: tuple[str, ...], precise_among: tuple[str, ...] | None) -> LanguageDetector:
+    return LanguageDetector(candidates, precise_among=precise_among)
 
 
 class LanguageDetector:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -24,14 +24,15 @@ class BoundedCache(Generic[K, V]):
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: K, build: Callable[[], V]) -> V:
-        """Return the object kept for `key`, building it (once, under the lock) when absent."""
+    def get(self, key: K, build: Callable[..., V], *args: Any) -> V:
+        """Return the object kept for `key`, building it with build(*args) (once, under the lock)
+        when absent."""
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
                 return value
-            value = self._items[key] = build()
+            value = self._items[key] = build(*args)
             if len(self._items) > self.maxsize:
                 _, evicted = self._items.popitem(last=False)
                 if self._on_evict is not None:

@@ -670,7 +670,7 @@ _parsers_lock = threading.Lock()  # a parser is shared: one call at a time swaps
 
 def _dateparser(languages: tuple[str, ...], date_order: str) -> Any:
     """Return the one DateDataParser kept for these languages and date order."""
-    return _PARSERS.get((languages, date_order), lambda: _new_dateparser(languages, date_order))
+    return _PARSERS.get((languages, date_order), _new_dateparser, languages, date_order)
 
 
 def _new_dateparser(languages: tuple[str, ...], date_order: str) -> Any:
