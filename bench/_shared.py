@@ -1,6 +1,8 @@
-"""What the benchmarks share: where ../shared/extdata is, and which checkout's newsbot they time."""
+"""What the benchmarks share: where ../shared/extdata is (third-party material, read in place,
+never copied), which checkout's newsbot they time, and this process's resident memory."""
 
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -31,3 +33,11 @@ def check_timed(bench: str, code: str) -> None:
 
     if not str(Path(newsbot.__file__).resolve()).startswith(str(Path(code).resolve())):
         sys.exit(f"{bench}: newsbot was imported from {newsbot.__file__}, not {code}")
+
+
+def rss_mib() -> float:
+    """Return this process's resident set size now (not the peak) in MiB, from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

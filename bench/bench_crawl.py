@@ -54,7 +54,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 sys.path.insert(0, str(REPO / "bench"))
 
-from _shared import extdata  # noqa: E402
+from _shared import extdata, rss_mib  # noqa: E402
 
 UNN_PAGE = "unn/ru-2020-12-03-1906059.html"
 UNN_FETCHED_AT = datetime(2020, 12, 3, 19, 0, tzinfo=UTC)
@@ -247,14 +247,6 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _rss_mib() -> float:
-    """Return this process's resident set size now (not the peak), from /proc."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _spider_class(kind: str, urls: list[str]):
     import scrapy
 
@@ -339,7 +331,7 @@ def worker(kind: str, replay_dir: str, urls_file: str, db: str, profile: str | N
     def response(response, request, spider) -> None:
         marks["responses"] = marks.get("responses", 0) + 1
         if marks["responses"] % RSS_EVERY == 0:
-            marks["rss"].append((marks["responses"], round(_rss_mib(), 1)))
+            marks["rss"].append((marks["responses"], round(rss_mib(), 1)))
 
     def closed() -> None:
         if profiler is not None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench._shared import extdata
+from bench._shared import extdata, rss_mib
 
 DATA = extdata() / "lingua-go"
 SETS = ("sentences", "word-pairs", "single-words")
@@ -116,14 +116,6 @@ def body_of(data: Path, lang: str, budget: int = 3072) -> str:
     return body.encode()[:budget].decode(errors="ignore")
 
 
-def _rss_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _uncached(detector: Any) -> Callable[[str], str]:
     return lambda text: detector.detect_uncached(text).lang
 
@@ -137,14 +129,14 @@ def churn(key: tuple[str, ...], rounds: int = 3) -> None:
     text = "Die Regierung hat am Montag neue Regeln für den Verkehr in der Stadt beschlossen. " * 4
     codes = [lang.iso_code_639_1.name.lower() for lang in Language.all()]
     codes = [code for code in codes if code not in key]
-    seen: list[float] = [_rss_mib()]
+    seen: list[float] = [rss_mib()]
     started = time.process_time()
     for _ in range(rounds):
         for code in codes:
             widened = normalize_candidates((*key, code))
             assert isinstance(widened, tuple), widened
             get_detector(widened, precise_among=key).detect_uncached(text)
-        seen.append(_rss_mib())
+        seen.append(rss_mib())
     print(
         f"{rounds} rounds over {len(codes)} page languages (at most {MAX_DETECTORS} widened detectors "
         f"kept): RSS before and after each round {', '.join(f'{m:.0f}' for m in seen)} MiB, "
@@ -166,7 +158,7 @@ def widened_comparison(
     churn(key)  # first: the high-accuracy models built below would hide its figures
     rows: dict[str, dict[str, tuple[float, float]]] = {}
     for mode in ("widened", "all high"):
-        rss, started = _rss_mib(), time.process_time()
+        rss, started = rss_mib(), time.process_time()
         detectors = {}
         for code in extra:
             widened = normalize_candidates((*key, code))
@@ -177,7 +169,7 @@ def widened_comparison(
             detectors[code] = detector
         print(
             f"{mode}: models for {len(extra)} extra languages built in "
-            f"{time.process_time() - started:.2f} s CPU, RSS +{_rss_mib() - rss:.0f} MiB"
+            f"{time.process_time() - started:.2f} s CPU, RSS +{rss_mib() - rss:.0f} MiB"
         )
         for code, detector in detectors.items():
             for name in SETS:

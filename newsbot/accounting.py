@@ -73,8 +73,8 @@ class Ledger:
     """Open, move and settle requests; report what is left open.
 
     Only open requests keep an entry (URL, kind, redirect URLs). A settled one is folded into
-    the counts, one byte for its outcome (so a second outcome is caught as a conflict), its URLs'
-    hashes (so the archive can still settle by URL and a late clash is caught) and, for a lost
+    one byte for its outcome (what counts() counts; a second outcome is caught as a conflict), its
+    URLs' hashes (so the archive can still settle by URL and a late clash is caught) and, for a lost
     item, its URL among the few a report names: a long crawl's ledger stays small.
     """
 
@@ -83,7 +83,6 @@ class Ledger:
         self._by_url: dict[str, int | list[int]] = {}  # URL -> open entries that asked for it, in order
         self._outcomes = bytearray()  # key - 1 -> 0 while open, else the outcome's code
         self._settled_by_url: dict[int, int] = {}  # hash(URL) -> first settled entry that asked for it
-        self._counts = dict.fromkeys(OUTCOMES, 0)
         self._lost: list[str] = []  # the first URLS_SHOWN lost URLs
         self.conflicts: list[str] = []  # a second, different outcome for a settled request
         self.reasons: Counter[str] = Counter()  # "skipped: robots.txt" -> n
@@ -143,12 +142,10 @@ class Ledger:
             return False
         entry = self._open.pop(key)
         self._outcomes[key - 1] = _CODES[outcome]
-        self._counts[outcome] += 1
         for asked in (entry.url, *(entry.moved or ())):
             self._unindex(asked, key)
-            first = self._settled_by_url.setdefault(hash(asked), key)
-            if key < first:
-                self._settled_by_url[hash(asked)] = key
+            digest = hash(asked)
+            self._settled_by_url[digest] = min(key, self._settled_by_url.get(digest, key))
         if outcome == LOST and len(self._lost) < URLS_SHOWN:
             self._lost.append(entry.url)
         if reason and outcome in (SKIPPED, FAILED, LOST):
@@ -168,7 +165,8 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         """Return {outcome: requests}, every outcome present, plus "scheduled" and "unaccounted"."""
-        return {**self._counts, "scheduled": len(self._outcomes), "unaccounted": len(self._open)}
+        counts = {outcome: self._outcomes.count(code) for outcome, code in _CODES.items()}
+        return {**counts, "scheduled": len(self._outcomes), "unaccounted": len(self._open)}
 
     def stats(self) -> dict[str, Any]:
         """Return the crawler stats the ledger leaves behind (STAT prefix)."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+from newsbot.text.lru import BoundedCache
 
 UNDETERMINED = "und"
 DEFAULT_CANDIDATES: tuple[str, ...] = ("uk", "ru", "en")
@@ -137,8 +137,16 @@ def normalize_candidates(candidates: Sequence[str] | str) -> tuple[str, ...] | s
 
 
 MAX_DETECTORS = 16  # detectors kept (each with its cache of short texts), least recently used out
-_DETECTORS: OrderedDict[tuple[tuple[str, ...], tuple[str, ...] | None], LanguageDetector] = OrderedDict()
-_detectors_lock = threading.Lock()
+
+
+def _evicted(detector: LanguageDetector) -> None:
+    if detector.precise_among is not None:
+        detector.unload_models()
+
+
+_DETECTORS: BoundedCache[tuple[tuple[str, ...], tuple[str, ...] | None], LanguageDetector] = BoundedCache(
+    MAX_DETECTORS, on_evict=_evicted
+)
 
 
 def get_detector(
@@ -150,18 +158,11 @@ def get_detector(
     was a widened one (`precise_among`), so a crawl meeting ever more page languages keeps at most
     that many languages' models (1-2 MiB each) beside its own.
     """
-    key = (candidates, precise_among)
-    with _detectors_lock:
-        detector = _DETECTORS.get(key)
-        if detector is not None:
-            _DETECTORS.move_to_end(key)
-            return detector
-        detector = _DETECTORS[key] = LanguageDetector(candidates, precise_among=precise_among)
-        if len(_DETECTORS) > MAX_DETECTORS:
-            _, evicted = _DETECTORS.popitem(last=False)
-            if evicted.precise_among is not None:
-                evicted.unload_models()
-    return detector
+    return _DETECTORS.get((candidates, precise_among), _new_detector, candidates, precise_among)
+
+
+def _new_detector(candidates: tuple[str, ...], precise_among: tuple[str, ...] | None) -> LanguageDetector:
+    return LanguageDetector(candidates, precise_among=precise_among)
 
 
 class LanguageDetector:
@@ -360,12 +361,19 @@ def _dictionary_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
     if not words:
         return None
     known = {code: sum(1 for w in words if analyzers[code].word_is_known(w)) for code in codes}
-    ranked = sorted(known.values(), reverse=True)
-    if ranked[0] == ranked[1]:
+    return _vote(known, 1, "dictionary")
+
+
+def _vote(counts: dict[str, int], margin: int, method: str) -> LangResult | None:
+    """Return the language with the most words, when it leads every other one by `margin`.
+
+    Confidence is its words + 1 over all candidates' words + one per candidate (add-one smoothing).
+    """
+    ranked = sorted(counts.values(), reverse=True)
+    if ranked[0] - ranked[1] < margin:
         return None
-    best = max(known, key=known.__getitem__)
-    confidence = (known[best] + 1) / (sum(known.values()) + len(codes))
-    return LangResult(best, round(confidence, 3), "dictionary")
+    best = max(counts, key=counts.__getitem__)
+    return LangResult(best, round((counts[best] + 1) / (sum(counts.values()) + len(counts)), 3), method)
 
 
 STOPWORD_MARGIN = 2  # stop words the winner must have more than every other candidate
@@ -393,15 +401,8 @@ def _stopword_vote(sample: str, codes: tuple[str, ...]) -> LangResult | None:
             return None
         lists.append(words)
     tokens = _STOPWORD_TOKEN.findall(sample)
-    hits = sorted(
-        ((len([t for t in tokens if t in words]), code) for code, words in zip(codes, lists, strict=True)),
-        reverse=True,
-    )
-    (top, best), (second, _) = hits[0], hits[1]
-    if top - second < STOPWORD_MARGIN:
-        return None
-    total = sum(count for count, _ in hits)
-    return LangResult(best, round((top + 1) / (total + len(codes)), 3), "stopwords")
+    hits = {code: sum(1 for t in tokens if t in words) for code, words in zip(codes, lists, strict=True)}
+    return _vote(hits, STOPWORD_MARGIN, "stopwords")
 
 
 @functools.lru_cache(maxsize=32)

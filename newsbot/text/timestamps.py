@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -13,6 +12,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsbot.items import iso_utc
+from newsbot.text.lru import BoundedCache
 
 __all__ = [
     "DATE_ORDERS",
@@ -664,34 +664,28 @@ _RELATIVE_HINTS = re.compile(
     r"\b(ago|last|next|тому|назад|минул\w*|прошл\w*|через|тижд\w*|недел\w*|week\w*)\b"
 )
 MAX_PARSERS = 32  # DateDataParsers kept (one per language set and date order), least recently used out
-_PARSERS: OrderedDict[tuple[tuple[str, ...], str], Any] = OrderedDict()
-_parsers_lock = threading.Lock()
+_PARSERS: BoundedCache[tuple[tuple[str, ...], str], Any] = BoundedCache(MAX_PARSERS)
+_parsers_lock = threading.Lock()  # a parser is shared: one call at a time swaps its clock in
 
 
 def _dateparser(languages: tuple[str, ...], date_order: str) -> Any:
     """Return the one DateDataParser kept for these languages and date order."""
-    key = (languages, date_order)
-    with _parsers_lock:
-        parser = _PARSERS.get(key)
-        if parser is not None:
-            _PARSERS.move_to_end(key)
-        else:
-            from dateparser.date import DateDataParser
+    return _PARSERS.get((languages, date_order), _new_dateparser, languages, date_order)
 
-            parser = DateDataParser(
-                languages=list(languages) or None,  # none given: dateparser detects the language
-                settings={
-                    "DATE_ORDER": date_order,
-                    "PREFER_DATES_FROM": "past",
-                    "RETURN_TIME_AS_PERIOD": True,
-                    "RETURN_AS_TIMEZONE_AWARE": False,
-                    "TO_TIMEZONE": "UTC",
-                },
-            )
-            _PARSERS[key] = parser
-            if len(_PARSERS) > MAX_PARSERS:
-                _PARSERS.popitem(last=False)
-    return parser
+
+def _new_dateparser(languages: tuple[str, ...], date_order: str) -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(
+        languages=list(languages) or None,  # none given: dateparser detects the language
+        settings={
+            "DATE_ORDER": date_order,
+            "PREFER_DATES_FROM": "past",
+            "RETURN_TIME_AS_PERIOD": True,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "TO_TIMEZONE": "UTC",
+        },
+    )
 
 
 _UNREADABLE = "not a date or time that newsbot or dateparser can read"
@@ -811,9 +805,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
-def _date_words() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+def _date_words() -> tuple[dict[str, frozenset[str]], frozenset[str], dict[str, int]]:
     """Return (every date word of dateparser's language data -> the languages that use it,
-    every word dateparser's data holds anywhere: skip words, patterns, zone names, accents off).
+    every word dateparser's data holds anywhere: skip words, patterns, zone names, accents off,
+    each language -> its rank in dateparser's order).
 
     Built once, on the first date its declared languages cannot read (about 0.1 s and 7 MiB for
     dateparser's 205 languages), instead of letting dateparser search all of its locales (about
@@ -838,7 +833,8 @@ def _date_words() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
                         index.setdefault(word, set()).add(lang)
     known.update(_words_in(timezone_info_list))
     known.update([_normalized(word) for word in known])
-    return {word: frozenset(langs) for word, langs in index.items()}, frozenset(known)
+    rank = {lang: i for i, lang in enumerate(language_order)}
+    return {word: frozenset(langs) for word, langs in index.items()}, frozenset(known), rank
 
 
 def _words_in(value: object) -> list[str]:
@@ -859,9 +855,6 @@ def _normalized(word: str) -> str:
     return str(normalize_unicode(word))
 
 
-_LANGUAGE_RANK: dict[str, int] = {}
-
-
 def _languages_knowing(text: str, tried: Sequence[str]) -> tuple[str, ...]:
     """Return the languages (not in `tried`) that know the most words of `text`, at most
     MAX_OTHER_LANGUAGES in dateparser's order; none when no other language knows any word.
@@ -873,7 +866,7 @@ def _languages_knowing(text: str, tried: Sequence[str]) -> tuple[str, ...]:
     words = set(_WORD.findall(text))
     if not words:
         return ()
-    index, known = _date_words()
+    index, known, rank = _date_words()
     if any(word not in known and _normalized(word) not in known for word in words):
         return ()
     counts: dict[str, int] = {}
@@ -884,12 +877,8 @@ def _languages_knowing(text: str, tried: Sequence[str]) -> tuple[str, ...]:
         counts.pop(lang, None)
     if not counts:
         return ()
-    if not _LANGUAGE_RANK:
-        from dateparser.data.languages_info import language_order
-
-        _LANGUAGE_RANK.update((lang, rank) for rank, lang in enumerate(language_order))
     best = max(counts.values())
-    chosen = sorted((lang for lang, n in counts.items() if n == best), key=_LANGUAGE_RANK.__getitem__)
+    chosen = sorted((lang for lang, n in counts.items() if n == best), key=rank.__getitem__)
     return tuple(chosen[:MAX_OTHER_LANGUAGES])
 
 
